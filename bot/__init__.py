@@ -1,0 +1,1 @@
+"""unshim's application: configuration, command line, verification, report, git and pull requests."""

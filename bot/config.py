@@ -1,0 +1,215 @@
+"""The `[tool.unshim]` configuration: where it is read from, what each key means, how it is checked.
+
+Every problem in the file is collected and reported together (one line each, naming the file,
+the key and what was expected) before anything runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from bot.errors import UsageError
+
+CONFIG_FILES = ("pyproject.toml", ".unshim.toml")
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    commands: tuple[str, ...] = ()
+    python: str = "python"
+    timeout: float = 600.0
+
+
+@dataclass(frozen=True)
+class PullRequestConfig:
+    branch: str | None = None
+    base: str | None = None
+    labels: tuple[str, ...] = ("unshim",)
+    reviewers: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    on_failure: str = "draft"
+    author_name: str = "github-actions[bot]"
+    author_email: str = "41898282+github-actions[bot]@users.noreply.github.com"
+    token_env: str = "GITHUB_TOKEN"
+
+
+@dataclass(frozen=True)
+class Config:
+    source_roots: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    shims: tuple[str, ...] = ()
+    auto: bool = False
+    delete: tuple[str, ...] = ()
+    moves: tuple[tuple[str, str], ...] = ()
+    codemods: tuple[str, ...] = ()
+    engine: str = "libcst"
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    pr: PullRequestConfig = field(default_factory=PullRequestConfig)
+    source: str | None = None  # the file this came from, for messages
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """CLI flags win over the file; `None` means "flag not given"."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+Check = Callable[[Any], "tuple[Any, str | None]"]
+
+
+def _string(value: Any) -> tuple[Any, str | None]:
+    return (value, None) if isinstance(value, str) and value else (None, "a non-empty string")
+
+
+def _strings(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return tuple(value), None
+    return None, "a list of non-empty strings"
+
+
+def _boolean(value: Any) -> tuple[Any, str | None]:
+    return (value, None) if isinstance(value, bool) else (None, "true or false")
+
+
+def _seconds(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value), None
+    return None, "a positive number of seconds"
+
+
+def _moves(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, dict) and all(isinstance(v, str) and v for v in value.values()):
+        return tuple(value.items()), None
+    return None, 'a table of "old.module" = "new.module"'
+
+
+def _one_of(*choices: str) -> Check:
+    def check(value: Any) -> tuple[Any, str | None]:
+        if value in choices:
+            return value, None
+        return None, "one of " + ", ".join(f'"{c}"' for c in choices)
+
+    return check
+
+
+_TOP: dict[str, tuple[str, Check]] = {
+    "source-roots": ("source_roots", _strings),
+    "exclude": ("exclude", _strings),
+    "shims": ("shims", _strings),
+    "auto": ("auto", _boolean),
+    "delete": ("delete", _strings),
+    "moves": ("moves", _moves),
+    "codemods": ("codemods", _strings),
+    "engine": ("engine", _one_of("libcst", "bowler")),
+}
+_VERIFY: dict[str, tuple[str, Check]] = {
+    "commands": ("commands", _strings),
+    "python": ("python", _string),
+    "timeout": ("timeout", _seconds),
+}
+_PR: dict[str, tuple[str, Check]] = {
+    "branch": ("branch", _string),
+    "base": ("base", _string),
+    "labels": ("labels", _strings),
+    "reviewers": ("reviewers", _strings),
+    "assignees": ("assignees", _strings),
+    "on-failure": ("on_failure", _one_of("draft", "skip")),
+    "author-name": ("author_name", _string),
+    "author-email": ("author_email", _string),
+    "token-env": ("token_env", _string),
+}
+
+
+def _check_table(
+    table: Mapping[str, Any], keys: dict[str, tuple[str, Check]], where: str, problems: list[str]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in keys:
+            known = ", ".join(sorted(keys))
+            problems.append(f"{where}: unknown key '{key}' (known keys: {known})")
+            continue
+        attribute, check = keys[key]
+        checked, expected = check(value)
+        if expected is not None:
+            problems.append(f"{where}: '{key}' must be {expected}, got {value!r}")
+        else:
+            values[attribute] = checked
+    return values
+
+
+def parse_config(data: Mapping[str, Any], source: str) -> Config:
+    """Build a Config from the `[tool.unshim]` table; raise UsageError listing every problem."""
+    problems: list[str] = []
+    table = dict(data)
+    verify_table = table.pop("verify", {})
+    pr_table = table.pop("pr", {})
+    top = _check_table(table, _TOP, f"{source} [tool.unshim]", problems)
+    verify: dict[str, Any] = {}
+    pr: dict[str, Any] = {}
+    for name, sub, keys, out in (
+        ("verify", verify_table, _VERIFY, verify),
+        ("pr", pr_table, _PR, pr),
+    ):
+        if not isinstance(sub, dict):
+            problems.append(f"{source} [tool.unshim]: '{name}' must be a table")
+            continue
+        out.update(_check_table(sub, keys, f"{source} [tool.unshim.{name}]", problems))
+    if problems:
+        raise UsageError("\n".join(problems))
+    return Config(
+        **top, verify=VerifyConfig(**verify), pr=PullRequestConfig(**pr), source=source
+    )
+
+
+def find_config(root: Path, explicit: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration table for the tree at `root`: the explicit file, `.unshim.toml`
+    (whole file, or its `[tool.unshim]`), or `pyproject.toml`'s `[tool.unshim]`."""
+    candidates = [explicit] if explicit is not None else [root / n for n in reversed(CONFIG_FILES)]
+    for path in candidates:
+        if not path.is_file():
+            if explicit is not None:
+                raise UsageError(f"{path}: configuration file not found")
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{path}: not valid TOML: {exc}") from None
+        tool = document.get("tool", {})
+        if isinstance(tool, dict) and "unshim" in tool:
+            table = tool["unshim"]
+        elif path.name == ".unshim.toml" or explicit is not None:
+            table = document
+        else:
+            continue
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: [tool.unshim] must be a table")
+        return path, table
+    return None
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    found = find_config(root, explicit)
+    if found is None:
+        return Config()
+    path, table = found
+    return parse_config(table, str(path))
+
+
+def config_keys() -> dict[str, list[str]]:
+    """Every documented key, by table; the README's reference is checked against this."""
+    return {
+        "tool.unshim": sorted(_TOP),
+        "tool.unshim.verify": sorted(_VERIFY),
+        "tool.unshim.pr": sorted(_PR),
+    }
+
