@@ -1,0 +1,150 @@
+"""Finding the repository's files and naming its modules.
+
+This is the only place that lists the tree. The Python files are the ones git tracks (plus
+untracked, not-ignored ones) when the tree is a git work tree, else a directory walk that skips
+virtualenvs, `.git`, `node_modules` and build folders.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules",
+        "build", "dist", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+        "site-packages",
+    }
+)
+PYTHON_SUFFIXES = (".py", ".pyi")
+# Files whose text can name modules or file paths that a deletion must respect.
+CONFIG_NAMES = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "MANIFEST.in", "meson.build"})
+PROSE_SUFFIXES = (".md", ".rst", ".txt")
+MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are reported, not read
+
+
+class TreeError(Exception):
+    """The tree cannot be analyzed at all (missing path, nothing to analyze)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # POSIX path relative to the repository root
+    module: str  # dotted module name ("pkg" for pkg/__init__.py)
+    is_package: bool  # an __init__ file
+    is_stub: bool  # a .pyi file
+
+
+@dataclass(frozen=True)
+class Tree:
+    root: Path
+    sources: tuple[SourceFile, ...]
+    configs: tuple[str, ...]  # paths of pyproject.toml/setup.cfg/... files
+    prose: tuple[str, ...]  # paths of Markdown/reST/text files
+    skipped: tuple[tuple[str, str], ...]  # (path, reason) of files not analyzed at all
+
+
+def list_files(root: Path) -> tuple[list[str], bool]:
+    """Every file below root as POSIX relative paths, and whether git listed them."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return _walk(root), False
+    paths = sorted({p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p})
+    # git lists deleted-but-unstaged files too: keep what is really there.
+    return [p for p in paths if (root / p).is_file() and not (root / p).is_symlink()], True
+
+
+def _walk(root: Path) -> list[str]:
+    found: list[str] = []
+    for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIPPED_DIRS
+            and not d.endswith(".egg-info")
+            and not (Path(directory) / d).is_symlink()
+            and not (Path(directory) / d / "pyvenv.cfg").exists()
+        )
+        rel = Path(directory).relative_to(root)
+        for name in sorted(filenames):
+            if not (Path(directory) / name).is_symlink():
+                found.append((rel / name).as_posix())
+    return found
+
+
+def module_name(path: str, source_roots: tuple[str, ...]) -> str | None:
+    """The dotted module name of a Python file, from the first source root that contains it."""
+    pure = PurePosixPath(path)
+    if pure.suffix not in PYTHON_SUFFIXES:
+        return None
+    for root in source_roots:
+        root_path = PurePosixPath(root)
+        if str(root_path) in ("", "."):
+            relative = pure
+        else:
+            try:
+                relative = pure.relative_to(root_path)
+            except ValueError:
+                continue
+        parts = list(relative.with_suffix("").parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts)
+        return None
+    return None
+
+
+def discover(
+    root: Path, source_roots: tuple[str, ...] = (".",), exclude: tuple[str, ...] = ()
+) -> Tree:
+    """Index the files of the tree at root; raise TreeError when there is nothing to analyze."""
+    if not root.exists():
+        raise TreeError(f"{root}: no such directory")
+    if not root.is_dir():
+        raise TreeError(f"{root}: not a directory")
+    paths, _ = list_files(root)
+    sources: list[SourceFile] = []
+    configs: list[str] = []
+    prose: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for path in paths:
+        if any(fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+               for pattern in exclude):
+            continue
+        name = PurePosixPath(path).name
+        if name in CONFIG_NAMES:
+            configs.append(path)
+        if path.endswith(PROSE_SUFFIXES):
+            prose.append(path)
+        if not path.endswith(PYTHON_SUFFIXES):
+            continue
+        module = module_name(path, source_roots)
+        if module is None:
+            skipped.append((path, "not under a source root, or not a valid module name"))
+            continue
+        size = (root / path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            skipped.append((path, f"file too large ({size} bytes)"))
+            continue
+        sources.append(
+            SourceFile(
+                path=path,
+                module=module,
+                is_package=name in ("__init__.py", "__init__.pyi"),
+                is_stub=path.endswith(".pyi"),
+            )
+        )
+    if not sources:
+        raise TreeError(f"{root}: no Python files to analyze")
+    return Tree(root, tuple(sources), tuple(configs), tuple(prose), tuple(skipped))
