@@ -1,0 +1,93 @@
+"""One function per subcommand: turn parsed arguments into configuration, run the stages, print."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bot import inventory
+from bot.config import Config, load_config
+from bot.console import Console
+from bot.errors import EXIT_OK, UsageError
+from codemods.analysis import Analysis, analyze as run_analysis
+from codemods.sources import TreeError
+
+
+def target_root(args: argparse.Namespace) -> Path:
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"{args.path}: no such file or directory")
+    if not root.is_dir():
+        raise UsageError(f"{args.path}: not a directory (give the repository's root folder)")
+    return root.resolve()
+
+
+def config_for(args: argparse.Namespace, root: Path) -> Config:
+    explicit = Path(args.config) if getattr(args, "config", None) else None
+    config = load_config(root, explicit)
+    roots = getattr(args, "source_root", None)
+    return config.with_overrides(source_roots=tuple(roots) if roots else None)
+
+
+def default_jobs(args: argparse.Namespace) -> int:
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"-j/--jobs must be at least 1, got {jobs}")
+    return jobs or min(2, os.cpu_count() or 1)
+
+
+def analyze_tree(root: Path, config: Config, console: Console, jobs: int) -> Analysis:
+    for source_root in config.source_roots:
+        if not (root / source_root).is_dir():
+            where = config.source or "--source-root"
+            raise UsageError(f"{where}: source root '{source_root}' is not a directory in {root}")
+    try:
+        return run_analysis(
+            root,
+            config.source_roots,
+            config.exclude,
+            jobs=jobs,
+            progress=lambda done, total: console.progress("files scanned", done, total),
+        )
+    except TreeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """stdout, or FILE written whole (temporary file, then rename) so it is never half-written."""
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    target = Path(output)
+    if str(target) in ("/dev/null", os.devnull):
+        return
+    if not target.parent.is_dir():
+        raise UsageError(f"{output}: folder {target.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def analyze(args: argparse.Namespace, console: Console) -> int:
+    root = target_root(args)
+    config = config_for(args, root)
+    started = time.perf_counter()
+    result = analyze_tree(root, config, console, default_jobs(args))
+    elapsed = time.perf_counter() - started
+    renderers = {"text": inventory.text, "markdown": inventory.markdown, "json": inventory.json_text}
+    write_output(renderers[args.format](result), args.output)
+    console.info(
+        f"analyzed {len(result.index.modules) + len(result.index.stubs)} files in {elapsed:.1f} s"
+        + (f"; report written to {args.output}" if args.output else "")
+    )
+    for problem in result.not_analyzed:
+        console.detail(f"not analyzed: {problem.path}: {problem.reason}")
+    return EXIT_OK

@@ -1,0 +1,171 @@
+"""The package inventory: for every package, its size, who imports it, and what it is."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from codemods.graph import ImportRef, within
+from codemods.index import Index
+from codemods.references import Reference
+from codemods.shims import FACADE, NOT_A_SHIM, PURE, Verdict
+
+ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
+ENTRY_NAMES = frozenset({"tests", "test", "testing", "scripts", "bin", "tools", "examples", "docs"})
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    name: str
+    path: str  # the package's directory
+    files: int
+    lines: int
+    importers: tuple[str, ...]  # modules outside the package that import something in it
+    import_statements: int  # import statements outside the package that reach it
+    grep_command: str
+    grep_count: int
+    subpackages: tuple[str, ...]
+    status: str  # ACTIVE, SHIM LAYER or DEAD
+    points_to: tuple[str, ...]  # for a shim layer: the packages its names really live in
+    evidence: tuple[str, ...]
+    dynamic: tuple[Reference, ...]  # blocking references that are not imports
+
+
+def grep_command(package: str, where: str) -> str:
+    return f'grep -r "from {package}" {where} --include="*.py" | wc -l'
+
+
+def grep_count(index: Index, package: str) -> int:
+    """What the grep above prints, over the files unshim indexed."""
+    needle = f"from {package}"
+    return sum(
+        line.count(needle) > 0
+        for info in (*index.modules.values(), *index.stubs.values())
+        if needle in info.text
+        for line in info.text.splitlines()
+    )
+
+
+def _common_package(modules: list[str]) -> str:
+    parts = [m.split(".") for m in modules]
+    common: list[str] = []
+    for group in zip(*parts):
+        if len(set(group)) != 1:
+            break
+        common.append(group[0])
+    return ".".join(common)
+
+
+def package_reports(
+    index: Index,
+    refs: list[ImportRef],
+    verdicts: dict[str, Verdict],
+    references: list[Reference],
+    grep_root: str = ".",
+) -> list[PackageReport]:
+    """One report per package, in dotted-name order."""
+    importers: dict[str, set[str]] = defaultdict(set)
+    statements: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    packages = sorted(index.packages)
+    for ref in refs:
+        parts = ref.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if package in index.packages and not within(ref.importer, package):
+                importers[package].add(ref.importer)
+                statements[package].add((ref.path, ref.line))
+    dynamic: dict[str, list[Reference]] = defaultdict(list)
+    module_of = {i.path: n for t in (index.modules, index.stubs) for n, i in t.items()}
+    for reference in references:
+        if not reference.blocks_deletion:
+            continue
+        parts = reference.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if not within(module_of.get(reference.location.path, ""), package):
+                dynamic[package].append(reference)
+    reports = []
+    for package in packages:
+        members = [info for info in index.under(package)]
+        stub_files = [p for p in index.files_under(package) if p.endswith(".pyi")]
+        files = len(members) + len(stub_files)
+        lines = sum(info.lines for info in members)
+        subpackages = tuple(
+            p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1:]
+        )
+        shim_modules = [verdicts[m.name] for m in members if verdicts.get(m.name, None)
+                        and verdicts[m.name].kind == PURE]
+        others = [
+            verdicts[m.name] for m in members
+            if m.name in verdicts and verdicts[m.name].kind not in (PURE, FACADE)
+            and not (verdicts[m.name].kind == NOT_A_SHIM and not verdicts[m.name].defined
+                     and m.facts.body is not None and not m.facts.imports)
+        ]
+        evidence: list[str] = []
+        points_to: tuple[str, ...] = ()
+        external_points = sorted(
+            {t for v in shim_modules for t in v.points_to if not within(t, package)}
+        )
+        status = ACTIVE
+        if shim_modules and not others and external_points:
+            status = SHIM_LAYER
+            points_to = tuple(sorted({_common_package(external_points)} - {""})) or tuple(
+                external_points
+            )
+            evidence.append(
+                f"{len(shim_modules)} of {len(members)} modules only re-export names that live "
+                f"in {', '.join(points_to)}"
+            )
+            evidence.extend(v.evidence[0] for v in shim_modules[:3] if v.evidence)
+        if not importers[package] and not dynamic[package]:
+            top_level = "." not in package
+            if top_level or package.split(".")[-1] in ENTRY_NAMES or _has_main(index, package):
+                evidence.append("no importers inside the repository (an entry point or a "
+                                "top-level package used from outside)")
+            else:
+                status = DEAD if status != SHIM_LAYER else status
+                evidence.insert(0, "no module outside the package imports it, and no string, "
+                                   "entry point or configuration names it")
+                if status == SHIM_LAYER:
+                    evidence.insert(0, "dead: nothing imports this shim layer")
+        elif importers[package]:
+            evidence.append(
+                f"imported by {len(importers[package])} modules outside it "
+                f"({len(statements[package])} import statements)"
+            )
+        directory = _package_dir(index, package)
+        reports.append(
+            PackageReport(
+                name=package,
+                path=directory,
+                files=files,
+                lines=lines,
+                importers=tuple(sorted(importers[package])),
+                import_statements=len(statements[package]),
+                grep_command=grep_command(package, grep_root),
+                grep_count=grep_count(index, package),
+                subpackages=subpackages,
+                status=status,
+                points_to=points_to,
+                evidence=tuple(evidence),
+                dynamic=tuple(dynamic[package]),
+            )
+        )
+    return reports
+
+
+def _has_main(index: Index, package: str) -> bool:
+    return f"{package}.__main__" in index.modules
+
+
+def _package_dir(index: Index, package: str) -> str:
+    info = index.modules.get(package)
+    if info is not None and info.source.is_package:
+        return info.path.rpartition("/")[0] or "."
+    for name, other in sorted(index.modules.items()):
+        if name.startswith(package + "."):
+            depth = len(name.split(".")) - len(package.split("."))
+            path = other.path.split("/")
+            keep = len(path) - depth - (1 if other.source.is_package else 0)
+            return "/".join(path[:keep]) or "."
+    return package.replace(".", "/")
