@@ -39,8 +39,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-v", "--verbose", action="store_true", help="print each step in detail")
     group.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument(
-        "--config", metavar="FILE", help="configuration file (default: PATH/.unshim.toml or "
-        "PATH/pyproject.toml [tool.unshim])"
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: PATH/.unshim.toml or PATH/pyproject.toml [tool.unshim])",
     )
 
 
@@ -70,12 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _path(analyze, "repository or source tree to analyze (default: .)")
     analyze.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text",
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
         help="text for a terminal (default), markdown for docs, json for tools",
     )
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     analyze.add_argument(
-        "--source-root", action="append", metavar="DIR",
+        "--source-root",
+        action="append",
+        metavar="DIR",
         help="directory module names start from (repeatable; default: config, else PATH)",
     )
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
@@ -110,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`unshim analyze | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 3, not a traceback
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
         console.error(f"internal error: {exc.__class__.__name__}: {exc} (rerun with --debug)")

@@ -12,7 +12,8 @@ from bot import inventory
 from bot.config import Config, load_config
 from bot.console import Console
 from bot.errors import EXIT_OK, UsageError
-from codemods.analysis import Analysis, analyze as run_analysis
+from codemods.analysis import Analysis
+from codemods.analysis import analyze as run_analysis
 from codemods.sources import TreeError
 
 
@@ -82,7 +83,11 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     result = analyze_tree(root, config, console, default_jobs(args))
     elapsed = time.perf_counter() - started
-    renderers = {"text": inventory.text, "markdown": inventory.markdown, "json": inventory.json_text}
+    renderers = {
+        "text": inventory.text,
+        "markdown": inventory.markdown,
+        "json": inventory.json_text,
+    }
     write_output(renderers[args.format](result), args.output)
     console.info(
         f"analyzed {len(result.index.modules) + len(result.index.stubs)} files in {elapsed:.1f} s"

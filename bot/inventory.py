@@ -40,7 +40,7 @@ def text(analysis: Analysis) -> str:
         f"{len(analysis.not_analyzed)} not analyzed",
         "",
         "Packages (importers: modules outside the package that import it; grep: the count of "
-        "`grep -r \"from PKG\"`)",
+        '`grep -r "from PKG"`)',
         f"  {'STATUS':<11} {'PACKAGE':<48} {'FILES':>5} {'LINES':>6} {'IMPORTERS':>9} {'GREP':>5}",
     ]
     for package in analysis.packages:
@@ -58,15 +58,15 @@ def text(analysis: Analysis) -> str:
             f"statements); grep: {package.grep_count}  [{package.grep_command}]"
         )
         for reference in package.dynamic:
-            lines.append(f"  referenced by {reference.kind} at {reference.location}: "
-                         f"{reference.text}")
+            lines.append(
+                f"  referenced by {reference.kind} at {reference.location}: {reference.text}"
+            )
     if pure or impure:
         lines += ["", "Shim modules and where each name really lives"]
         for verdict in [*pure, *impure]:
             lines.append(f"  {verdict.module} ({verdict.kind}, {verdict.path})")
             for r in verdict.reexports:
-                target = _origin(r.origin.dotted, r.origin.external, r.origin.found,
-                                 r.origin.cycle)
+                target = _origin(r.origin.dotted, r.origin.external, r.origin.found, r.origin.cycle)
                 lines.append(f"    {r.name} -> {target}")
             if verdict.kind == IMPURE and verdict.defined:
                 lines.append(f"    defined here: {', '.join(verdict.defined[:10])}")
@@ -92,8 +92,14 @@ def markdown(analysis: Analysis) -> str:
         "## Analysis Results",
         "",
     ]
-    for package in _flagged(analysis) + [p for p in analysis.packages if p.status == ACTIVE
-                                          and p.name.count(".") <= 3 and p.importers][:20]:
+    for package in (
+        _flagged(analysis)
+        + [
+            p
+            for p in analysis.packages
+            if p.status == ACTIVE and p.name.count(".") <= 3 and p.importers
+        ][:20]
+    ):
         mark = {ACTIVE: "ACTIVE", SHIM_LAYER: "SHIM LAYER", DEAD: "DEAD"}[package.status]
         out += [
             f"### `{package.name}`",
@@ -126,12 +132,16 @@ def markdown(analysis: Analysis) -> str:
             f"{len(package.importers)} | {package.grep_count} |"
         )
     if pure or impure:
-        out += ["", "## Shim modules", "", "| Module | Kind | Name | Really defined in |",
-                "|---|---|---|---|"]
+        out += [
+            "",
+            "## Shim modules",
+            "",
+            "| Module | Kind | Name | Really defined in |",
+            "|---|---|---|---|",
+        ]
         for verdict in [*pure, *impure]:
             for r in verdict.reexports:
-                target = _origin(r.origin.dotted, r.origin.external, r.origin.found,
-                                 r.origin.cycle)
+                target = _origin(r.origin.dotted, r.origin.external, r.origin.found, r.origin.cycle)
                 out.append(f"| `{verdict.module}` | {verdict.kind} | `{r.name}` | `{target}` |")
     out += [
         "",

@@ -67,6 +67,11 @@ def analyze_index(index: Index) -> Analysis:
     references.extend(text_references(index, outermost))
     packages = package_reports(index, refs, verdicts, references, grep_root)
     return Analysis(
-        index, tuple(refs), verdicts, tuple(packages), tuple(references), index.not_analyzed,
+        index,
+        tuple(refs),
+        verdicts,
+        tuple(packages),
+        tuple(references),
+        index.not_analyzed,
         resolver,
     )

@@ -127,7 +127,12 @@ class _Collector(ast.NodeVisitor):
         names = tuple(Alias(a.name, a.asname) for a in node.names)
         self.imports.append(
             ImportStmt(
-                node.lineno, node.end_lineno or node.lineno, False, None, 0, names,
+                node.lineno,
+                node.end_lineno or node.lineno,
+                False,
+                None,
+                0,
+                names,
                 **self._context(),
             )
         )
@@ -136,8 +141,13 @@ class _Collector(ast.NodeVisitor):
         names = tuple(Alias(a.name, a.asname) for a in node.names)
         self.imports.append(
             ImportStmt(
-                node.lineno, node.end_lineno or node.lineno, True, node.module, node.level or 0,
-                names, **self._context(),
+                node.lineno,
+                node.end_lineno or node.lineno,
+                True,
+                node.module,
+                node.level or 0,
+                names,
+                **self._context(),
             )
         )
 
@@ -184,9 +194,10 @@ class _Collector(ast.NodeVisitor):
         for child in node.body:
             self.visit(child)
         self.guarded -= guarded
-        for part in (node.handlers, node.orelse, node.finalbody):
-            for child in part:
-                self.visit(child)
+        for handler in node.handlers:
+            self.visit(handler)
+        for child in [*node.orelse, *node.finalbody]:
+            self.visit(child)
         self.depth -= 1
 
     visit_Try = _visit_try
@@ -244,7 +255,11 @@ def _is_warning_call(statement: ast.stmt) -> bool:
 def _only_imports(statements: list[ast.stmt]) -> bool:
     return all(
         isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass))
-        or (isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is None)
+        or (
+            isinstance(s, ast.Assign)
+            and isinstance(s.value, ast.Constant)
+            and s.value.value is None
+        )
         or _is_warning_call(s)
         for s in statements
     )
@@ -287,12 +302,16 @@ def _string_table(value: ast.expr) -> tuple[tuple[str, str], ...] | None:
     if not isinstance(value, ast.Dict) or not value.keys:
         return None
     pairs: list[tuple[str, str]] = []
-    for key, item in zip(value.keys, value.values):
+    for key, item in zip(value.keys, value.values, strict=True):
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             return None
         if isinstance(item, ast.Constant) and isinstance(item.value, str):
             pairs.append((key.value, item.value))
-        elif isinstance(item, ast.Tuple) and (strings := _literal_strings(item)) and len(strings) == 2:
+        elif (
+            isinstance(item, ast.Tuple)
+            and (strings := _literal_strings(item))
+            and len(strings) == 2
+        ):
             pairs.append((key.value, f"{strings[0]}:{strings[1]}"))
         else:
             return None
@@ -301,14 +320,22 @@ def _string_table(value: ast.expr) -> tuple[tuple[str, str], ...] | None:
 
 def _classify(statement: ast.stmt, index: int, imported: set[str]) -> TopStatement:
     line = statement.lineno
-    if index == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
-        if isinstance(statement.value.value, str):
-            return TopStatement("docstring", line)
+    if (
+        index == 0
+        and isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    ):
+        return TopStatement("docstring", line)
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
         return TopStatement("import", line)
-    if isinstance(statement, ast.If) and _is_type_checking(statement.test):
-        if _only_imports(statement.body) and _only_imports(statement.orelse):
-            return TopStatement("import", line)
+    if (
+        isinstance(statement, ast.If)
+        and _is_type_checking(statement.test)
+        and _only_imports(statement.body)
+        and _only_imports(statement.orelse)
+    ):
+        return TopStatement("import", line)
     if isinstance(statement, ast.Try) and _only_imports(statement.body):
         handlers_ok = all(_only_imports(h.body) for h in statement.handlers)
         if handlers_ok and _only_imports(statement.orelse) and not statement.finalbody:
@@ -327,9 +354,8 @@ def _classify(statement: ast.stmt, index: int, imported: set[str]) -> TopStateme
             if _string_table(value) is not None:
                 return TopStatement("table", line, names)
             target = statement.targets[0]
-            if (
-                isinstance(target, ast.Subscript)
-                and (_dotted_name(target.value) or "").endswith("sys.modules")
+            if isinstance(target, ast.Subscript) and (_dotted_name(target.value) or "").endswith(
+                "sys.modules"
             ):
                 return TopStatement("sys_modules", line, (), source or "")
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:

@@ -95,8 +95,11 @@ def decode(data: bytes) -> str:
     """Source bytes to text the way Python itself decodes them (BOM, PEP 263 cookie)."""
     if b"\0" in data:
         raise ValueError("source contains NUL bytes")
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"cannot be decoded: {exc}") from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -133,7 +136,9 @@ def _read_one(
     return source, facts, text, ""
 
 
-def _read_many(root: str, sources: list[SourceFile]) -> list[tuple[SourceFile, Facts | None, str, str]]:
+def _read_many(
+    root: str, sources: list[SourceFile]
+) -> list[tuple[SourceFile, Facts | None, str, str]]:
     return [_read_one(root, s) for s in sources]
 
 
@@ -151,14 +156,17 @@ def build_index(
     if overlay:
         gone = {p for p, data in overlay.items() if data is None}
         tree = Tree(
-            tree.root, tuple(s for s in tree.sources if s.path not in gone), tree.configs,
-            tree.prose, tree.skipped,
+            tree.root,
+            tuple(s for s in tree.sources if s.path not in gone),
+            tree.configs,
+            tree.prose,
+            tree.skipped,
         )
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
     sources = list(tree.sources)
     results: list[tuple[SourceFile, Facts | None, str, str]] = []
     if jobs > 1 and len(sources) > 200 and not contents:
-        chunks = [sources[i::jobs * 4] for i in range(jobs * 4)]
+        chunks = [sources[i :: jobs * 4] for i in range(jobs * 4)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for done in pool.map(_read_many, [str(root)] * len(chunks), chunks):
                 results.extend(done)
@@ -187,7 +195,11 @@ def build_index(
         if info.source.is_package:
             packages.add(name)
     return Index(
-        root, modules, stubs, frozenset(packages), tuple(sorted(problems, key=lambda p: p.path)),
+        root,
+        modules,
+        stubs,
+        frozenset(packages),
+        tuple(sorted(problems, key=lambda p: p.path)),
         tree,
     )
 

@@ -49,7 +49,7 @@ def grep_count(index: Index, package: str) -> int:
 def _common_package(modules: list[str]) -> str:
     parts = [m.split(".") for m in modules]
     common: list[str] = []
-    for group in zip(*parts):
+    for group in zip(*parts, strict=False):
         if len(set(group)) != 1:
             break
         common.append(group[0])
@@ -91,15 +91,24 @@ def package_reports(
         files = len(members) + len(stub_files)
         lines = sum(info.lines for info in members)
         subpackages = tuple(
-            p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1:]
+            p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1 :]
         )
-        shim_modules = [verdicts[m.name] for m in members if verdicts.get(m.name, None)
-                        and verdicts[m.name].kind == PURE]
+        shim_modules = [
+            verdicts[m.name]
+            for m in members
+            if verdicts.get(m.name) and verdicts[m.name].kind == PURE
+        ]
         others = [
-            verdicts[m.name] for m in members
-            if m.name in verdicts and verdicts[m.name].kind not in (PURE, FACADE)
-            and not (verdicts[m.name].kind == NOT_A_SHIM and not verdicts[m.name].defined
-                     and m.facts.body is not None and not m.facts.imports)
+            verdicts[m.name]
+            for m in members
+            if m.name in verdicts
+            and verdicts[m.name].kind not in (PURE, FACADE)
+            and not (
+                verdicts[m.name].kind == NOT_A_SHIM
+                and not verdicts[m.name].defined
+                and m.facts.body is not None
+                and not m.facts.imports
+            )
         ]
         evidence: list[str] = []
         points_to: tuple[str, ...] = ()
@@ -120,12 +129,17 @@ def package_reports(
         if not importers[package] and not dynamic[package]:
             top_level = "." not in package
             if top_level or package.split(".")[-1] in ENTRY_NAMES or _has_main(index, package):
-                evidence.append("no importers inside the repository (an entry point or a "
-                                "top-level package used from outside)")
+                evidence.append(
+                    "no importers inside the repository (an entry point or a "
+                    "top-level package used from outside)"
+                )
             else:
                 status = DEAD if status != SHIM_LAYER else status
-                evidence.insert(0, "no module outside the package imports it, and no string, "
-                                   "entry point or configuration names it")
+                evidence.insert(
+                    0,
+                    "no module outside the package imports it, and no string, "
+                    "entry point or configuration names it",
+                )
                 if status == SHIM_LAYER:
                     evidence.insert(0, "dead: nothing imports this shim layer")
         elif importers[package]:

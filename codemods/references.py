@@ -84,8 +84,10 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
                 if word == target or word.startswith(target + "."):
                     return target
             path = paths[target]
-            if path and path != "." and re.search(
-                rf"(?<![\w/]){re.escape(path)}(?![\w])(?!\.\w)", line
+            if (
+                path
+                and path != "."
+                and re.search(rf"(?<![\w/]){re.escape(path)}(?![\w])(?!\.\w)", line)
             ):
                 return target
         return None

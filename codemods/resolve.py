@@ -47,16 +47,17 @@ class _Resolver:
         if key in self.cache and not self.cache[key].cycle:
             cached = self.cache[key]
             return Origin(
-                cached.module, cached.name, (*seen, *cached.chain), cached.external,
-                cached.found, cached.cycle,
+                cached.module,
+                cached.name,
+                (*seen, *cached.chain),
+                cached.external,
+                cached.found,
+                cached.cycle,
             )
         origin = self._resolve(module, name, (*seen, key))
         if not seen and not origin.cycle:
             self.cache[key] = origin
         return origin
-
-    def _endpoint(self, module: str, name: str | None, chain: tuple, **kw: bool) -> Origin:
-        return Origin(module, name, chain, **kw)
 
     def _resolve(
         self, module: str, name: str | None, chain: tuple[tuple[str, str | None], ...]
@@ -91,9 +92,8 @@ class _Resolver:
         if binding is not None:
             target_module, target_name = binding
             return self.resolve(target_module, target_name, chain)
-        if body is None or name in body.defined:
-            if body is None and not self._star_sources(info):
-                return Origin(module, name, chain)
+        if body is None and not self._star_sources(info):
+            return Origin(module, name, chain)  # a module of real code binds it itself
         for source in self._star_sources(info):
             if name in self.exports(source):
                 return self.resolve(source, name, chain)
@@ -132,8 +132,10 @@ class _Resolver:
         head, *rest = dotted.split(".")
         binding = self._import_binding(info, head)
         if binding is None:
-            return self.resolve(info.name, head, chain) if not rest else Origin(
-                info.name, dotted, chain, found=False
+            return (
+                self.resolve(info.name, head, chain)
+                if not rest
+                else Origin(info.name, dotted, chain, found=False)
             )
         origin = self.resolve(binding[0], binding[1], chain)
         for attr in rest:
@@ -154,7 +156,9 @@ class _Resolver:
                 found = result
         return found
 
-    def _binds(self, info: ModuleInfo, stmt: ImportStmt, name: str) -> tuple[str, str | None] | None:
+    def _binds(
+        self, info: ModuleInfo, stmt: ImportStmt, name: str
+    ) -> tuple[str, str | None] | None:
         if not stmt.is_from:
             for alias in stmt.names:
                 if alias.asname == name:

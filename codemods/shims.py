@@ -102,7 +102,6 @@ def classify(
     """The verdict on one module. `consumed`: names other modules import from this one."""
     body = info.facts.body  # None: the fast path saw top-level code, so it is no pure shim
     path = info.path
-    own_package = package_of(info.name, info.source.is_package) or info.name
     exported = _exported_names(index, resolver, info) if body is not None else {}
     code_lines: list[str] = []
     if body is not None:
@@ -115,7 +114,9 @@ def classify(
         # Real code here: only names it re-exports on purpose, or that others take from it, count.
         declared = set(body.all_names or ()) if body is not None else set()
         declared |= {
-            a.asname for stmt in info.facts.imports for a in stmt.names
+            a.asname
+            for stmt in info.facts.imports
+            for a in stmt.names
             if a.asname is not None and a.asname == a.name.split(".")[-1]
         }
         wanted = declared | set(consumed)
@@ -132,7 +133,7 @@ def classify(
         if origin.module == info.name and origin.name == name and not origin.cycle:
             continue  # defined here
         reexports.append(Reexport(name, origin, line))
-    elsewhere = [r for r in reexports if not within(r.origin.module, own_package)]
+    elsewhere = [r for r in reexports if not _own(info, r.origin.module)]
     points_to = tuple(sorted({r.origin.module for r in elsewhere}))
     evidence: list[str] = []
     deprecated = False
@@ -155,7 +156,7 @@ def classify(
             evidence = first + evidence
         else:
             kind = NOT_A_SHIM
-    elif elsewhere or (forwards and not all(within(f, own_package) for f in body.forwards)):
+    elif elsewhere or (forwards and not all(_own(info, f) for f in body.forwards)):
         kind = PURE
     elif reexports:
         kind = FACADE
@@ -165,6 +166,17 @@ def classify(
     return Verdict(
         info.name, path, kind, tuple(reexports), defined, tuple(evidence), points_to, deprecated
     )
+
+
+def _own(info: ModuleInfo, origin: str) -> bool:
+    """Whether a name living in `origin` is this module's own: a package re-exporting from
+    inside itself, or a module re-exporting from a private sibling (`from ._impl import X`)."""
+    if info.source.is_package:
+        return within(origin, info.name)
+    package = package_of(info.name, False)
+    if origin == info.name or not package or not within(origin, package) or origin == package:
+        return origin == info.name
+    return origin[len(package) + 1 :].startswith("_")
 
 
 def _imported_names(info: ModuleInfo) -> dict[str, int]:

@@ -15,8 +15,23 @@ from pathlib import Path, PurePosixPath
 
 SKIPPED_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules",
-        "build", "dist", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "build",
+        "dist",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
         "site-packages",
     }
 )
@@ -52,7 +67,16 @@ def list_files(root: Path) -> tuple[list[str], bool]:
     """Every file below root as POSIX relative paths, and whether git listed them."""
     try:
         listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
             capture_output=True,
             check=True,
             timeout=120,
@@ -119,8 +143,10 @@ def discover(
     prose: list[str] = []
     skipped: list[tuple[str, str]] = []
     for path in paths:
-        if any(fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
-               for pattern in exclude):
+        if any(
+            fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+            for pattern in exclude
+        ):
             continue
         name = PurePosixPath(path).name
         if name in CONFIG_NAMES:
