@@ -66,8 +66,9 @@ IMPORT_FORMS = [
 def test_every_import_form_is_resolved(
     tmp_path: Path, source: str, expected: set[tuple[str, str | None]]
 ) -> None:
-    analysis = analyze(make(tmp_path, {**LAYOUT, "app/svc/__init__.py": "", "app/svc/use.py":
-                                       source + "\n"}))
+    analysis = analyze(
+        make(tmp_path, {**LAYOUT, "app/svc/__init__.py": "", "app/svc/use.py": source + "\n"})
+    )
     assert refs_of(analysis, "app.svc.use") == expected
 
 
@@ -117,9 +118,7 @@ def test_prefix_sharing_string_is_not_a_reference(tmp_path: Path) -> None:
 
 
 def test_shim_layer_points_at_canonical_package(tmp_path: Path) -> None:
-    analysis = analyze(
-        make(tmp_path, {**LAYOUT, "app/use.py": "from app.old.core import Core\n"})
-    )
+    analysis = analyze(make(tmp_path, {**LAYOUT, "app/use.py": "from app.old.core import Core\n"}))
     old = next(p for p in analysis.packages if p.name == "app.old")
     assert old.status == SHIM_LAYER
     assert old.points_to == ("app.real",)
@@ -283,7 +282,13 @@ def test_configuration_errors_name_file_and_key(
 
 
 def test_source_root_flag_overrides_configuration(tmp_path: Path) -> None:
-    make(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/m.py": "X = 1\n",
-                    ".unshim.toml": 'source-roots = ["."]\n'})
+    make(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/m.py": "X = 1\n",
+            ".unshim.toml": 'source-roots = ["."]\n',
+        },
+    )
     assert main(["analyze", str(tmp_path), "--source-root", "src", "-q", "-o", "/dev/null"]) == 0
     assert "pkg.m" in analyze(tmp_path, ("src",)).index.modules
