@@ -1,0 +1,1 @@
+"""mexc-trader: a small trading backend for the MEXC exchange."""

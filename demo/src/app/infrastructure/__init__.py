@@ -1,0 +1,1 @@
+"""Adapters to the outside world: the exchange, caches, the task scheduler."""

@@ -1,0 +1,3 @@
+"""Spot REST endpoints."""
+
+from src.app.infrastructure.external.mexc.endpoints.spot import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Deferred and periodic work."""

@@ -1,0 +1,1 @@
+"""Use cases: market data, pricing, portfolio, trading, streaming, funding."""
