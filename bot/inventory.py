@@ -18,9 +18,23 @@ def _shims(analysis: Analysis, kind: str) -> list[Verdict]:
 
 
 def _flagged(analysis: Analysis) -> list[PackageReport]:
+    """The outermost non-ACTIVE packages, each narrowed to the subpackage that holds all of its
+    files but empty `__init__` files (`exchange/` around `exchange/mexc/`)."""
+    by_name = {p.name: p for p in analysis.packages}
     flagged = [p for p in analysis.packages if p.status != ACTIVE]
     names = [p.name for p in flagged]
-    return [p for p in flagged if not any(p.name.startswith(n + ".") for n in names)]
+    shown = []
+    for package in flagged:
+        if any(package.name.startswith(n + ".") for n in names):
+            continue
+        while True:
+            subs = [by_name[s] for s in package.subpackages if s in by_name]
+            inner = [s for s in subs if s.status == package.status and s.lines >= package.lines - 2]
+            if len(inner) != 1:
+                break
+            package = inner[0]
+        shown.append(package)
+    return shown
 
 
 def _origin(reexport_dotted: str, external: bool, found: bool, cycle: bool) -> str:

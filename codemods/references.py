@@ -102,7 +102,12 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
             text = (index.root / relpath).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        table = ""
         for number, line in enumerate(text.splitlines(), 1):
+            if relpath.endswith(".toml") and line.lstrip().startswith("["):
+                table = line.strip().strip("[]").strip()
+            if table == "tool.unshim" or table.startswith("tool.unshim."):
+                continue  # unshim's own configuration names the shims it is told to remove
             target = matches(line)
             if target:
                 found.append(Reference(Location(relpath, number), target, line.strip(), kind))
