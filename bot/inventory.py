@@ -75,6 +75,15 @@ def text(analysis: Analysis) -> str:
             lines.append(
                 f"  referenced by {reference.kind} at {reference.location}: {reference.text}"
             )
+        by_name = {p.name: p for p in analysis.packages}
+        for target in package.points_to:
+            canonical = by_name.get(target)
+            if canonical is not None:
+                lines.append(
+                    f"  {canonical.name}: {canonical.status}, importers: "
+                    f"{len(canonical.importers)} exact ({canonical.import_statements} import "
+                    f"statements); grep: {canonical.grep_count}  [{canonical.grep_command}]"
+                )
     if pure or impure:
         lines += ["", "Shim modules and where each name really lives"]
         for verdict in [*pure, *impure]:
