@@ -1,1 +1,1 @@
-"""unshim's application: configuration, command line, verification, report, git and pull requests."""
+"""unshim's application: configuration, command line, verification, report, git, pull requests."""

@@ -166,9 +166,7 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
         out.update(_check_table(sub, keys, f"{source} [tool.unshim.{name}]", problems))
     if problems:
         raise UsageError("\n".join(problems))
-    return Config(
-        **top, verify=VerifyConfig(**verify), pr=PullRequestConfig(**pr), source=source
-    )
+    return Config(**top, verify=VerifyConfig(**verify), pr=PullRequestConfig(**pr), source=source)
 
 
 def find_config(root: Path, explicit: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -212,4 +210,3 @@ def config_keys() -> dict[str, list[str]]:
         "tool.unshim.verify": sorted(_VERIFY),
         "tool.unshim.pr": sorted(_PR),
     }
-
