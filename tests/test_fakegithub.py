@@ -107,7 +107,7 @@ def test_deleting_a_branch_closes_its_open_pull_request(github: GitHubFixture) -
 
     assert status == 204
     assert pull.state == "closed"
-    assert "unshim/a" not in github.state.repository(github.repo).branches  # type: ignore[union-attr]
+    assert "unshim/a" not in github.repository.branches
     status, _, _ = call(github, "GET", f"/repos/{github.repo}/git/ref/heads/unshim/a")
     assert status == 404
 
@@ -224,7 +224,7 @@ def test_a_request_with_a_wrong_type_is_flagged(github: GitHubFixture) -> None:
     assert status == 400
     (error,) = github.take_validation_errors()
     assert "request: InvalidRequestBody" in error and "5 is not of type 'string'" in error
-    assert github.state.repository(github.repo).pulls == {}  # type: ignore[union-attr]
+    assert github.repository.pulls == {}
 
 
 def test_a_request_with_a_wrong_query_value_is_flagged(github: GitHubFixture) -> None:

@@ -18,12 +18,20 @@ import pytest
 
 from tests.fakegithub import validation
 from tests.fakegithub.server import FakeGitHub
+from tests.fakegithub.state import Repository
 
 REPOSITORY = "octo-org/project"
 
 
 class GitHubFixture(FakeGitHub):
     repo = REPOSITORY  # seeded with a `main` branch
+
+    @property
+    def repository(self) -> Repository:
+        """The seeded repository's state, to seed more or to check what a test did."""
+        found = self.state.repository(REPOSITORY)
+        assert found is not None
+        return found
 
 
 @pytest.fixture(scope="session")

@@ -233,6 +233,11 @@ def pull_request(pull: PullRequest, repo: Repository, api: str, *, full: bool = 
         "auto_merge": None,
         "draft": pull.draft,
     }
+    if not full:
+        # `pull-request-simple` describes label descriptions as non-nullable strings, unlike
+        # every other schema (GitHub itself sends null); an empty string satisfies both.
+        for item in data["labels"]:
+            item["description"] = item["description"] or ""
     if full:
         data.update(
             merged=pull.merged,
