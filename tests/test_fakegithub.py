@@ -293,3 +293,59 @@ def test_the_fixture_fails_a_test_that_left_validation_errors(pytester: pytest.P
     result.stdout.fnmatch_lines(
         ["*do not match GitHub's OpenAPI description*", "*query parameter state*merged*"]
     )
+
+
+def test_extraction_follows_references_transitively_and_drops_examples() -> None:
+    from tests.fakegithub.extract_openapi import subset
+
+    def ref(kind: str, name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/{kind}/{name}"}
+
+    operation = {
+        "parameters": [ref("parameters", "owner")],
+        "responses": {
+            "200": {
+                "content": {
+                    "application/json": {
+                        "schema": ref("schemas", "outer"),
+                        "examples": {"default": ref("examples", "big")},
+                    }
+                }
+            }
+        },
+    }
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path in SERVED:
+        paths.setdefault(path, {"put": {"responses": {"200": ref("responses", "unused")}}})
+        paths[path][method] = operation
+    description = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1", "license": {"name": "MIT"}},
+        "servers": [{"url": "https://api.github.com"}],
+        "paths": paths,
+        "components": {
+            "parameters": {"owner": {"name": "owner", "in": "path"}},
+            "schemas": {
+                # `examples` as a property name is kept: only media types lose their examples.
+                "outer": {"properties": {"examples": ref("schemas", "inner")}},
+                "inner": {"type": "string"},
+                "unused": {"type": "string"},
+            },
+            "responses": {"unused": {"description": "never referenced by a served operation"}},
+            "examples": {"big": {"value": "x" * 1000}},
+        },
+    }
+
+    result = subset(description, "1")
+
+    assert result["components"] == {
+        "parameters": {"owner": {"name": "owner", "in": "path"}},
+        "schemas": {
+            "inner": {"type": "string"},
+            "outer": {"properties": {"examples": ref("schemas", "inner")}},
+        },
+    }
+    held = {(m, p) for p, item in result["paths"].items() for m in item}
+    assert held == set(SERVED)
+    media = result["paths"][SERVED[0][1]][SERVED[0][0]]["responses"]["200"]["content"]
+    assert media == {"application/json": {"schema": ref("schemas", "outer")}}
