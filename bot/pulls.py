@@ -1,0 +1,531 @@
+"""Pull requests on GitHub: finding, opening, updating, commenting on and closing them.
+
+The only module that imports PyGithub. Plain frozen dataclasses go in and come out, so no
+PyGithub object (and no lazily-loading attribute that would make a hidden request) leaves it.
+
+Every API call goes through `PullRequests._call`, one HTTP request each, which
+- records "METHOD /path" in `calls`, so the run's notes can say exactly what was done;
+- retries what GitHub says is transient (5xx, secondary rate limits), honouring `retry-after`;
+- turns anything else into a `PullRequestError` that says what failed and which workflow
+  permission or repository setting is missing, never containing the token.
+PyGithub's own urllib3 retries are off: they would retry inside one call, hidden from `calls`,
+and sleep for as long as GitHub's `retry-after` says with no upper bound.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from github import Auth, Consts, Github, GithubException
+from github.GithubObject import GithubObject, NotSet
+from github.Issue import Issue
+from github.PaginatedList import PaginatedList
+from github.PullRequest import PullRequest as GithubPullRequest
+from github.Repository import Repository
+
+from bot.errors import EXIT_REFUSED, UnshimError
+
+DEFAULT_API_URL = "https://api.github.com"
+LABEL_COLOR = "ededed"  # GitHub's own default grey
+PER_PAGE = 100
+# GitHub's guidance for a secondary rate limit without `retry-after`: wait at least a minute.
+SECONDARY_RATE_WAIT = 60.0
+# A job that waits longer than this for GitHub is better off failing with a clear message.
+MAX_WAIT = 300.0
+
+CONTENTS_WRITE = "contents: write"
+PULLS_READ = "pull-requests: read"
+PULLS_WRITE = "pull-requests: write"
+ISSUES_WRITE = "issues: write"
+
+ACTIONS_SETTING = (
+    'the repository setting "Allow GitHub Actions to create and approve pull requests" '
+    "(Settings > Actions > General > Workflow permissions; for an organization's repositories "
+    "it must also be allowed in the organization's settings)"
+)
+
+T = TypeVar("T")
+Item = TypeVar("Item", bound=GithubObject)
+
+
+@dataclass(frozen=True)
+class PullRequestSpec:
+    """The pull request the bot wants: `head` and `base` are branch names in the repository."""
+
+    title: str
+    body: str
+    head: str
+    base: str
+    labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class PullRequestInfo:
+    number: int
+    url: str  # the page a person opens, not the API URL
+    state: str  # "open" or "closed"
+    merged: bool
+    draft: bool
+    title: str
+    body: str
+    head: str
+
+
+class PullRequestError(UnshimError):
+    """GitHub refused or failed a pull request operation; the message says what to change."""
+
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class PullRequests:
+    """The pull requests of one repository, as one token may see and change them."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        repository: str,
+        api_url: str = DEFAULT_API_URL,
+        pacing: bool = True,
+        retries: int = 3,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        owner, _, name = repository.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError(f"repository must be 'owner/name', got {repository!r}")
+        if not token:
+            raise PullRequestError(
+                "no GitHub token: set the environment variable named by "
+                "[tool.unshim.pr] token-env (GITHUB_TOKEN by default)"
+            )
+        self._token = token
+        self._owner = owner
+        self._repository = repository
+        self._api_url = api_url.rstrip("/")
+        self._retries = retries
+        self._backoff = backoff
+        self._sleep = sleep
+        self._calls: list[str] = []
+        # PyGithub's pacing follows GitHub's advice for integrations (a pause between requests,
+        # a longer one between writes), which keeps a busy run clear of secondary rate limits.
+        between_requests = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if pacing else 0.0
+        between_writes = Consts.DEFAULT_SECONDS_BETWEEN_WRITES if pacing else 0.0
+        self._github = Github(
+            auth=Auth.Token(token),
+            base_url=self._api_url,
+            per_page=PER_PAGE,
+            retry=None,
+            lazy=True,  # no request until one is asked for: each is made, and counted, here
+            seconds_between_requests=between_requests,
+            seconds_between_writes=between_writes,
+        )
+        self._repo: Repository = self._github.get_repo(repository)
+        self._prefix = f"/repos/{repository}"
+
+    @property
+    def calls(self) -> tuple[str, ...]:
+        """Every API request made so far as "METHOD /path", retries included, in order."""
+        return tuple(self._calls)
+
+    # --- finding --------------------------------------------------------------------------
+
+    def find_open(self, head: str) -> PullRequestInfo | None:
+        """The open pull request from branch `head` of this repository, if there is one."""
+        found = self._pulls(head, "open")
+        return _info(found[0]) if found else None
+
+    def find_closed_unmerged(self, head: str, marker: str) -> PullRequestInfo | None:
+        """The newest pull request from `head` closed without merging whose body has `marker`.
+
+        The marker is the plan's fingerprint: a person who closed the pull request for this
+        exact change has said no to it, and the bot must not open it again.
+        """
+        for pull in self._pulls(head, "closed"):
+            if pull.merged_at is None and marker in (pull.body or ""):
+                return _info(pull)
+        return None
+
+    def _pulls(self, head: str, state: str) -> list[GithubPullRequest]:
+        listing = self._repo.get_pulls(state=state, head=f"{self._owner}:{head}")
+        what = f"listing the {state} pull requests from branch {head}"
+        return self._all(f"{self._prefix}/pulls", listing, what, PULLS_READ)
+
+    # --- creating and updating ------------------------------------------------------------
+
+    def create(self, spec: PullRequestSpec) -> PullRequestInfo:
+        """Open the pull request: labels (created first if missing), reviewers, assignees."""
+        # Labels first: a token that may not create them fails before anything is opened.
+        self._ensure_labels(spec.labels)
+        try:
+            pull = self._call(
+                "POST",
+                f"{self._prefix}/pulls",
+                lambda: self._repo.create_pull(
+                    base=spec.base,
+                    head=spec.head,
+                    title=spec.title,
+                    body=spec.body,
+                    draft=spec.draft,
+                ),
+                f"opening a pull request from {spec.head} into {spec.base}",
+                PULLS_WRITE,
+            )
+        except PullRequestError as error:
+            # A retried POST whose first attempt got through, or a run racing another one.
+            duplicate = error.status == 422 and "already exists" in str(error)
+            existing = self.find_open(spec.head) if duplicate else None
+            if existing is None:
+                raise
+            return self.update(existing.number, spec)
+        number = pull.number
+        try:
+            if spec.labels:
+                self._add_labels(number, spec.labels)
+            if spec.reviewers:
+                self._call(
+                    "POST",
+                    f"{self._prefix}/pulls/{number}/requested_reviewers",
+                    lambda: pull.create_review_request(reviewers=list(spec.reviewers)),
+                    f"requesting reviews from {', '.join(spec.reviewers)}",
+                    PULLS_WRITE,
+                )
+            if spec.assignees:
+                issue = self._issue(number)
+                self._call(
+                    "POST",
+                    f"{self._prefix}/issues/{number}/assignees",
+                    lambda: issue.add_to_assignees(*spec.assignees),
+                    f"assigning {', '.join(spec.assignees)}",
+                    PULLS_WRITE,
+                )
+        except PullRequestError as error:
+            raise PullRequestError(
+                f"pull request #{number} was opened ({pull.html_url}), but {error}",
+                status=error.status,
+            ) from None
+        return _info(pull)
+
+    def update(self, number: int, spec: PullRequestSpec) -> PullRequestInfo:
+        """Bring an open pull request in line with `spec`, changing only what differs.
+
+        Title and body are edited only if they changed (an edit notifies subscribers), the
+        draft state is synced, and labels in `spec` that are missing are added; labels a person
+        added, reviewers and assignees are left alone.
+        """
+        pull = self._repo.get_pull(number)
+        self._call(
+            "GET",
+            f"{self._prefix}/pulls/{number}",
+            pull.complete,
+            f"reading pull request #{number}",
+            PULLS_READ,
+        )
+        changed = [
+            name
+            for name, wanted, current in (
+                ("title", spec.title, pull.title),
+                ("body", spec.body, pull.body or ""),
+            )
+            if wanted != current
+        ]
+        if changed:
+            self._call(
+                "PATCH",
+                f"{self._prefix}/pulls/{number}",
+                lambda: pull.edit(
+                    title=spec.title if "title" in changed else NotSet,
+                    body=spec.body if "body" in changed else NotSet,
+                ),
+                f"editing the {' and '.join(changed)} of pull request #{number}",
+                PULLS_WRITE,
+            )
+        if pull.draft != spec.draft:
+            toggle = pull.convert_to_draft if spec.draft else pull.mark_ready_for_review
+            self._call(
+                "POST",
+                "/graphql",
+                toggle,
+                f"marking pull request #{number} as {'draft' if spec.draft else 'ready'}",
+                PULLS_WRITE,
+            )
+        present = {label.name.lower() for label in pull.labels}
+        missing = tuple(name for name in spec.labels if name.lower() not in present)
+        if missing:
+            self._ensure_labels(missing)
+            self._add_labels(number, missing)
+        return _info(pull)
+
+    def _ensure_labels(self, names: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return
+        existing = self._all(
+            f"{self._prefix}/labels", self._repo.get_labels(), "listing labels", PULLS_READ
+        )
+        known = {label.name.lower() for label in existing}
+        for name in wanted:
+            if name.lower() in known:
+                continue
+            try:
+                self._call(
+                    "POST",
+                    f"{self._prefix}/labels",
+                    functools.partial(self._repo.create_label, name, LABEL_COLOR),
+                    f"creating the label {name!r}",
+                    ISSUES_WRITE,
+                )
+            except PullRequestError as error:
+                if "already_exists" not in str(error):  # created meanwhile: fine
+                    raise
+
+    def _add_labels(self, number: int, names: tuple[str, ...]) -> None:
+        path = f"{self._prefix}/issues/{number}/labels"
+        # PyGithub's Issue.add_to_labels sends a bare JSON array, which GitHub accepts but its
+        # API description no longer documents; the documented form is {"labels": [...]}.
+        self._call(
+            "POST",
+            path,
+            lambda: self._github.requester.requestJsonAndCheck(
+                "POST", path, input={"labels": list(names)}
+            ),
+            f"adding the labels {', '.join(names)} to pull request #{number}",
+            PULLS_WRITE,
+        )
+
+    # --- comments, closing, branches ------------------------------------------------------
+
+    def comment_once(self, number: int, marker: str, text: str) -> bool:
+        """Comment unless a comment containing `marker` is already there; True if it posted."""
+        if marker not in text:
+            raise ValueError("the comment must contain its marker, or the next run repeats it")
+        issue = self._issue(number)
+        comments = self._all(
+            f"{self._prefix}/issues/{number}/comments",
+            issue.get_comments(),
+            f"reading the comments of pull request #{number}",
+            PULLS_READ,
+        )
+        if any(marker in (comment.body or "") for comment in comments):
+            return False
+        self._comment(issue, number, text)
+        return True
+
+    def close(self, number: int, comment: str) -> None:
+        """Say why, then close the pull request (the comment first, so it is seen)."""
+        if comment:
+            self._comment(self._issue(number), number, comment)
+        pull = self._repo.get_pull(number)
+        self._call(
+            "PATCH",
+            f"{self._prefix}/pulls/{number}",
+            lambda: pull.edit(state="closed"),
+            f"closing pull request #{number}",
+            PULLS_WRITE,
+        )
+
+    def delete_branch(self, branch: str) -> None:
+        """Delete the branch; a branch that is already gone is not an error."""
+        ref = self._repo.get_git_ref(f"heads/{branch}")
+        what = f"deleting the branch {branch}"
+        try:
+            path = f"{self._prefix}/git/ref/heads/{branch}"
+            self._call("GET", path, ref.complete, what, CONTENTS_WRITE)
+        except PullRequestError as error:
+            if error.status == 404:
+                return
+            raise
+        try:
+            self._call(
+                "DELETE",
+                f"{self._prefix}/git/refs/heads/{branch}",
+                ref.delete,
+                what,
+                CONTENTS_WRITE,
+            )
+        except PullRequestError as error:
+            if error.status == 422 and "does not exist" in str(error):
+                return
+            raise
+
+    def _comment(self, issue: Issue, number: int, text: str) -> None:
+        self._call(
+            "POST",
+            f"{self._prefix}/issues/{number}/comments",
+            lambda: issue.create_comment(text),
+            f"commenting on pull request #{number}",
+            PULLS_WRITE,
+        )
+
+    def _issue(self, number: int) -> Issue:
+        # Lazy: no request until a method of the issue makes one.
+        return self._repo.get_issue(number)
+
+    # --- one request ----------------------------------------------------------------------
+
+    def _all(
+        self, path: str, listing: PaginatedList[Item], what: str, permission: str
+    ) -> list[Item]:
+        """Every item of a listing, one page (and one recorded call) at a time."""
+        items: list[Item] = []
+        page = 0
+        while True:
+            batch = self._call(
+                "GET", path, functools.partial(listing.get_page, page), what, permission
+            )
+            items.extend(batch)
+            if len(batch) < PER_PAGE:
+                return items
+            page += 1
+
+    def _call(
+        self, method: str, path: str, request: Callable[[], T], what: str, permission: str
+    ) -> T:
+        attempt = 0
+        while True:
+            self._calls.append(f"{method} {path}")
+            try:
+                return request()
+            except GithubException as error:
+                wait = self._retry_wait(error, attempt)
+                if wait is None:
+                    raise self._refusal(error, what, permission) from None
+            except OSError as error:  # requests' connection errors and timeouts are OSErrors
+                if attempt >= self._retries:
+                    raise PullRequestError(
+                        self._redact(
+                            f"{what} failed: cannot reach {self._api_url} "
+                            f"({type(error).__name__}) after {attempt + 1} attempts"
+                        )
+                    ) from None
+                wait = self._backoff * 2.0**attempt
+            attempt += 1
+            self._sleep(wait)
+
+    def _retry_wait(self, error: GithubException, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None if this failure is not worth retrying."""
+        if attempt >= self._retries:
+            return None
+        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+        if error.status >= 500:
+            return self._backoff * 2.0**attempt
+        if error.status in (403, 429) and (
+            "retry-after" in headers or error.status == 429 or _is_secondary_limit(error)
+        ):
+            try:
+                wait = float(headers.get("retry-after") or SECONDARY_RATE_WAIT)
+            except ValueError:
+                wait = SECONDARY_RATE_WAIT
+            return wait if wait <= MAX_WAIT else None
+        return None
+
+    def _refusal(self, error: GithubException, what: str, permission: str) -> PullRequestError:
+        status = error.status
+        said = _github_message(error)
+        if status == 401:
+            text = (
+                f"{what} failed: GitHub rejected the token (401 {said or 'Bad credentials'}): "
+                "it is wrong, expired or revoked. Check the token in the environment variable "
+                "named by [tool.unshim.pr] token-env (GITHUB_TOKEN by default)"
+            )
+        elif status in (403, 429) and (_is_secondary_limit(error) or status == 429):
+            text = (
+                f"{what} failed: GitHub's secondary rate limit still applied after "
+                f"{self._retries + 1} attempts ({status}); run again later"
+            )
+        elif status == 403 and said.lower().startswith("api rate limit exceeded"):
+            reset = _reset_time({k.lower(): v for k, v in (error.headers or {}).items()})
+            text = f"{what} failed: the token's API rate limit is used up; it resets {reset}"
+        elif status == 403 and "not permitted to create or approve pull requests" in said:
+            text = f"{what} failed: GitHub said {said!r}. Enable {ACTIONS_SETTING}"
+        elif status in (403, 422) and "permission to create labels" in said:
+            text = f"{what} failed: GitHub said {said!r}. The workflow needs `{ISSUES_WRITE}`"
+        elif status == 403 or "not accessible by integration" in said:
+            # GraphQL reports the same refusal as an error inside a 200 answer.
+            need = f"`{permission}`" if permission else "more permissions"
+            text = (
+                f"{what} failed: GitHub said {said!r} ({status}). The token lacks {need}: add "
+                "it under `permissions:` in the workflow job, or grant it to the token"
+            )
+        elif status == 404:
+            text = (
+                f"{what} failed: GitHub answered 404 Not Found. Either it does not exist, or "
+                f"the token cannot see {self._repository}"
+                + (f" (it needs `{permission}`)" if permission else "")
+                + "; GitHub answers 404, not 403, for what a token may not see"
+            )
+        elif status >= 500:
+            text = (
+                f"{what} failed: GitHub answered {status} ({said}) to all "
+                f"{self._retries + 1} attempts; run again later"
+            )
+        else:
+            text = f"{what} failed: GitHub answered {status}: {said}"
+        return PullRequestError(self._redact(text), status=status)
+
+    def _redact(self, text: str) -> str:
+        # GitHub never echoes the token, but a message must not leak it even if it did.
+        return text.replace(self._token, "***")
+
+
+def _github_message(error: GithubException) -> str:
+    """GitHub's own message, with the details of a 422 (which field, which problem)."""
+    data: Any = error.data
+    if not isinstance(data, dict):
+        return ""
+    message = str(data.get("message") or "")
+    details = []
+    for item in data.get("errors") or ():
+        if isinstance(item, dict):
+            details.append(
+                str(item.get("message") or "")
+                or " ".join(str(item.get(k)) for k in ("resource", "field", "code") if item.get(k))
+            )
+        else:
+            details.append(str(item))
+    if not details:
+        return message
+    return f"{message}: {'; '.join(details)}" if message else "; ".join(details)
+
+
+def _is_secondary_limit(error: GithubException) -> bool:
+    message = _github_message(error).lower()
+    return (
+        "secondary rate limit" in message
+        or message.endswith("please retry your request again later.")
+        or "please wait a few minutes before you try again" in message
+    )
+
+
+def _info(pull: GithubPullRequest) -> PullRequestInfo:
+    # Only fields that both `pull-request` and `pull-request-simple` carry, so reading them
+    # never triggers PyGithub's lazy completion (an extra, uncounted request).
+    return PullRequestInfo(
+        number=pull.number,
+        url=pull.html_url,
+        state=pull.state,
+        merged=pull.merged_at is not None,
+        draft=bool(pull.draft),
+        title=pull.title,
+        body=pull.body or "",
+        head=pull.head.ref,
+    )
+
+
+def _reset_time(headers: dict[str, str]) -> str:
+    reset = headers.get("x-ratelimit-reset", "")
+    if not reset.isdigit():
+        return "later"
+    return datetime.fromtimestamp(int(reset), timezone.utc).strftime("at %H:%M UTC")
