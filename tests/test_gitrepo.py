@@ -7,7 +7,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from gitfixtures import (
+
+from bot.errors import RefusedError, UsageError
+from bot.gitrepo import (
+    CommitInfo,
+    GitError,
+    GitRepository,
+    PushRejected,
+    open_repository,
+    restored,
+)
+from tests.gitfixtures import (
     BOT_EMAIL,
     BOT_NAME,
     PERSON_EMAIL,
@@ -20,16 +30,6 @@ from gitfixtures import (
     make_remote,
     protect,
     remote_branch_sha,
-)
-
-from bot.errors import RefusedError, UsageError
-from bot.gitrepo import (
-    CommitInfo,
-    GitError,
-    GitRepository,
-    PushRejected,
-    open_repository,
-    restored,
 )
 
 PREFIX = "unshim/"
