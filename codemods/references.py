@@ -16,6 +16,8 @@ from codemods.outcome import Location
 
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset({"import_module", "__import__", "mock.patch", "string", "config", "manifest"})
+# Calls whose first argument can only be a module name: there a single word is a module too.
+MODULE_NAME_KINDS = frozenset({"import_module", "__import__"})
 
 
 @dataclass(frozen=True)
@@ -30,17 +32,29 @@ class Reference:
         return self.kind in BLOCKING
 
 
-def named_module(index: Index, dotted: str) -> str | None:
+def named_module(index: Index, dotted: str, *, module_name: bool = False) -> str | None:
     """The repository module a dotted string names (`a.b.c:attr` or `a.b.Class` -> `a.b`), if
-    any. Whole components only: `app.compatibility` does not name `app.compat`."""
+    any. Whole components only: `app.compatibility` does not name `app.compat`. `module_name`
+    says the string can only be a module name (`import_module("app")`), so one word counts."""
     head = dotted.split(":")[0]
     parts = head.split(".")
     for end in range(len(parts), 0, -1):
         candidate = ".".join(parts[:end])
         if index.is_module(candidate):
             # A single top-level word ("os", "json") is too common to count as a reference.
-            return candidate if end > 1 or ":" in dotted else None
+            return candidate if end > 1 or ":" in dotted or module_name else None
     return None
+
+
+def _absolute(relative: str, module: str, is_package: bool) -> str:
+    """`import_module(".x", __package__)` read from the package of the module that holds it, the
+    usual anchor; the anchor argument itself is not recorded."""
+    name = relative.lstrip(".")
+    parts = (module if is_package else module.rpartition(".")[0]).split(".")
+    climb = len(relative) - len(name) - 1
+    if climb > len(parts):
+        return relative  # above the top: names nothing
+    return ".".join(p for p in [*parts[: len(parts) - climb], name] if p)
 
 
 def code_references(index: Index) -> list[Reference]:
@@ -48,7 +62,11 @@ def code_references(index: Index) -> list[Reference]:
     found: list[Reference] = []
     for info in (*index.modules.values(), *index.stubs.values()):
         for ref in info.facts.strings:
-            target = named_module(index, ref.value)
+            certain = ref.kind in MODULE_NAME_KINDS
+            value = ref.value
+            if certain and value.startswith("."):
+                value = _absolute(value, info.name, info.source.is_package)
+            target = named_module(index, value, module_name=certain)
             if target is not None:
                 found.append(Reference(Location(info.path, ref.line), target, ref.value, ref.kind))
     return found
@@ -69,35 +87,61 @@ def _module_path(index: Index, module: str) -> str | None:
     return None
 
 
+def path_pattern(path: str) -> re.Pattern[str]:
+    """A file path in text, whole components only: `pkg/shim` is not `pkg/shimmer`, `pkg/shim-2`
+    or `pkg/shim.txt`; a module's path also matches its own file (`pkg/old.py`, `pkg/old.pyi`)."""
+    return re.compile(rf"(?<![\w./-])(?:\./)?{re.escape(path)}(?:\.pyi?)?(?![\w-])(?!\.\w)")
+
+
+def names_module(line: str, target: str) -> bool:
+    """Whether a line names the module `target` by its dotted name or a submodule's."""
+    return any(
+        word == target or word.startswith(target + ".")
+        for word in (m.group(0) for m in DOTTED_IN_TEXT.finditer(line))
+    )
+
+
+def _patterns(folder_of: str, path: str | None) -> list[re.Pattern[str]]:
+    """The forms of `path` the file at `folder_of` can use: from the root, and when that file is
+    in a parent folder (a nested `meson.build`'s `subdir('shim')`), relative to its folder."""
+    if not path or path == ".":
+        return []
+    found = [path_pattern(path)]
+    folder = str(PurePosixPath(folder_of).parent)
+    if folder != "." and path.startswith(folder + "/"):
+        found.append(path_pattern(path[len(folder) + 1 :]))
+    return found
+
+
 def text_references(index: Index, targets: list[str]) -> list[Reference]:
     """Configuration, manifests, prose and comments that name one of `targets` (dotted names of
     packages or modules), by dotted name or by file path."""
     if not targets:
         return []
     paths = {t: _module_path(index, t) for t in targets}
+    indexed = {info.path for table in (index.modules, index.stubs) for info in table.values()}
     found: list[Reference] = []
 
-    def matches(line: str) -> str | None:
+    def forms(folder_of: str) -> dict[str, list[re.Pattern[str]]]:
+        return {t: _patterns(folder_of, paths[t]) for t in targets}
+
+    def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> str | None:
         for target in targets:
-            for match in DOTTED_IN_TEXT.finditer(line):
-                word = match.group(0)
-                if word == target or word.startswith(target + "."):
-                    return target
-            path = paths[target]
-            if (
-                path
-                and path != "."
-                and re.search(rf"(?<![\w/]){re.escape(path)}(?![\w])(?!\.\w)", line)
-            ):
+            if dotted and names_module(line, target):
+                return target
+            if any(p.search(line) for p in forms[target]):
                 return target
         return None
 
+    from_root = forms(".")
     for relpath in (*index.tree.configs, *index.tree.prose):
         kind = "prose" if relpath.endswith((".md", ".rst", ".txt")) else "config"
         if relpath.endswith(("MANIFEST.in", "meson.build")):
             kind = "manifest"
-        if relpath.endswith("setup.py"):
-            continue  # Python: its strings are code references already
+        # An analyzed setup.py's dotted strings are code references already; its paths are not.
+        dotted = not (relpath.endswith("setup.py") and relpath in indexed)
+        # Build files name paths from their own folder; prose and comments from the root.
+        here = from_root if kind == "prose" else forms(relpath)
         try:
             text = (index.root / relpath).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -108,7 +152,7 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
                 table = line.strip().strip("[]").strip()
             if table == "tool.unshim" or table.startswith("tool.unshim."):
                 continue  # unshim's own configuration names the shims it is told to remove
-            target = matches(line)
+            target = matches(line, here, dotted)
             if target:
                 found.append(Reference(Location(relpath, number), target, line.strip(), kind))
     for info in (*index.modules.values(), *index.stubs.values()):
@@ -118,7 +162,7 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
             hash_at = line.find("#")
             if hash_at < 0:
                 continue
-            target = matches(line[hash_at:])
+            target = matches(line[hash_at:], from_root, True)
             if target:
                 comment = line[hash_at:].strip()
                 found.append(Reference(Location(info.path, number), target, comment, "comment"))
