@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from tests.treemaker import make_tree
 
 from codemods.deletion import (
     DeletionResult,
@@ -17,6 +16,7 @@ from codemods.deletion import (
 )
 from codemods.index import build_index
 from codemods.outcome import Kept, Location
+from tests.treemaker import make_tree
 
 LAYOUT = {
     "pkg/__init__.py": "",
