@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from actionrunner import ActionRun, UnsupportedExpression, clean_environ, evaluate, run_action
-from actionrunner import Context as ExpressionContext
+
+from tests.actionrunner import ActionRun, UnsupportedExpression, clean_environ, evaluate, run_action
+from tests.actionrunner import Context as ExpressionContext
 
 ROOT = Path(__file__).parent.parent
 ACTION = ROOT / "action.yml"
