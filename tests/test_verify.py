@@ -1,6 +1,6 @@
 """The verify stage against small real repositories in tmp_path: commands that fail, hang or do
 not exist, test collections that shrink, import counts and why grep disagrees, git HEAD as the
-tree before the change, and the job summary."""
+tree before the change, the job summary, and the exit codes of `unshim verify`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 
 from bot import checks, counts
 from bot.checks import Counts, Run, collected_tests, command_argv, is_collection
+from bot.cli import main
 from bot.config import Config, VerifyConfig, load_config
 from bot.verify import (
     append_job_summary,
@@ -162,6 +163,11 @@ def test_the_word_python_becomes_the_configured_interpreter() -> None:
 def test_a_relative_interpreter_is_relative_to_the_repository(tmp_path: Path) -> None:
     assert interpreter(".venv/bin/python", tmp_path) == str(tmp_path / ".venv/bin/python")
     assert interpreter("python3", tmp_path) == "python3"
+
+
+def test_unbalanced_quotes_in_a_command_are_a_configuration_error(tmp_path: Path) -> None:
+    root = make(tmp_path, TARGET, commands=('python -c "oops',))
+    assert main(["verify", str(root), "-q"]) == 2
 
 
 def test_commands_write_no_bytecode_into_the_repository(tmp_path: Path) -> None:
@@ -369,3 +375,38 @@ def test_the_job_summary_is_appended_to(tmp_path: Path) -> None:
     assert append_job_summary("## report", {"GITHUB_STEP_SUMMARY": str(summary)}) == summary
     assert summary.read_text() == "earlier step\n## report\n"
     assert append_job_summary("## report", {}) is None
+
+
+def test_verify_exits_0_when_every_check_passes_and_fills_the_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(tmp_path / "repo", TARGET, commands=('python -c "from main import app"',))
+    commit_all(root)
+    make(root, APPLIED, commands=('python -c "from main import app"',))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    output = tmp_path / "report.json"
+    assert main(["verify", str(root), "--format", "json", "-o", str(output), "-q"]) == 0
+    assert json.loads(output.read_text())["passed"] is True
+    assert "<!-- unshim:fingerprint=" in summary.read_text()
+
+
+def test_verify_exits_1_when_a_check_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    root = make(tmp_path, TARGET, commands=("python -c 'raise SystemExit(1)'",))
+    assert main(["verify", str(root), "-o", str(tmp_path / "out.md"), "-q"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["verify", "{root}", "--shim", "app.nowhere"], ["verify", "{root}/missing"]],
+)
+def test_verify_exits_2_on_usage_errors(tmp_path: Path, argv: list[str]) -> None:
+    root = make(tmp_path, TARGET, commands=())
+    assert main([a.format(root=root) for a in argv] + ["-q"]) == 2
+
+
+def test_verify_exits_2_on_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["verify", str(tmp_path), "--format", "yaml"])
+    assert exit_.value.code == 2
