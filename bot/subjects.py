@@ -45,14 +45,15 @@ def canonical_of(trees: Trees, shims: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(c for c in found if not any(within(c, s) for s in shims)))
 
 
-def check_shims(trees: Trees, shims: tuple[str, ...]) -> None:
+def check_shims(trees: Trees, shims: tuple[str, ...], where: str) -> None:
+    """Every shim named must exist in one of the trees; `where` says who named it."""
     analyses = [a for a in (trees.before, trees.after) if a is not None]
     unknown = [s for s in shims if not any(a.index.is_module(s) for a in analyses)]
     if unknown:
         raise UsageError(
             "\n".join(
-                f"--shim {s}: no such module or package in the tree or before it "
-                "(names are dotted: app.legacy)"
+                f"{where}: '{s}' is not a module or package of the tree, nor of the tree before "
+                "the change (names are dotted, like app.legacy)"
                 for s in unknown
             )
         )

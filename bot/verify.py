@@ -280,8 +280,9 @@ def verify_tree(
         root_before, label = head if head is not None else (None, None)
         parse_commands(config)
         trees = analyze_trees(root_before, path, config)
+        where = "--shim" if shims else f"{config.source} [tool.unshim] shims"
         shims = shims or config.shims or default_shims(trees)
-        check_shims(trees, shims)
+        check_shims(trees, shims, where)
         canonical = canonical_of(trees, shims)
         verification = run_checks(
             root_before, path, config, shims, canonical, before_label=label, trees=trees
