@@ -44,7 +44,7 @@ FAILURES = {
     c.EXITED_NONZERO: "exit code {code}",
     c.NOT_STARTED: "could not start {program}: {message}",
     c.TIMED_OUT: "timed out after {timeout} s",
-    c.TESTS_DROPPED: "{dropped} fewer tests collected",
+    c.TESTS_DROPPED: "{dropped} collected",
 }
 GAPS = {  # {lines}/{statements}: "1 line", "3 statements"; {example}: `path:line`
     k.OWN: "{lines} inside the package itself (e.g. {example}), which grep counts: the "
@@ -190,7 +190,7 @@ def verdict(check: Check) -> str:
             "program": code(after.argv[0]),
         }
         if isinstance(before, Run) and before.collected is not None:
-            values["dropped"] = before.collected - (after.collected or 0)
+            values["dropped"] = plural(before.collected - (after.collected or 0), "fewer test")
     words = [FAILURES[failure].format(**values) for failure in check.failures]
     if isinstance(before, Run) and not before.ok:
         words.append("failed before the change too")
