@@ -49,6 +49,35 @@ def _path(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("path", nargs="?", default=".", metavar="PATH", help=what)
 
 
+def _verify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    verify = commands.add_parser(
+        "verify",
+        help="check a change: import counts, compileall and the configured smoke commands, "
+        "before and after",
+        description="Run every check on the tree at PATH and on its git HEAD (the tree before "
+        "the change): import counts of the shims (must be 0 after) and of the packages their "
+        "names live in (must not drop), exact and as grep counts them; compileall over the "
+        "analyzed files; each [tool.unshim.verify] command, with the configured interpreter "
+        "and timeout. Prints the report the pull request carries; appends it to "
+        "$GITHUB_STEP_SUMMARY when set. Exit 1 when a check fails.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _path(verify, "repository to verify (default: .); compared with its git HEAD if it has one")
+    verify.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text",
+        help="text for a terminal (default), markdown as in the pull request, json for tools "
+        "(schema: docs/report.schema.json)",
+    )
+    verify.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    verify.add_argument(
+        "--shim", action="append", metavar="PKG",
+        help="a shim package being removed (repeatable; default: config 'shims', else the shim "
+        "layers analyze finds)",
+    )
+    _common(verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="unshim",
@@ -85,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     _common(analyze)
+    _verify_parser(commands)
     return parser
 
 

@@ -9,11 +9,14 @@ import time
 from pathlib import Path
 
 from bot import inventory
+from bot import verify as verifying
 from bot.config import Config, load_config
 from bot.console import Console
-from bot.errors import EXIT_OK, UsageError
-from codemods.analysis import Analysis
-from codemods.analysis import analyze as run_analysis
+from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
+from bot.report import Metadata, Report, render_markdown
+from bot.report_json import render_json
+from bot.report_text import render_text
+from codemods.analysis import Analysis, analyze as run_analysis
 from codemods.sources import TreeError
 
 
@@ -96,3 +99,25 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
     for problem in result.not_analyzed:
         console.detail(f"not analyzed: {problem.path}: {problem.reason}")
     return EXIT_OK
+
+
+def verify(args: argparse.Namespace, console: Console) -> int:
+    root = target_root(args)
+    config = config_for(args, root)
+    started = time.perf_counter()
+    verification, outcome = verifying.verify_tree(root, config, tuple(args.shim or ()))
+    if not outcome.shims:
+        console.warn("no shims given (--shim, or 'shims' in [tool.unshim]) and analyze found "
+                     "none: only compileall and the configured commands were checked")
+    report = Report(verification, outcome, Metadata(root.name))
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    write_output(renderers[args.format](report), args.output)
+    summary = verifying.append_job_summary(render_markdown(report))
+    failed = verification.failed
+    console.info(
+        f"{len(verification.checks)} checks, {len(failed)} failed, in "
+        f"{time.perf_counter() - started:.1f} s"
+        + (f"; report written to {args.output}" if args.output else "")
+        + (f"; appended to the job summary {summary}" if summary else "")
+    )
+    return EXIT_OK if not failed else EXIT_REFUSED

@@ -1,0 +1,412 @@
+"""The verify stage against small real repositories in tmp_path: commands that fail, hang or do
+not exist, test collections that shrink, import counts and why grep disagrees, git HEAD as the
+tree before the change, the job summary, and the exit codes of `unshim verify`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from bot import checks, counts
+from bot.checks import Counts, Run, collected_tests, command_argv, is_collection
+from bot.cli import main
+from bot.config import Config, VerifyConfig, load_config
+from bot.verify import (
+    append_job_summary,
+    interpreter,
+    run_checks,
+    run_command,
+    verify_tree,
+)
+from codemods.analysis import analyze
+
+PY = sys.executable
+
+TARGET = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/client.py": "class Client:\n    def ping(self):\n        return 'pong'\n",
+    "app/legacy/__init__.py": "from app.core.client import Client\n\n__all__ = ['Client']\n",
+    "app/legacy/client.py": "from app.core.client import Client\n\n__all__ = ['Client']\n",
+    "app/service.py": dedent(
+        """\
+        from app.legacy.client import Client
+
+
+        def ping():
+            return Client().ping()
+        """
+    ),
+    "main.py": "from app.service import ping\n\napp = ping\n",
+    "tests/test_service.py": dedent(
+        """\
+        from app.service import ping
+
+
+        def test_ping():
+            assert ping() == "pong"
+
+
+        def test_other():
+            assert True
+
+
+        def test_integration_only():
+            assert True
+        """
+    ),
+}
+# What `unshim apply` makes of TARGET: the import rewritten, the shim package deleted.
+APPLIED = {
+    "app/service.py": TARGET["app/service.py"].replace("app.legacy.client", "app.core.client"),
+    "app/legacy/__init__.py": None,
+    "app/legacy/client.py": None,
+}
+SMOKE = ('python -c "from main import app"', "python -m pytest tests/ --co -q")
+
+
+def pyproject(commands: tuple[str, ...] = SMOKE, timeout: float = 60) -> str:
+    listed = ", ".join(json.dumps(command) for command in commands)
+    return (
+        '[tool.unshim]\nshims = ["app.legacy"]\n\n[tool.unshim.verify]\n'
+        f'python = "{PY}"\ntimeout = {timeout}\ncommands = [{listed}]\n'
+    )
+
+
+def make(root: Path, files: Mapping[str, str | None], commands: tuple[str, ...] = SMOKE) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for path, text in {**files, "pyproject.toml": pyproject(commands)}.items():
+        target = root / path
+        if text is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    if any(text is None for text in files.values()):
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    return root
+
+
+def config(commands: tuple[str, ...] = (), timeout: float = 60) -> Config:
+    return Config(verify=VerifyConfig(commands=commands, python=PY, timeout=timeout))
+
+
+def git(root: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    done = subprocess.run(
+        ["git", *identity, *args], cwd=root, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def commit_all(root: Path, message: str = "state") -> str:
+    if not (root / ".git").exists():
+        git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "--short", "HEAD")
+
+
+# --- running commands ---------------------------------------------------------------------------
+
+
+def test_a_failing_command_is_a_failed_check_with_its_exit_code_and_output(tmp_path: Path) -> None:
+    after = make(tmp_path / "after", TARGET)
+    argv = (PY, "-c", "import sys; print('boom'); sys.exit(3)")
+    run = run_command(argv, after, timeout=30)
+    assert (run.exit_code, run.failure, run.tail) == (3, "", ("boom",))
+    assert checks.judge_run(None, run) == (checks.EXITED_NONZERO,)
+
+
+def test_a_command_that_runs_too_long_is_stopped_and_fails(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    run = run_command((PY, "-c", "import time; time.sleep(5)"), tmp_path, timeout=0.5)
+    assert time.perf_counter() - started < 4
+    assert (run.exit_code, run.failure, run.timeout) == (None, checks.TIMED_OUT, 0.5)
+    assert checks.judge_run(None, run) == (checks.TIMED_OUT,)
+
+
+def test_a_command_that_does_not_exist_is_a_failed_check_not_a_crash(tmp_path: Path) -> None:
+    verification = run_checks(
+        None, make(tmp_path, TARGET), config(("no-such-program-unshim --flag",)), ()
+    )
+    [check] = [c for c in verification.checks if c.kind == checks.COMMAND]
+    assert isinstance(check.after, Run)
+    assert check.failures == (checks.NOT_STARTED,)
+    assert "No such file" in check.after.message
+    assert not verification.passed
+
+
+def test_output_is_cut_to_its_last_lines(tmp_path: Path) -> None:
+    run = run_command((PY, "-c", "for i in range(100): print(i)"), tmp_path, timeout=30)
+    assert run.tail[0] == "60" and run.tail[-1] == "99" and len(run.tail) == 40
+
+
+def test_the_word_python_becomes_the_configured_interpreter() -> None:
+    assert command_argv('python -c "from main import app"', "/venv/bin/python") == (
+        "/venv/bin/python",
+        "-c",
+        "from main import app",
+    )
+    assert command_argv("pytest -q", "/venv/bin/python") == ("pytest", "-q")
+
+
+def test_a_relative_interpreter_is_relative_to_the_repository(tmp_path: Path) -> None:
+    assert interpreter(".venv/bin/python", tmp_path) == str(tmp_path / ".venv/bin/python")
+    assert interpreter("python3", tmp_path) == "python3"
+
+
+def test_unbalanced_quotes_in_a_command_are_a_configuration_error(tmp_path: Path) -> None:
+    root = make(tmp_path, TARGET, commands=('python -c "oops',))
+    assert main(["verify", str(root), "-q"]) == 2
+
+
+def test_commands_write_no_bytecode_into_the_repository(tmp_path: Path) -> None:
+    root = make(tmp_path, TARGET)
+    run_checks(None, root, config(('python -c "import main"',)), ())
+    assert not list(root.rglob("__pycache__"))
+
+
+# --- test collections ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("output", "count"),
+    [
+        ("t.py::a\nt.py::b\n\n2 tests collected in 0.01s", 2),
+        ("1 test collected in 0.01s", 1),
+        ("t.py::a\n\n1/4 tests collected (3 deselected) in 0.02s", 1),
+        ("no tests collected (5 deselected) in 0.01s", 0),
+        ("tests/test_a.py::test_one\ntests/test_a.py::TestX::test_two\n", 2),
+        ("tests/test_a.py: 3\ntests/test_b.py: 4\n", 7),
+        ("ERROR: file or directory not found: nowhere", None),
+    ],
+)
+def test_collected_tests_are_read_from_pytest_output(output: str, count: int | None) -> None:
+    assert collected_tests(output) == count
+
+
+def test_only_pytest_collection_commands_are_counted() -> None:
+    assert is_collection(("python", "-m", "pytest", "tests/", "--co", "-q"))
+    assert is_collection(("pytest", "--collect-only"))
+    assert not is_collection(("python", "-m", "pytest", "-q"))
+    assert not is_collection(("python", "-c", "print('--co')"))
+
+
+def test_fewer_collected_tests_after_the_change_fail(tmp_path: Path) -> None:
+    before = make(tmp_path / "before", TARGET)
+    fewer = TARGET["tests/test_service.py"].replace("def test_other", "def other")
+    after = make(tmp_path / "after", {**TARGET, "tests/test_service.py": fewer})
+    verification = run_checks(
+        before, after, config(("python -m pytest tests/ -k 'not integration' --co -q",)), ()
+    )
+    [check] = [c for c in verification.checks if c.kind == checks.COMMAND]
+    assert isinstance(check.before, Run) and isinstance(check.after, Run)
+    assert (check.before.collected, check.after.collected) == (2, 1)
+    assert check.failures == (checks.TESTS_DROPPED,)
+
+
+# --- import counts ------------------------------------------------------------------------------
+
+
+def test_the_shim_must_have_no_importers_left(tmp_path: Path) -> None:
+    before = make(tmp_path / "before", TARGET)
+    verification = run_checks(before, before, config(), ("app.legacy",))
+    shim = verification.checks[0]
+    assert (shim.subject, shim.role, shim.failures) == (
+        "app.legacy",
+        checks.SHIM,
+        (checks.SHIM_STILL_IMPORTED,),
+    )
+
+
+def test_the_canonical_package_may_lose_only_the_shims_own_imports(tmp_path: Path) -> None:
+    before = make(tmp_path / "before", TARGET)
+    after = make(tmp_path / "after", {**TARGET, **APPLIED})
+    verification = run_checks(before, after, config(), ("app.legacy",))
+    assert [(c.subject, c.role, c.passed) for c in verification.checks[:2]] == [
+        ("app.legacy", checks.SHIM, True),
+        ("app.core.client", checks.CANONICAL, True),
+    ]
+    canonical = verification.checks[1]
+    assert isinstance(canonical.before, Counts) and isinstance(canonical.after, Counts)
+    # Before, only the two shim modules import it; after, the service module does.
+    assert (canonical.before.importers, canonical.before.shim_importers) == (2, 2)
+    assert (canonical.after.importers, canonical.after.shim_importers) == (1, 0)
+
+
+def test_the_canonical_package_losing_a_real_importer_fails(tmp_path: Path) -> None:
+    before = make(tmp_path / "before", {**TARGET, "app/other.py": "import app.core.client\n"})
+    after = make(tmp_path / "after", TARGET)
+    verification = run_checks(before, after, config(), ("app.legacy",), ("app.core.client",))
+    assert verification.checks[1].failures == (checks.CANONICAL_DROPPED,)
+
+
+def test_grep_and_exact_counts_disagree_and_the_report_says_why(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            **TARGET,
+            "app/legacy/extra.py": "from app.legacy.client import Client\n",  # its own import
+            "app/plain.py": "import app.legacy.client\n",  # grep misses it
+            "app/relative.py": "from .legacy import Client\n",  # grep misses it
+            "app/notes.py": "# moved: from app.legacy import Client\n",  # grep counts it
+            "app/legacy_tools/__init__.py": "",
+            "app/lookalike.py": "from app.legacy_tools import x\n",  # grep counts it
+        },
+    )
+    found = counts.package_counts(analyze(root), "app.legacy")
+    assert (found.statements, found.grep) == (3, 4)
+    assert [(g.reason, g.count, g.example) for g in found.gaps] == [
+        (counts.OWN, 1, "app/legacy/extra.py:1"),
+        (counts.LOOKALIKE, 1, "app/lookalike.py:1"),
+        (counts.TEXT, 1, "app/notes.py:1"),
+        (counts.PLAIN_IMPORT, 1, "app/plain.py:1"),
+        (counts.RELATIVE, 1, "app/relative.py:1"),
+    ]
+
+
+def test_counts_agree_with_analyze(tmp_path: Path) -> None:
+    analysis = analyze(make(tmp_path, TARGET))
+    [report] = [p for p in analysis.packages if p.name == "app.legacy"]
+    found = counts.package_counts(analysis, "app.legacy")
+    assert (found.importers, found.statements, found.grep, found.grep_command) == (
+        len(report.importers),
+        report.import_statements,
+        report.grep_count,
+        'grep -r "from app.legacy" . --include="*.py" | wc -l',
+    )
+
+
+# --- compileall ---------------------------------------------------------------------------------
+
+
+def test_compileall_covers_the_analyzed_files_and_not_virtualenvs(tmp_path: Path) -> None:
+    root = make(tmp_path, {**TARGET, ".venv/lib/broken.py": "def (:\n"})
+    (root / ".venv/pyvenv.cfg").write_text("home = /usr/bin\n")
+    verification = run_checks(None, root, config(), ())
+    [check] = [c for c in verification.checks if c.kind == checks.COMPILE]
+    assert check.passed and isinstance(check.after, Run) and check.after.files == 8
+    assert check.reproduce.endswith("-m compileall -q -i -")
+
+
+def test_a_file_that_does_not_compile_fails_compileall(tmp_path: Path) -> None:
+    root = make(tmp_path, {**TARGET, "app/broken.py": "def (:\n"})
+    verification = run_checks(None, root, config(), ())
+    [check] = [c for c in verification.checks if c.kind == checks.COMPILE]
+    assert check.failures == (checks.EXITED_NONZERO,)
+    assert isinstance(check.after, Run) and "broken.py" in "\n".join(check.after.tail)
+
+
+# --- before from git HEAD -----------------------------------------------------------------------
+
+
+def test_before_is_the_git_head_of_the_work_tree(tmp_path: Path) -> None:
+    root = make(tmp_path / "repo", TARGET)
+    head = commit_all(root)
+    make(root, APPLIED)
+    verification, outcome = verify_tree(root, load_config(root))
+    assert verification.before == f"HEAD {head}"
+    assert verification.passed, [c for c in verification.checks if not c.passed]
+    shim = verification.checks[0]
+    assert isinstance(shim.before, Counts) and isinstance(shim.after, Counts)
+    assert (shim.before.statements, shim.after.statements, shim.after.present) == (1, 0, False)
+    assert outcome.deleted_files == ("app/legacy/__init__.py", "app/legacy/client.py")
+    assert [(str(e.location), e.before, e.after) for e in outcome.edits] == [
+        (
+            "app/service.py:1",
+            "from app.legacy.client import Client",
+            "from app.core.client import Client",
+        )
+    ]
+    assert outcome.canonical == ("app.core.client",)
+    assert git(root, "status", "--short") == (
+        "D app/legacy/__init__.py\n D app/legacy/client.py\n M app/service.py"
+    )
+
+
+def test_a_subfolder_of_a_repository_is_compared_with_that_subfolder_at_head(
+    tmp_path: Path,
+) -> None:
+    root = make(tmp_path / "repo" / "service", TARGET, commands=())
+    commit_all(tmp_path / "repo")
+    make(root, APPLIED, commands=())
+    verification, outcome = verify_tree(root, load_config(root))
+    assert verification.before is not None and verification.passed
+    assert outcome.deleted_files == ("app/legacy/__init__.py", "app/legacy/client.py")
+
+
+def test_an_untracked_folder_in_a_repository_has_no_before(tmp_path: Path) -> None:
+    commit_all(make(tmp_path / "repo", {"README.md": "x\n"}, commands=()))
+    root = make(tmp_path / "repo" / "new", TARGET, commands=())
+    verification, _ = verify_tree(root, load_config(root))
+    assert verification.before is None
+
+
+def test_without_git_there_is_no_before(tmp_path: Path) -> None:
+    root = make(tmp_path, TARGET, commands=())
+    verification, outcome = verify_tree(root, load_config(root))
+    assert verification.before is None
+    assert all(check.before is None for check in verification.checks)
+    assert outcome.edits == () and outcome.deleted_files == ()
+
+
+def test_docs_that_still_name_the_shim_are_listed(tmp_path: Path) -> None:
+    root = make(tmp_path, {**TARGET, "README.md": "Use app.legacy.Client.\n"}, commands=())
+    _, outcome = verify_tree(root, load_config(root))
+    assert [str(m) for m in outcome.mentions] == ["README.md:1"]  # not unshim's own config
+
+
+# --- the job summary and the command line -------------------------------------------------------
+
+
+def test_the_job_summary_is_appended_to(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    assert append_job_summary("## report", {"GITHUB_STEP_SUMMARY": str(summary)}) == summary
+    assert summary.read_text() == "earlier step\n## report\n"
+    assert append_job_summary("## report", {}) is None
+
+
+def test_verify_exits_0_when_every_check_passes_and_fills_the_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(tmp_path / "repo", TARGET, commands=('python -c "from main import app"',))
+    commit_all(root)
+    make(root, APPLIED, commands=('python -c "from main import app"',))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    output = tmp_path / "report.json"
+    assert main(["verify", str(root), "--format", "json", "-o", str(output), "-q"]) == 0
+    assert json.loads(output.read_text())["passed"] is True
+    assert "<!-- unshim:fingerprint=" in summary.read_text()
+
+
+def test_verify_exits_1_when_a_check_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    root = make(tmp_path, TARGET, commands=("python -c 'raise SystemExit(1)'",))
+    assert main(["verify", str(root), "-o", str(tmp_path / "out.md"), "-q"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["verify", "{root}", "--shim", "app.nowhere"], ["verify", "{root}/missing"]],
+)
+def test_verify_exits_2_on_usage_errors(tmp_path: Path, argv: list[str]) -> None:
+    root = make(tmp_path, TARGET, commands=())
+    assert main([a.format(root=root) for a in argv] + ["-q"]) == 2
+
+
+def test_verify_exits_2_on_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["verify", str(tmp_path), "--format", "yaml"])
+    assert exit_.value.code == 2
