@@ -65,13 +65,17 @@ def _verify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     _path(verify, "repository to verify (default: .); compared with its git HEAD if it has one")
     verify.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text",
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
         help="text for a terminal (default), markdown as in the pull request, json for tools "
         "(schema: docs/report.schema.json)",
     )
     verify.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     verify.add_argument(
-        "--shim", action="append", metavar="PKG",
+        "--shim",
+        action="append",
+        metavar="PKG",
         help="a shim package being removed (repeatable; default: config 'shims', else the shim "
         "layers analyze finds)",
     )

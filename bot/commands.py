@@ -16,7 +16,8 @@ from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import Metadata, Report, render_markdown
 from bot.report_json import render_json
 from bot.report_text import render_text
-from codemods.analysis import Analysis, analyze as run_analysis
+from codemods.analysis import Analysis
+from codemods.analysis import analyze as run_analysis
 from codemods.sources import TreeError
 
 
@@ -107,8 +108,10 @@ def verify(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     verification, outcome = verifying.verify_tree(root, config, tuple(args.shim or ()))
     if not outcome.shims:
-        console.warn("no shims given (--shim, or 'shims' in [tool.unshim]) and analyze found "
-                     "none: only compileall and the configured commands were checked")
+        console.warn(
+            "no shims given (--shim, or 'shims' in [tool.unshim]) and analyze found "
+            "none: only compileall and the configured commands were checked"
+        )
     report = Report(verification, outcome, Metadata(root.name))
     renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
     write_output(renderers[args.format](report), args.output)
