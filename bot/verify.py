@@ -216,6 +216,16 @@ def parse_commands(config: Config) -> None:
         raise UsageError("\n".join(f"{where}: {p}" for p in problems))
 
 
+SECRET_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN", "INPUT_TOKEN", "ACTIONS_RUNTIME_TOKEN")
+
+
+def command_environment(environ: Mapping[str, str], config: Config) -> dict[str, str]:
+    """The environment the target's commands run in: the bot's, less the tokens. The target's
+    code and tests are not ours to trust with a token that can push."""
+    secret = {*SECRET_VARIABLES, config.pr.token_env}
+    return {name: value for name, value in environ.items() if name not in secret}
+
+
 def run_checks(
     root_before: Path | None,
     root_after: Path,
@@ -239,7 +249,7 @@ def run_checks(
     roots = (root_before, root_after)
     checks = import_checks(trees, shims, canonical)
     with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache:
-        env = {**os.environ, "PYTHONPYCACHEPREFIX": pycache}
+        env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
         checks.append(compile_check(trees, roots, python, timeout, env, is_git_tree(root_after)))
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
     label = before_label or ("the tree before the change" if root_before is not None else None)

@@ -15,9 +15,10 @@ from textwrap import dedent
 import pytest
 
 from bot import checks, counts
+from bot import verify as verifying
 from bot.checks import Counts, Run, collected_tests, command_argv, is_collection
 from bot.cli import main
-from bot.config import Config, VerifyConfig, load_config
+from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
 from bot.verify import (
     append_job_summary,
     interpreter,
@@ -410,3 +411,9 @@ def test_verify_exits_2_on_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["verify", str(tmp_path), "--format", "yaml"])
     assert exit_.value.code == 2
+
+
+def test_the_token_never_reaches_the_targets_commands() -> None:
+    config = Config(pr=PullRequestConfig(token_env="BOT_TOKEN"))
+    environ = {"PATH": "/bin", "GITHUB_TOKEN": "ghs_x", "BOT_TOKEN": "ghs_y", "HOME": "/root"}
+    assert verifying.command_environment(environ, config) == {"PATH": "/bin", "HOME": "/root"}
