@@ -82,6 +82,43 @@ def _verify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     _common(verify)
 
 
+def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    run = commands.add_parser(
+        "run",
+        help="the bot: apply, verify, commit on the bot branch, push, open or update the PR",
+        description="In the git work tree at PATH: start the bot branch afresh from the "
+        "remote's default branch, apply the configured change, run the checks, commit as the "
+        "bot, push the branch (never over commits a person added) and open or update one pull "
+        "request whose body is the verification report. Needs a token in $GITHUB_TOKEN (or "
+        "the variable [tool.unshim.pr] token-env names). With --dry-run: everything local on "
+        "a throwaway branch, then print the pull request it would open; no push, no API call, "
+        "and the work tree is left as it was.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _path(run, "the repository's work tree (default: .)")
+    run.add_argument("--dry-run", action="store_true", help="print the PR; push nothing")
+    run.add_argument(
+        "--shim", action="append", metavar="DOTTED.NAME", help="shim package (repeatable)"
+    )
+    run.add_argument("--auto", action="store_true", help="every pure shim analyze finds")
+    run.add_argument("--branch", metavar="NAME", help="bot branch (default: unshim/<shims>)")
+    run.add_argument("--base", metavar="NAME", help="base branch (default: the remote's)")
+    run.add_argument(
+        "--label", action="append", metavar="NAME", help="pull request label (repeatable)"
+    )
+    run.add_argument(
+        "--python", metavar="INTERPRETER", help="interpreter for the verification commands"
+    )
+    run.add_argument(
+        "--repository",
+        metavar="OWNER/NAME",
+        help="GitHub repository (default: $GITHUB_REPOSITORY, else the origin remote)",
+    )
+    run.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    _common(run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="unshim",
@@ -119,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     _common(analyze)
     _verify_parser(commands)
+    _run_parser(commands)
     return parser
 
 

@@ -124,3 +124,40 @@ def verify(args: argparse.Namespace, console: Console) -> int:
         + (f"; appended to the job summary {summary}" if summary else "")
     )
     return EXIT_OK if not failed else EXIT_REFUSED
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    from dataclasses import replace
+
+    from bot.pipeline import RunOptions
+    from bot.pipeline import run as run_pipeline
+
+    root = target_root(args)
+    config = config_for(args, root)
+    config = config.with_overrides(
+        shims=tuple(args.shim) if args.shim else None,
+        auto=True if args.auto else None,
+        verify=replace(config.verify, python=args.python) if args.python else None,
+        pr=replace(
+            config.pr,
+            branch=args.branch or config.pr.branch,
+            base=args.base or config.pr.base,
+            labels=tuple(args.label) if args.label else config.pr.labels,
+        ),
+    )
+    options = RunOptions(
+        dry_run=args.dry_run,
+        repository=args.repository,
+        jobs=default_jobs(args),
+    )
+    result = run_pipeline(root, config, options, console.info)
+    for warning in result.warnings:
+        console.warn(warning)
+    if result.action == "dry-run":
+        print(f"Title: {result.title}\n\n{result.body}")
+        console.info("dry run: nothing was pushed and no pull request was opened")
+    elif result.action == "nothing" and args.dry_run:
+        console.info("nothing to change: no pull request would be opened")
+    for call in result.calls:
+        console.detail(f"GitHub API: {call}")
+    return result.exit_code
