@@ -38,6 +38,7 @@ class RunOptions:
     repository: str | None = None
     jobs: int = 1
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    pacing: bool = True  # PyGithub's pause between writes; off only against a local fake
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,17 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
             _outputs(result, options.environ)
             return result
         result = _ship(
-            repo, config, target, remote_sha, commit, title, body, plan_fingerprint, passed, say
+            repo,
+            config,
+            options,
+            target,
+            remote_sha,
+            commit,
+            title,
+            body,
+            plan_fingerprint,
+            passed,
+            say,
         )
         result = RunResult(
             result.action,
@@ -214,9 +225,14 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
         return result
 
 
-def _pulls(config: Config, target: _Target) -> PullRequests:
+def _pulls(target: _Target, options: RunOptions) -> PullRequests:
     assert target.token is not None and target.repository is not None
-    return PullRequests(token=target.token, repository=target.repository, api_url=target.api_url)
+    return PullRequests(
+        token=target.token,
+        repository=target.repository,
+        api_url=target.api_url,
+        pacing=options.pacing,
+    )
 
 
 def _nothing_to_do(
@@ -231,7 +247,7 @@ def _nothing_to_do(
     kept = EXIT_REFUSED if outcome.refused else EXIT_OK
     if options.dry_run:
         return RunResult("nothing", kept, False, "skipped", "", "")
-    pulls = _pulls(config, target)
+    pulls = _pulls(target, options)
     open_pr = pulls.find_open(target.branch)
     if open_pr is None:
         say("nothing to change: no pull request to open")
@@ -259,6 +275,7 @@ def _nothing_to_do(
 def _ship(
     repo: GitRepository,
     config: Config,
+    options: RunOptions,
     target: _Target,
     remote_sha: str | None,
     commit: str | None,
@@ -268,7 +285,7 @@ def _ship(
     passed: bool,
     say: Say,
 ) -> RunResult:
-    pulls = _pulls(config, target)
+    pulls = _pulls(target, options)
     open_pr = pulls.find_open(target.branch)
     if remote_sha:
         humans = repo.human_commits(target.base_ref, remote_sha, config.pr.author_email)

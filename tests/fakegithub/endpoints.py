@@ -38,6 +38,7 @@ class Call:
         repo = self.state.repository(f"{self.params['owner']}/{self.params['repo']}")
         if repo is None:
             raise ApiError(404, "Not Found", f"{DOCS}/repos/repos#get-a-repository")
+        repo.sync_branches()
         return repo
 
     def pull(self, key: str) -> PullRequest:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -74,6 +75,21 @@ class Repository:
     labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> label
     pulls: dict[int, PullRequest] = field(default_factory=dict)
     next_number: int = 1
+    git_dir: str | None = None  # a bare repository whose branches stand for this one's
+
+    def sync_branches(self) -> None:
+        """Take the branches from the linked bare git repository, as GitHub's own are the
+        pushed ones: a test pushes with real git and the API sees the result."""
+        if self.git_dir is None:
+            return
+        listed = subprocess.run(
+            ["git", "for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads"],
+            cwd=self.git_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        self.branches = dict(line.split(" ", 1) for line in listed.splitlines() if line)
 
     @property
     def full_name(self) -> str:

@@ -1,0 +1,234 @@
+"""`unshim run` end to end: real git with a local bare remote, and the fake GitHub."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import load_config
+from bot.pipeline import RunOptions, RunResult, run
+from tests.fakegithub.fixtures import GitHubFixture
+from tests.gitfixtures import (
+    BOT_EMAIL,
+    BOT_NAME,
+    Remote,
+    clone,
+    commit_file,
+    git,
+    isolate_git,
+    make_remote,
+    protect,
+    remote_branch_sha,
+)
+
+BRANCH = "unshim/app-legacy"
+PROJECT = {
+    "app/__init__.py": "",
+    "app/core.py": "class Client:\n    def ping(self) -> str:\n        return 'pong'\n",
+    "app/legacy/__init__.py": '"""Old home of the client."""\n',
+    "app/legacy/client.py": "from app.core import Client\n",
+    "app/service.py": "from app.legacy.client import Client\n\n\ndef make():\n    return Client()\n",
+}
+CONFIG = f"""
+[tool.unshim]
+shims = ["app.legacy"]
+
+[tool.unshim.verify]
+commands = ["python -c \\"import app.service\\""]
+python = "{sys.executable}"
+timeout = 60
+
+[tool.unshim.pr]
+labels = ["unshim"]
+author-name = "{BOT_NAME}"
+author-email = "{BOT_EMAIL}"
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def push_to_main(
+    remote: Remote, files: dict[str, str], message: str, delete: tuple[str, ...] = ()
+) -> None:
+    """What a person merging into main does (main is protected against the bot only)."""
+    (remote.bare / "protected").unlink()
+    git(remote.work, "checkout", "--quiet", "main")
+    git(remote.work, "pull", "--quiet", "origin", "main")
+    write(remote.work, files)
+    for name in delete:
+        git(remote.work, "rm", "-r", "--quiet", name)
+    git(remote.work, "add", "--all")
+    git(remote.work, "commit", "--quiet", "--message", message)
+    git(remote.work, "push", "--quiet", "origin", "main")
+    protect(remote.bare, "main")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, github: GitHubFixture) -> Remote:
+    isolate_git(monkeypatch, tmp_path / "home")
+    remote = make_remote(tmp_path)
+    push_to_main(remote, {**PROJECT, "pyproject.toml": textwrap.dedent(CONFIG)}, "The app")
+    github.repository.git_dir = str(remote.bare)
+    return remote
+
+
+def bot(remote: Remote, github: GitHubFixture, *, dry_run: bool = False) -> RunResult:
+    environ = {
+        "GITHUB_TOKEN": github.token or "",
+        "GITHUB_REPOSITORY": github.repo,
+        "GITHUB_API_URL": github.api_url,
+        "PATH": "/usr/bin:/bin",
+    }
+    config = load_config(remote.work)
+    options = RunOptions(dry_run=dry_run, environ=environ, pacing=False)
+    return run(remote.work, config, options, lambda message: None)
+
+
+def test_first_run_opens_the_pull_request(project: Remote, github: GitHubFixture) -> None:
+    result = bot(project, github)
+    assert (result.action, result.exit_code, result.verification) == ("opened", 0, "passed")
+    pull = github.repository.pulls[1]
+    assert (pull.head, pull.base, pull.state, pull.draft) == (BRANCH, "main", "open", False)
+    assert pull.labels == ["unshim"]
+    assert "<!-- unshim:fingerprint=" in (pull.body or "")
+    sha = remote_branch_sha(project, BRANCH)
+    assert sha is not None
+    assert git(project.bare, "log", "-1", "--format=%an <%ae>", sha) == f"{BOT_NAME} <{BOT_EMAIL}>"
+    tree = git(project.bare, "ls-tree", "-r", "--name-only", sha)
+    assert "app/legacy/client.py" not in tree
+    assert "from app.core import Client" in git(project.bare, "show", f"{sha}:app/service.py")
+
+
+def test_second_run_changes_nothing(project: Remote, github: GitHubFixture) -> None:
+    bot(project, github)
+    sha = remote_branch_sha(project, BRANCH)
+    before = len(github.requests)
+    result = bot(project, github)
+    assert result.action == "unchanged"
+    assert remote_branch_sha(project, BRANCH) == sha
+    writes = [r for r in github.requests[before:] if r.method != "GET"]
+    assert writes == []
+    assert len(github.repository.pulls) == 1
+
+
+def test_a_new_importer_updates_the_pull_request_in_place(
+    project: Remote, github: GitHubFixture
+) -> None:
+    bot(project, github)
+    first = remote_branch_sha(project, BRANCH)
+    push_to_main(project, {"app/extra.py": "from app.legacy.client import Client\n"}, "More")
+    result = bot(project, github)
+    assert (result.action, result.pr.number if result.pr else None) == ("updated", 1)
+    assert remote_branch_sha(project, BRANCH) != first
+    assert "app/extra.py" in (github.repository.pulls[1].body or "")
+    assert len(github.repository.pulls) == 1
+
+
+def test_a_human_commit_stops_the_bot(
+    project: Remote, github: GitHubFixture, tmp_path: Path
+) -> None:
+    bot(project, github)
+    other = clone(project, tmp_path / "someone")
+    git(other, "checkout", "--quiet", BRANCH)
+    human = commit_file(other, "NOTES.md", "my fix\n", "A person's fix")
+    git(other, "push", "--quiet", "origin", BRANCH)
+    push_to_main(project, {"app/extra.py": "from app.legacy.client import Client\n"}, "More")
+    for _ in range(2):
+        result = bot(project, github)
+        assert (result.action, result.exit_code) == ("stopped", 0)
+        assert result.warnings and "not pushing over them" in result.warnings[0]
+    assert remote_branch_sha(project, BRANCH) == human
+    comments = [c.body for c in github.repository.pulls[1].comments]
+    assert len(comments) == 1
+    assert "stopped updating this pull request" in comments[0]
+
+
+def test_nothing_to_do_closes_the_pull_request(project: Remote, github: GitHubFixture) -> None:
+    bot(project, github)
+    push_to_main(
+        project,
+        {"app/service.py": "from app.core import Client\n\n\ndef make():\n    return Client()\n"},
+        "Merge the cleanup by hand",
+        delete=("app/legacy",),
+    )
+    result = bot(project, github)
+    assert result.action == "closed"
+    pull = github.repository.pulls[1]
+    assert pull.state == "closed"
+    assert "nothing imports through" in pull.comments[-1].body
+    assert remote_branch_sha(project, BRANCH) is None
+
+
+def test_a_pull_request_a_human_closed_stays_closed(project: Remote, github: GitHubFixture) -> None:
+    bot(project, github)
+    github.repository.pulls[1].state = "closed"
+    result = bot(project, github)
+    assert result.action == "closed-by-human"
+    assert [p.state for p in github.repository.pulls.values()] == ["closed"]
+
+
+def test_a_failing_check_opens_a_draft(project: Remote, github: GitHubFixture) -> None:
+    config = CONFIG.replace("import app.service", "import app.legacy.client")
+    push_to_main(project, {"pyproject.toml": textwrap.dedent(config)}, "Check the old path")
+    result = bot(project, github)
+    assert (result.action, result.exit_code, result.verification) == ("opened", 1, "failed")
+    assert github.repository.pulls[1].draft
+
+
+def test_a_502_is_retried(project: Remote, github: GitHubFixture) -> None:
+    github.fail(f"/repos/{github.repo}/pulls", method="POST", status=502, times=1)
+    result = bot(project, github)
+    assert result.action == "opened"
+    assert [r.status for r in github.calls("POST", f"/repos/{github.repo}/pulls")] == [502, 201]
+
+
+def test_a_403_names_the_missing_permission(
+    project: Remote,
+    github: GitHubFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    github.forbid(f"/repos/{github.repo}/pulls", method="POST")
+    monkeypatch.chdir(project.work)
+    monkeypatch.setenv("GITHUB_TOKEN", github.token or "")
+    monkeypatch.setenv("GITHUB_REPOSITORY", github.repo)
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    assert main(["run", str(project.work), "-v"]) == 1
+    captured = capsys.readouterr()
+    assert "pull-requests: write" in captured.err
+    token = github.token or ""
+    assert token and token not in captured.out + captured.err
+    assert token not in (project.work / ".git" / "config").read_text()
+
+
+def test_dry_run_prints_the_pull_request_and_leaves_everything_as_it_was(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = git(project.work, "rev-parse", "HEAD")
+    branches = git(project.work, "branch", "--list")
+    assert main(["run", str(project.work), "--dry-run", "-q"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert out.startswith("Title: Remove the app.legacy shim layer")
+    assert "<!-- unshim:fingerprint=" in out
+    assert git(project.work, "rev-parse", "HEAD") == head
+    assert git(project.work, "branch", "--list") == branches
+    assert git(project.work, "status", "--porcelain") == ""
+    assert remote_branch_sha(project, BRANCH) is None
+    assert github.requests == []
+
+
+def test_a_dirty_work_tree_is_refused(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project.work / "app" / "core.py").write_text("changed\n")
+    assert main(["run", str(project.work), "--dry-run"]) == 2
+    assert "uncommitted changes (app/core.py)" in capsys.readouterr().err
