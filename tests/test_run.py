@@ -31,7 +31,7 @@ PROJECT = {
     "app/core.py": "class Client:\n    def ping(self) -> str:\n        return 'pong'\n",
     "app/legacy/__init__.py": '"""Old home of the client."""\n',
     "app/legacy/client.py": "from app.core import Client\n",
-    "app/service.py": "from app.legacy.client import Client\n\n\ndef make():\n    return Client()\n",
+    "app/service.py": "from app.legacy.client import Client\n\ndef make():\n    return Client()\n",
 }
 CONFIG = f"""
 [tool.unshim]
