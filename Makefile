@@ -17,8 +17,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
-	$(BIN)/unshim analyze demo
+# The main job on a throwaway git copy of demo/ with a local bare remote: the inventory, then
+# the pull request `unshim run` would open (a dry run: nothing is pushed, no API is called).
+demo: $(VENV)/.installed-test
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	unshim="$(CURDIR)/$(BIN)/unshim"; python="$(CURDIR)/$(BIN)/python"; \
+	cp -R demo "$$tmp/mexc-trader"; cd "$$tmp/mexc-trader"; \
+	git init -q --bare "$$tmp/remote.git"; git init -q; git checkout -q -b main; \
+	git add -A; git -c user.name=Demo -c user.email=demo@example.com commit -qm "Demo app"; \
+	git remote add origin "$$tmp/remote.git"; git push -q origin main; \
+	git -C "$$tmp/remote.git" symbolic-ref HEAD refs/heads/main; \
+	echo "== unshim analyze (the inventory)"; "$$unshim" analyze .; \
+	echo; echo "== unshim run --dry-run (the pull request it would open)"; \
+	"$$unshim" run . --dry-run --python "$$python" --repository demo/mexc-trader
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

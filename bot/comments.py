@@ -57,10 +57,25 @@ def title(outcome: ApplyOutcome) -> str:
     return f"Remove the {names} shim layer{suffix}"
 
 
+def common_package(modules: tuple[str, ...]) -> str:
+    """The deepest package holding every module (`a.b` for `a.b.c` and `a.b.d.e`), or ''."""
+    if not modules:
+        return ""
+    parts = [m.split(".") for m in modules]
+    common = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    if len(modules) == 1:
+        return modules[0]
+    return ".".join(common)
+
+
 def commit_message(outcome: ApplyOutcome, fingerprint: str) -> str:
     lines = [title(outcome), ""]
     if outcome.edits:
-        canonical = ", ".join(outcome.canonical) or "the modules that define the names"
+        canonical = common_package(outcome.canonical) or "the modules that define the names"
         lines.append(
             f"Rewrite {len(outcome.edits)} imports in {len(outcome.changed_files)} files to "
             f"import from {canonical} directly."

@@ -23,7 +23,7 @@ from bot.snapshot import head_tree
 from bot.verify import append_job_summary, run_checks
 from codemods.analysis import Analysis
 from codemods.apply import Applied, ApplyOptions, apply
-from codemods.deletion import prove_and_delete
+from codemods.deletion import DeletionResult, prove_and_delete
 from codemods.outcome import ApplyOutcome
 from codemods.plan import PlanRequest
 
@@ -66,7 +66,7 @@ class _Target:
     branch: str
 
 
-def _delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool):  # type: ignore[no-untyped-def]
+def _delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
     return prove_and_delete(analysis.index, packages, dry_run=dry_run)
 
 
@@ -205,8 +205,9 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
                 work,
                 config,
                 outcome.shims,
-                outcome.canonical,
-                before_label=f"{target.base} ({head[1]})" if head else None,
+                # None: the packages the shim layers point to, as analyze names them.
+                None,
+                before_label=f"{target.base} {head[1].split()[-1]}" if head else None,
             )
         passed = not verification.failed
         report = Report(
