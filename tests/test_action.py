@@ -408,3 +408,49 @@ def test_install_refuses_a_python_older_than_3_10(tmp_path: Path) -> None:
         "unshim needs Python 3.10 or newer to run, and python3 on PATH is Python 3.8.18" in stderr
     )
     assert not (tmp_path / "runner-temp" / "unshim-venv").exists()
+
+
+def test_the_action_opens_the_demo_pull_request_on_a_github_api(
+    installed_unshim: Installed, github: Any, tmp_path: Path
+) -> None:
+    """The whole action, as a workflow runs it: the demo as a git repository with a bare
+    remote for origin, the installed unshim, and a GitHub API (the fake) to open the PR on."""
+    bare, work = tmp_path / "remote.git", tmp_path / "mexc-trader"
+    shutil.copytree(ROOT / "demo", work)
+    identity = ["-c", "user.name=Demo", "-c", "user.email=demo@example.com"]
+    for argv in (
+        ["git", "init", "-q", "--bare", str(bare)],
+        ["git", "-C", str(bare), "symbolic-ref", "HEAD", "refs/heads/main"],
+        ["git", "-C", str(work), "init", "-q"],
+        ["git", "-C", str(work), "checkout", "-q", "-b", "main"],
+        ["git", "-C", str(work), "add", "-A"],
+        ["git", "-C", str(work), *identity, "commit", "-qm", "Demo app"],
+        ["git", "-C", str(work), "remote", "add", "origin", bare.as_uri()],
+        ["git", "-C", str(work), "push", "-q", "origin", "main"],
+    ):
+        subprocess.run(argv, check=True, capture_output=True)
+    github.repository.git_dir = str(bare)
+    environ = {
+        **installed_unshim.environ,
+        "GITHUB_API_URL": github.api_url,
+        "GITHUB_REPOSITORY": github.repo,
+    }
+    run = run_action(
+        ACTION,
+        {"token": github.token, "python": sys.executable},
+        workspace=work,
+        runner_temp=installed_unshim.runner_temp,
+        environ=environ,
+        action_path=installed_unshim.source,
+        token=github.token,
+        replay={"install": installed_unshim.outputs},
+    )
+    assert run.returncode == 0, run.steps[-1].stderr
+    assert run.outputs["pr-number"] == "1"
+    assert run.outputs["changed"] == "true"
+    assert run.outputs["verification"] == "passed"
+    pull = github.repository.pulls[1]
+    assert pull.head == "unshim/exchange-mexc"
+    assert "src/app/infrastructure/exchange/mexc/adapters/market_adapter.py" in (pull.body or "")
+    assert "## unshim: removing" in run.summary
+    assert github.token not in run.steps[-1].stdout + run.steps[-1].stderr
