@@ -58,6 +58,7 @@ FAST = sys.version_info >= (3, 11)
 # Bracket nesting the lexer follows. Each level repeats the token patterns (compiling them
 # costs about 10 ms a level); the rare deeper line is measured in Python (`_deep_line`).
 _MAX_DEPTH = 6
+_TOKENIZER_MAX_NESTING = 200  # CPython's MAXLEVEL: deeper brackets are a syntax error
 
 # Keywords that start a line the reduced source may need: block openers and their clauses,
 # and the two import statements (decorators, `@`, are handled apart). `match` and `case` are
@@ -406,6 +407,8 @@ def _deep_line(text: str, start: int, end: int, keep: bool = False) -> _DeepLine
         kind = token.lastgroup
         if kind == "open":
             depth += 1
+            if depth > _TOKENIZER_MAX_NESTING:
+                return None  # the tokenizer refuses it: "too many nested parentheses"
         elif kind == "close":
             depth -= 1
             if depth < 0:
