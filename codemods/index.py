@@ -19,7 +19,7 @@ from codemods.facts import Body, Facts, file_facts, module_body, parse
 from codemods.sources import SourceFile, Tree, discover
 
 try:  # the fast path is optional: without it every file goes through ast
-    from codemods import scanner as _scanner  # type: ignore[attr-defined, unused-ignore]
+    from codemods import scanner as _scanner
 except ImportError:  # pragma: no cover
     _scanner = None  # type: ignore[assignment]
 
