@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codemods.graph import ImportRef, all_refs
 from codemods.index import Index, NotAnalyzed, Progress, build_index
-from codemods.inventory import PackageReport, package_reports
+from codemods.inventory import PackageReport, grep_counts, package_reports
 from codemods.references import Reference, code_references, text_references
 from codemods.resolve import Resolver
 from codemods.shims import Verdict, classify_all
@@ -61,11 +61,12 @@ def analyze_index(index: Index) -> Analysis:
     verdicts = classify_all(index, resolver, consumed_names(refs))
     references = code_references(index)
     grep_root = "."
-    provisional = package_reports(index, refs, verdicts, references, grep_root)
+    greps = grep_counts(index, index.packages)
+    provisional = package_reports(index, refs, verdicts, references, grep_root, greps)
     flagged = [p.name for p in provisional if p.status != "ACTIVE"]
     outermost = [p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)]
     references.extend(text_references(index, outermost))
-    packages = package_reports(index, refs, verdicts, references, grep_root)
+    packages = package_reports(index, refs, verdicts, references, grep_root, greps)
     return Analysis(
         index,
         tuple(refs),

@@ -381,10 +381,20 @@ def _classify(statement: ast.stmt, index: int, imported: set[str]) -> TopStateme
 
 def module_body(tree: ast.Module) -> Body:
     imported: set[str] = set()
-    for statement in ast.walk(tree):
+    # Module-scope statements only, blocks of if/try included: what an import binds inside a
+    # function is that function's.
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        statement = pending.pop()
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             for alias in statement.names:
                 imported.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(statement, ast.If):
+            pending.extend([*statement.body, *statement.orelse])
+        elif isinstance(statement, ast.Try):
+            pending.extend([*statement.body, *statement.orelse, *statement.finalbody])
+            for handler in statement.handlers:
+                pending.extend(handler.body)
     statements = tuple(_classify(s, i, imported) for i, s in enumerate(tree.body))
     all_names: tuple[str, ...] | None = None
     forwards: tuple[str, ...] = ()

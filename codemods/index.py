@@ -110,7 +110,10 @@ def read_facts(data: bytes, path: str) -> tuple[Facts, str]:
         facts = _scanner.scan(text)
         if facts is not None:
             if _scanner.shim_candidate(text):
-                facts = Facts(facts.imports, facts.strings, module_body(parse(text, path)))
+                return Facts(facts.imports, facts.strings, module_body(parse(text, path))), text
+            # The scanner reads imports, not grammar: compiling (cheaper than building an ast)
+            # is what tells that the file parses at all.
+            compile(text, path, "exec", dont_inherit=True)
             return facts, text
     tree = parse(text, path)
     return file_facts(tree, with_body=True), text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from codemods.graph import ImportRef, within
@@ -35,15 +37,32 @@ def grep_command(package: str, where: str) -> str:
     return f'grep -r "from {package}" {where} --include="*.py" | wc -l'
 
 
+GREP_FROM = re.compile(r"(?=from ([\w.]*))")
+
+
+def grep_counts(index: Index, packages: Iterable[str]) -> dict[str, int]:
+    """For each package, what `grep -r "from PKG"` prints piped to `wc -l`, over the files
+    unshim indexed: the lines that contain `from PKG` anywhere, as text, in one pass."""
+    wanted = set(packages)
+    counts = dict.fromkeys(wanted, 0)
+    for info in (*index.modules.values(), *index.stubs.values()):
+        if "from " not in info.text:
+            continue
+        for line in info.text.splitlines():
+            if "from " not in line:
+                continue
+            matched = set()
+            for found in GREP_FROM.finditer(line):
+                dotted = found.group(1)
+                # grep matches text, not names: "from a.b" is also in "from a.bc".
+                matched.update(dotted[:end] for end in range(1, len(dotted) + 1))
+            for package in matched & wanted:
+                counts[package] += 1
+    return counts
+
+
 def grep_count(index: Index, package: str) -> int:
-    """What the grep above prints, over the files unshim indexed."""
-    needle = f"from {package}"
-    return sum(
-        line.count(needle) > 0
-        for info in (*index.modules.values(), *index.stubs.values())
-        if needle in info.text
-        for line in info.text.splitlines()
-    )
+    return grep_counts(index, [package])[package]
 
 
 def _common_package(modules: list[str]) -> str:
@@ -62,8 +81,9 @@ def package_reports(
     verdicts: dict[str, Verdict],
     references: list[Reference],
     grep_root: str = ".",
+    greps: dict[str, int] | None = None,
 ) -> list[PackageReport]:
-    """One report per package, in dotted-name order."""
+    """One report per package, in dotted-name order. `greps`: counts already taken."""
     importers: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, set[tuple[str, int]]] = defaultdict(set)
     packages = sorted(index.packages)
@@ -85,6 +105,7 @@ def package_reports(
             if not within(module_of.get(reference.location.path, ""), package):
                 dynamic[package].append(reference)
     reports = []
+    greps = greps if greps is not None else grep_counts(index, packages)
     for package in packages:
         members = [info for info in index.under(package)]
         stub_files = [p for p in index.files_under(package) if p.endswith(".pyi")]
@@ -157,7 +178,7 @@ def package_reports(
                 importers=tuple(sorted(importers[package])),
                 import_statements=len(statements[package]),
                 grep_command=grep_command(package, grep_root),
-                grep_count=grep_count(index, package),
+                grep_count=greps[package],
                 subpackages=subpackages,
                 status=status,
                 points_to=points_to,

@@ -67,7 +67,7 @@ class _Resolver:
             if info is None and module not in self.index.packages:
                 return Origin(module, None, chain, external=True)
             # A module may itself be an alias of another one (sys.modules[__name__] = other).
-            body = self.index.body(module) if info else None
+            body = info.facts.body if info else None
             for statement in body.statements if body else ():
                 if statement.kind == "sys_modules" and statement.target:
                     target = self._binding_module(info, statement.target)  # type: ignore[arg-type]
@@ -81,7 +81,9 @@ class _Resolver:
                     return self.resolve(sub, None, chain)
                 return Origin(module, name, chain, found=False)
             return Origin(module, name, chain, external=True)
-        body = self.index.body(module)
+        # A module with top-level code has no body on the fast path: its imports bind what it
+        # re-exports, anything else it defines itself.
+        body = info.facts.body
         if body is not None:
             for statement in reversed(body.statements):
                 if statement.kind == "alias" and name in statement.names:

@@ -46,7 +46,7 @@ class Verdict:
 
 def _exported_names(index: Index, resolver: Resolver, info: ModuleInfo) -> dict[str, int]:
     """Names this module hands on to importers, with the line that binds each."""
-    body = index.body(info.name)
+    body = info.facts.body
     names: dict[str, int] = {}
     for stmt in info.facts.imports:
         if stmt.in_function or stmt.in_class:
@@ -78,7 +78,7 @@ def _exported_names(index: Index, resolver: Resolver, info: ModuleInfo) -> dict[
 
 def _helper_names(index: Index, info: ModuleInfo) -> set[str]:
     """Imported names a shim only uses for itself (`warnings`, `importlib`, `sys`)."""
-    body = index.body(info.name)
+    body = info.facts.body
     if body is None:
         return set()
     helpers = {"warnings", "importlib", "sys", "TYPE_CHECKING", "annotations", "typing"}
@@ -102,6 +102,16 @@ def classify(
     """The verdict on one module. `consumed`: names other modules import from this one."""
     body = info.facts.body  # None: the fast path saw top-level code, so it is no pure shim
     path = info.path
+    imported = _imported_names(info)
+    self_aliased = any(
+        a.asname is not None and a.asname == a.name.split(".")[-1]
+        for stmt in info.facts.imports
+        for a in stmt.names
+    )
+    if body is None and (consumed & imported.keys() or "__all__" in info.text or self_aliased):
+        # It may re-export on purpose, or others import through it: its body says which
+        # names it defines itself. Parsed only for such modules.
+        body = index.body(info.name)
     exported = _exported_names(index, resolver, info) if body is not None else {}
     code_lines: list[str] = []
     if body is not None:
