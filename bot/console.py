@@ -7,14 +7,15 @@ Results go to stdout; progress, warnings and errors go to stderr, so machine-rea
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 
 @dataclass
 class Console:
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
-    err: TextIO = sys.stderr
+    # Looked up when the console is made, so a redirected sys.stderr (tests, wrappers) is used.
+    err: TextIO = field(default_factory=lambda: sys.stderr)
     _progress_shown: bool = False
 
     @property
