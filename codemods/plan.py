@@ -43,6 +43,7 @@ class FileTask:
     path: str
     module: str
     is_package: bool
+    import_lines: tuple[int, ...] = ()  # lines of its import statements, in source order
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,13 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
             raise PlanError(f"--shim {name}: no such module or package under {index.root}")
         layers[name] = tuple(sorted(info.name for info in index.under(name)))
     if request.auto:
+        imported = {ref.target for ref in analysis.refs if ref.importer != ref.target}
+        imported |= {f"{r.target}.{r.name}" for r in analysis.refs if r.name}
         for module, verdict in analysis.verdicts.items():
-            if verdict.kind == PURE and not _in_any(module, layers):
+            # A top-level module is an entry point (`from main import app`), and a module
+            # nothing imports is no detour: --auto leaves both to an explicit --shim.
+            wanted = "." in module and (module in imported or verdict.deprecated)
+            if verdict.kind == PURE and wanted and not _in_any(module, layers):
                 layers[module] = (module,)
     return layers
 
@@ -354,7 +360,11 @@ def _files(
     index = analysis.index
     infos = {i.path: i for t in (index.modules, index.stubs) for i in t.values()}
     return tuple(
-        FileTask(path, infos[path].name, infos[path].source.is_package) for path in sorted(found)
+        FileTask(
+            path, infos[path].name, infos[path].source.is_package,
+            tuple(sorted(stmt.line for stmt in infos[path].facts.imports)),
+        )
+        for path in sorted(found)
     )
 
 
