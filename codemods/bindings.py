@@ -7,14 +7,13 @@ LibCST's scope analysis decides what is a use: a parameter or a local that happe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, ExpressionContext, Scope
+
+from codemods.layout import Metadata
 
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
-
 
 @dataclass(frozen=True)
 class Link:
@@ -31,38 +30,29 @@ class Use:
 
     node: cst.CSTNode  # the name (or dotted name) as used
     chain: tuple[Link, ...]  # empty: the module object itself is used
-    line: int
     annotation: cst.SimpleString | None = None  # the use is inside this string annotation
 
 
 @dataclass(frozen=True)
 class Uses:
     uses: tuple[Use, ...]
-    ambiguous: tuple[int, ...]  # lines where the name may mean something else too
+    ambiguous: tuple[cst.CSTNode, ...]  # uses where the name may mean something else too
     other: int  # uses of a shorter prefix bound by the same `import a.b.c` (`a.q`)
-
-
-@dataclass(frozen=True)
-class Metadata:
-    scopes: Mapping[cst.CSTNode, Scope | None]
-    parents: Mapping[cst.CSTNode, cst.CSTNode]
-    contexts: Mapping[cst.CSTNode, ExpressionContext | None]
-    positions: Mapping[cst.CSTNode, CodeRange]
 
 
 def _chain(node: cst.CSTNode, meta: Metadata) -> tuple[Link, ...]:
     links: list[Link] = []
     current = node
     while True:
-        parent = meta.parents.get(current)
-        if not isinstance(parent, cst.Attribute) or parent.value is not current:
+        parent = meta.layout.attribute_of.get(id(current))
+        if parent is None or parent.value is not current:
             return tuple(links)
-        store = meta.contexts.get(parent) in (ExpressionContext.STORE, ExpressionContext.DEL)
+        store = id(parent) in meta.layout.stores
         links.append(Link(parent.attr.value, parent, store))
         current = parent
 
 
-def _string_use(node: cst.SimpleString, local: str, line: int) -> Use | None:
+def _string_use(node: cst.SimpleString, local: str) -> Use | None:
     """`"m.X"` as a whole string annotation; anything more complex is not rewritten."""
     value = node.evaluated_value
     if not isinstance(value, str) or not value.startswith(local + "."):
@@ -70,8 +60,7 @@ def _string_use(node: cst.SimpleString, local: str, line: int) -> Use | None:
     rest = value[len(local) + 1:].split(".")
     if not all(part.isidentifier() for part in rest):
         return None
-    links = tuple(Link(attr, node, False) for attr in rest)
-    return Use(node, links, line, annotation=node)
+    return Use(node, tuple(Link(attr, node, False) for attr in rest), annotation=node)
 
 
 def uses_of(statement: cst.CSTNode, local: str, meta: Metadata) -> Uses:
@@ -81,24 +70,22 @@ def uses_of(statement: cst.CSTNode, local: str, meta: Metadata) -> Uses:
     if scope is None:
         return Uses((), (), 0)
     found: list[Use] = []
-    ambiguous: list[int] = []
+    ambiguous: list[cst.CSTNode] = []
     for assignment in scope.assignments[local]:
         if getattr(assignment, "node", None) is not statement:
             continue
         for access in assignment.references:
             node = access.node
-            line = meta.positions[node].start.line if node in meta.positions else 0
             if len(access.referents) > 1:
-                ambiguous.append(line)
-                continue
-            if isinstance(node, cst.SimpleString):
-                use = _string_use(node, local, line)
+                ambiguous.append(node)
+            elif isinstance(node, cst.SimpleString):
+                use = _string_use(node, local)
                 if use is None:
-                    ambiguous.append(line)
+                    ambiguous.append(node)
                 else:
                     found.append(use)
-                continue
-            found.append(Use(node, _chain(node, meta), line))
+            else:
+                found.append(Use(node, _chain(node, meta)))
     other = 0
     parts = local.split(".")
     for depth in range(1, len(parts)):

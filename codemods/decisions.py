@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import FunctionScope
 
-from codemods.bindings import Metadata, Use, Uses, string_with, uses_of
+from codemods.bindings import Use, Uses, string_with, uses_of
 from codemods.facts import ImportStmt
 from codemods.graph import absolute_base
+from codemods.layout import Metadata
 from codemods.outcome import ImportEdit, Kept, Location
 from codemods.plan import FileTask, RewritePlan, ShimModule, Target
 from codemods.spelling import (
@@ -70,50 +70,6 @@ class _Binding:
     reason: str | None = None  # kept, and why
 
 
-class _Inventory(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.imports: list[cst.Import | cst.ImportFrom] = []
-        self.names: set[str] = set()  # every name the file binds or reads
-        self.all_values: list[cst.List | cst.Tuple] = []
-        self.depth = 0
-        self.not_names: set[int] = set()  # `.attr` and `keyword=`: Name nodes that bind nothing
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.imports.append(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.imports.append(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.not_names.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.not_names.add(id(node.keyword))
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if id(node) not in self.not_names:
-            self.names.add(node.value)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.depth += 1
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        self.depth -= 1
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        targets = [get_full_name_for_node(t.target) for t in node.targets]
-        literal = isinstance(node.value, (cst.List, cst.Tuple))
-        if self.depth == 0 and "__all__" in targets and literal:
-            self.all_values.append(node.value)  # type: ignore[arg-type]
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if self.depth == 0 and get_full_name_for_node(node.target) == "__all__" and isinstance(
-            node.value, (cst.List, cst.Tuple)
-        ):
-            self.all_values.append(node.value)
-
-
 def _name(node: cst.CSTNode | None) -> str:
     return get_full_name_for_node(node) or "" if node is not None else ""
 
@@ -137,27 +93,37 @@ class _Decider:
         self.task = task
         self.plan = plan
         self.out = Decisions()
-        inventory = _Inventory()
-        module.visit(inventory)
-        self.inventory = inventory
-        self.names = set(inventory.names)
-        self.existing: dict[Key, list[tuple[cst.CSTNode, int]]] = {}
-        for statement in inventory.imports:
+        self.statements = meta.statements
+        self.taken: set[str] = set()  # names chosen for dissolved aliases so far
+        # Imports the rewrite leaves alone, where they stand: a rewritten import that would
+        # repeat one of them is dropped.
+        self.existing: dict[Key, list[tuple[cst.CSTNode, int]]] = {}  # key -> (block, order)
+        for statement in meta.statements.imports:
             for key in self._keys(statement):
-                self.existing.setdefault(key, []).append((self._suite(statement),
-                                                          self._line(statement)))
-        self.emitted: set[tuple[int, Key]] = set()
+                if not self._rewritten(key[0], key[1]):
+                    self.existing.setdefault(key, []).append((self._suite(statement),
+                                                              self._order(statement)))
+        self.emitted: set[tuple[int, Key]] = set()  # (block, key) the rewrite produced
+        self.module_level: dict[Key, int] = {k: min(at for _, at in places) for k, places
+                                             in self.existing.items()
+                                             if any(isinstance(w, cst.Module) for w, _ in places)}
         self.unregistered: set[str] = set()
 
     # --- small facts ----------------------------------------------------------------------------
 
     def _line(self, node: cst.CSTNode) -> int:
-        position = self.meta.positions.get(node)
-        return position.start.line if position else 0
+        return self.meta.line(node)
+
+    def _order(self, statement: cst.CSTNode) -> int:
+        """Position among the file's imports: what comes first runs first."""
+        return self.meta.order.get(id(statement), -1)
 
     def _suite(self, statement: cst.CSTNode) -> cst.CSTNode:
-        line = self.meta.parents.get(statement)
-        return self.meta.parents.get(line, line) if line is not None else statement
+        return self.statements.block.get(id(statement), statement)
+
+    def _nested(self, statement: cst.CSTNode) -> bool:
+        """Runs when a function is called, after every module-level import."""
+        return id(statement) in self.statements.in_function
 
     def _top(self, statement: cst.CSTNode) -> bool:
         return isinstance(self._suite(statement), cst.Module)
@@ -178,45 +144,54 @@ class _Decider:
             yield base, _name(alias.name), _local(alias)
 
     def _duplicate(self, statement: cst.CSTNode, key: Key) -> bool:
-        """The file already binds `key` where this statement is: never import it twice."""
+        """The file already binds `key` where this statement is: never import it twice. Only
+        when nothing else in the file binds that name: `def Dummy(): from x import Dummy`
+        needs its import."""
         suite = self._suite(statement)
-        line = self._line(statement)
-        nested = isinstance(self.meta.scopes.get(statement), FunctionScope)
-        for where, at in self.existing.get(key, []):
-            if (where is suite or isinstance(where, cst.Module)) and at < line:
-                return True
-            if isinstance(where, cst.Module) and nested:
-                return True
-        if (id(suite), key) in self.emitted:
-            return True
+        order = self._order(statement)
+        nested = self._nested(statement)
+        repeated = (id(suite), key) in self.emitted or any(
+            ((where is suite or isinstance(where, cst.Module)) and at < order)
+            or (isinstance(where, cst.Module) and nested)
+            for where, at in self.existing.get(key, [])
+        )
         self.emitted.add((id(suite), key))
         if isinstance(suite, cst.Module):
-            self.existing.setdefault(key, []).append((suite, line))
-        return False
+            self.module_level.setdefault(key, order)
+        if not repeated:
+            return False
+        local = key[2].split(".")[0]
+        return local not in self.meta.rebound and not any(
+            other[2].split(".")[0] == local and other[:2] != key[:2] for other in self.existing
+        )
+
+    def _rewritten(self, module: str, name: str | None) -> bool:
+        """An import of this goes through a shim or a moved module: it is being rewritten."""
+        full = f"{module}.{name}" if name else module
+        return (module in self.plan.shims or full in self.plan.shims
+                or self.plan.moved(full) is not None)
 
     def _existing_local(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
         """The name a module-level import already binds `module.name` to, usable here."""
-        line = self._line(statement)
-        nested = isinstance(self.meta.scopes.get(statement), FunctionScope)
-        for (owner, member, local), places in self.existing.items():
-            if (owner, member) == (module, name) and any(
-                isinstance(w, cst.Module) and (at < line or nested) for w, at in places
-            ):
+        order = self._order(statement)
+        nested = self._nested(statement)
+        for (owner, member, local), at in self.module_level.items():
+            if (owner, member) == (module, name) and (at < order or nested):
                 return local
         return None
 
     def _fresh(self, member: str, local: str) -> str:
         """A name that collides with nothing in the file."""
         member = member.rpartition(".")[2]
-        for candidate in (member, f"{local}_{member}"):
-            if candidate not in self.names:
-                self.names.add(candidate)
-                return candidate
+        used = self.meta.layout.names | self.taken
+        candidate = next((c for c in (member, f"{local}_{member}") if c not in used), None)
         number = 2
-        while f"{local}_{member}_{number}" in self.names:
+        while candidate is None:
+            if f"{local}_{member}_{number}" not in used:
+                candidate = f"{local}_{member}_{number}"
             number += 1
-        self.names.add(f"{local}_{member}_{number}")
-        return f"{local}_{member}_{number}"
+        self.taken.add(candidate)
+        return candidate
 
     def _keep(self, shim: str, statement: cst.CSTNode, reason: str) -> None:
         self.out.kept.append(Kept(shim, reason, Location(self.task.path, self._line(statement))))
@@ -248,19 +223,20 @@ class _Decider:
                 continue
             found = self._follow(shim, use)
             if found is None:
-                return [], [], (f"uses {local}.{use.chain[0].attr} (line {use.line}), which has "
+                line = self._line(use.node)
+                return [], [], (f"uses {local}.{use.chain[0].attr} (line {line}), which has "
                                 "no known canonical definer")
             target, depth = found
             if use.chain[depth - 1].store:
                 return [], [], (f"assigns to {local}.{use.chain[depth - 1].attr} (line "
-                                f"{use.line}); that changes the shim's attribute")
+                                f"{self._line(use.node)}); that changes the shim's attribute")
             resolved.append((use, target, depth))
         return resolved, bare, ""
 
     def _binding(self, statement: cst.CSTNode, local: str, shim: str, dotted: bool) -> _Binding:
         uses = uses_of(statement, local, self.meta)
         if uses.ambiguous:
-            lines = ", ".join(str(n) for n in uses.ambiguous[:5])
+            lines = ", ".join(str(self._line(n)) for n in uses.ambiguous[:5])
             return _Binding(reason=f"{local} may also name something else (line {lines})")
         resolved, bare, reason = self._resolve_uses(shim, local, uses)
         if reason:
@@ -272,7 +248,8 @@ class _Decider:
             module = entry.module_target
             if module is None or owners - {module}:
                 return _Binding(reason=f"uses the module object {local} itself (line "
-                                f"{bare[0].line}), and its names live in several modules")
+                                f"{self._line(bare[0].node)}), and its names live in several "
+                                "modules")
         elif not resolved:
             every = {t.module for t in entry.names.values() if t.name is not None}
             module = entry.module_target or (next(iter(every)) if len(every) == 1 else None)
@@ -334,7 +311,7 @@ class _Decider:
     # --- statements -----------------------------------------------------------------------------
 
     def run(self) -> Decisions:
-        for statement in self.inventory.imports:
+        for statement in self.statements.imports:
             if isinstance(statement, cst.ImportFrom):
                 self._import_from(statement)
             else:
@@ -458,7 +435,7 @@ class _Decider:
 
     def _all_names(self) -> set[str]:
         found: set[str] = set()
-        for value in self.inventory.all_values:
+        for value in self.statements.all_values:
             for element in value.elements:
                 if isinstance(element.value, cst.SimpleString):
                     text = element.value.evaluated_value
@@ -487,7 +464,8 @@ class _Decider:
                     pieces.extend(binding.pieces)
                     continue
                 new_local = binding.module if dotted else local
-                if not self._duplicate(statement, (binding.module, None, new_local)):
+                same = binding.module == dotted_name
+                if same or not self._duplicate(statement, (binding.module, None, new_local)):
                     inplace.append((index, alias_node(alias, binding.module, new_local)))
                 extra.extend(binding.imports)
                 continue
@@ -526,9 +504,13 @@ class _Decider:
         """The pieces as statements: one per module, in the order the names came, without
         duplicates of what the file already imports."""
         groups: dict[tuple[str, str | None], list[_Piece]] = {}
+        own = self._base(like) if like is not None else None
         for piece in pieces:
             if piece.keep:
                 groups.setdefault(("", None), []).append(piece)
+                continue
+            if piece.module == own and piece.name is not None and piece.alias is not None:
+                groups.setdefault(("", None), []).append(piece)  # same module: same statement
                 continue
             if self._duplicate(statement, (piece.module, piece.name, piece.local)):
                 continue
@@ -560,15 +542,17 @@ class _Decider:
         return new
 
     def _record(self, statement: cst.CSTNode, new: list[Small]) -> None:
-        self.out.statements[statement] = new
         render = self.module.code_for_node
         before = render(statement).strip().rstrip(";").strip()
         after = "\n".join(render(s).strip().rstrip(";").strip() for s in new)
+        if len(new) == 1 and render(new[0]) == render(statement):
+            return  # every name already comes from where it lives
+        self.out.statements[statement] = new
         self.out.edits.append(ImportEdit(Location(self.task.path, self._line(statement)),
                                          before, after))
 
     def _drop_from_all(self) -> None:
-        for value in self.inventory.all_values:
+        for value in self.statements.all_values:
             chosen = [
                 (i, e) for i, e in enumerate(value.elements)
                 if not (isinstance(e.value, cst.SimpleString)

@@ -13,16 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile
-from libcst.metadata import (
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    ScopeProvider,
-)
 
-from codemods.bindings import Metadata
 from codemods.decisions import Decisions, decide
+from codemods.layout import CLAUSES, Metadata
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 from codemods.spelling import is_pragma
@@ -38,6 +31,9 @@ class FileRewrite:
     error: str | None = None  # why the file could not be rewritten
 
 
+STATEMENT_LEVEL = (cst.Module, cst.BaseCompoundStatement, cst.BaseSuite, *CLAUSES)
+
+
 class _Apply(cst.CSTTransformer):
     def __init__(self, decisions: Decisions) -> None:
         super().__init__()
@@ -48,6 +44,13 @@ class _Apply(cst.CSTTransformer):
         # several, by the id of the original line.
         self.emptied: dict[int, Sequence[cst.EmptyLine]] = {}
         self.expanded: dict[int, int] = {}
+        # Only statements change: the walk never needs to enter an expression.
+        self.shallow = not (self.exprs or self.sequences)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.shallow and not isinstance(node, STATEMENT_LEVEL):
+            return False  # its leave_ still runs, with the node as it was
+        return super().on_visit(node)
 
     def _settle(
         self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
@@ -154,15 +157,6 @@ class _Apply(cst.CSTTransformer):
         return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
 
-def _metadata(wrapper: MetadataWrapper) -> Metadata:
-    return Metadata(
-        scopes=wrapper.resolve(ScopeProvider),
-        parents=wrapper.resolve(ParentNodeProvider),
-        contexts=wrapper.resolve(ExpressionContextProvider),
-        positions=wrapper.resolve(PositionProvider),
-    )
-
-
 def _run_codemods(
     module: cst.Module, task: FileTask, codemods: Sequence[type[Codemod]]
 ) -> cst.Module:
@@ -185,16 +179,17 @@ def rewrite_source(
     does not parse or a codemod that fails: that is the `error` of the result."""
     try:
         module = cst.parse_module(data)
+        decisions = decide(module, Metadata(module, data, task.import_lines), task, plan)
+        changes = decisions.statements or decisions.exprs or decisions.sequences
+        new = module.visit(_Apply(decisions)) if changes else module
     except cst.ParserSyntaxError as exc:
         return FileRewrite(data, (), (), f"LibCST cannot parse it (line {exc.raw_line}): "
                            f"{exc.message}")
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    decisions = decide(wrapper.module, _metadata(wrapper), task, plan)
-    changes = decisions.statements or decisions.exprs or decisions.sequences
-    new = wrapper.module.visit(_Apply(decisions)) if changes else wrapper.module
+    except RecursionError:
+        return FileRewrite(data, (), (), "too deeply nested for LibCST")
     try:
         new = _run_codemods(new, task, codemods)
-    except Exception as exc:
+    except Exception as exc:  # a team's codemod failing is that file's problem, not the run's
         return FileRewrite(data, (), (), f"codemod failed: {exc.__class__.__name__}: {exc}")
     if new is module:
         return FileRewrite(data, (), tuple(decisions.kept))
@@ -202,5 +197,7 @@ def rewrite_source(
         out = new.bytes
     except UnicodeEncodeError as exc:
         return FileRewrite(data, (), (), f"the new text cannot be encoded as {new.encoding}: {exc}")
+    except RecursionError:
+        return FileRewrite(data, (), (), "too deeply nested for LibCST")
     edits = tuple(decisions.edits) if out != data else ()
     return FileRewrite(out, edits, tuple(decisions.kept))

@@ -54,13 +54,29 @@ def with_spec(node: cst.ImportFrom, level: int, module: str) -> cst.ImportFrom:
 
 
 def alias_node(like: cst.ImportAlias | None, name: str, asname: str | None) -> cst.ImportAlias:
-    """An alias `name as asname` (no `as` when they are equal), keeping `like`'s commas."""
-    new_as = cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
+    """An alias `name as asname`, keeping `like`'s commas and spacing. No `as` when the two
+    are equal, unless the consumer wrote one (`X as X` re-exports in a stub)."""
     if like is None:
+        new_as = cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
         return cst.ImportAlias(name=dotted_expr(name), asname=new_as)
-    if like.asname is not None and new_as is not None and asname is not None:
-        new_as = like.asname.with_changes(name=cst.Name(asname))  # keep its spacing
-    return like.with_changes(name=dotted_expr(name), asname=new_as)
+    new_name = like.name if _name_of(like.name) == name else dotted_expr(name)
+    if asname is None or (asname == name and like.asname is None):
+        return like.with_changes(name=new_name, asname=None)
+    if like.asname is not None:
+        kept = like.asname.name
+        new_as = like.asname if _name_of(kept) == asname else like.asname.with_changes(
+            name=cst.Name(asname))
+        return like.with_changes(name=new_name, asname=new_as)
+    return like.with_changes(name=new_name, asname=cst.AsName(name=cst.Name(asname)))
+
+
+def _name_of(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _name_of(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
 
 
 def _comment_of(comma: cst.Comma | cst.MaybeSentinel) -> cst.TrailingWhitespace | None:
