@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods.bindings import Use, Uses, string_with, uses_of
+from codemods.bindings import uses_of
 from codemods.facts import ImportStmt
 from codemods.graph import absolute_base
 from codemods.layout import Metadata
 from codemods.outcome import ImportEdit, Kept, Location
 from codemods.plan import FileTask, RewritePlan, ShimModule, Target
+from codemods.rebinding import Piece, import_of, rebind, replace
 from codemods.spelling import (
     alias_node,
     dotted_expr,
@@ -43,47 +44,12 @@ class Decisions:
     kept: list[Kept] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """What one imported name becomes: `from module import name as local`, or `import module
-    as local` when name is None; `keep`: the consumer's alias stays as it is."""
-
-    module: str
-    name: str | None
-    local: str
-    alias: cst.ImportAlias | None = None  # the consumer's alias it replaces, for its formatting
-    index: int = -1  # that alias's position in the statement
-    keep: bool = False
-
-
-Resolved = list[tuple[Use, Target, int]]
-
-
-@dataclass
-class _Binding:
-    """A module binding resolved: rebind it to `module`, or dissolve it into `pieces`."""
-
-    module: str | None = None
-    pieces: list[_Piece] = field(default_factory=list)
-    imports: list[str] = field(default_factory=list)  # dotted form: extra `import X` lines
-    exprs: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
-    reason: str | None = None  # kept, and why
-
-
 def _name(node: cst.CSTNode | None) -> str:
     return get_full_name_for_node(node) or "" if node is not None else ""
 
 
 def _local(alias: cst.ImportAlias) -> str:
     return _name(alias.asname.name) if alias.asname is not None else _name(alias.name)
-
-
-def _member(target: Target) -> tuple[str, str | None]:
-    """(module, name) to import for a target; a module object comes from its parent."""
-    if target.name is not None:
-        return target.module, target.name
-    parent, last = split_module(target.module)
-    return (parent, last) if parent else (target.module, None)
 
 
 class _Decider:
@@ -109,7 +75,6 @@ class _Decider:
                                              if any(isinstance(w, cst.Module) for w, _ in places)}
         self.unregistered: set[str] = set()
 
-    # --- small facts ----------------------------------------------------------------------------
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.meta.line(node)
@@ -171,7 +136,7 @@ class _Decider:
         return (module in self.plan.shims or full in self.plan.shims
                 or self.plan.moved(full) is not None)
 
-    def _existing_local(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
+    def reuse(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
         """The name a module-level import already binds `module.name` to, usable here."""
         order = self._order(statement)
         nested = self._nested(statement)
@@ -180,7 +145,7 @@ class _Decider:
                 return local
         return None
 
-    def _fresh(self, member: str, local: str) -> str:
+    def fresh(self, member: str, local: str) -> str:
         """A name that collides with nothing in the file."""
         member = member.rpartition(".")[2]
         used = self.meta.layout.names | self.taken
@@ -196,119 +161,6 @@ class _Decider:
     def _keep(self, shim: str, statement: cst.CSTNode, reason: str) -> None:
         self.out.kept.append(Kept(shim, reason, Location(self.task.path, self._line(statement))))
 
-    # --- module bindings ------------------------------------------------------------------------
-
-    def _follow(self, shim: str, use: Use) -> tuple[Target, int] | None:
-        """The target a chain `m.a.b...` reaches, and how many links it takes."""
-        module = shim
-        for depth, link in enumerate(use.chain, 1):
-            table = self.plan.shims[module].names
-            if link.attr in table:
-                return table[link.attr], depth
-            sub = f"{module}.{link.attr}"
-            if sub not in self.plan.shims:
-                return None
-            module = sub
-        target = self.plan.shims[module].module_target
-        if target is None or module == shim:
-            return None
-        return Target(target, None), len(use.chain)
-
-    def _resolve_uses(self, shim: str, local: str, uses: Uses) -> tuple[Resolved, list[Use], str]:
-        resolved: Resolved = []
-        bare: list[Use] = []
-        for use in uses.uses:
-            if not use.chain:
-                bare.append(use)
-                continue
-            found = self._follow(shim, use)
-            if found is None:
-                line = self._line(use.node)
-                return [], [], (f"uses {local}.{use.chain[0].attr} (line {line}), which has "
-                                "no known canonical definer")
-            target, depth = found
-            if use.chain[depth - 1].store:
-                return [], [], (f"assigns to {local}.{use.chain[depth - 1].attr} (line "
-                                f"{self._line(use.node)}); that changes the shim's attribute")
-            resolved.append((use, target, depth))
-        return resolved, bare, ""
-
-    def _binding(self, statement: cst.CSTNode, local: str, shim: str, dotted: bool) -> _Binding:
-        uses = uses_of(statement, local, self.meta)
-        if uses.ambiguous:
-            lines = ", ".join(str(self._line(n)) for n in uses.ambiguous[:5])
-            return _Binding(reason=f"{local} may also name something else (line {lines})")
-        resolved, bare, reason = self._resolve_uses(shim, local, uses)
-        if reason:
-            return _Binding(reason=reason)
-        entry = self.plan.shims[shim]
-        owners = {t.module if dotted else _member(t)[0] for _, t, _ in resolved}
-        module: str | None = None
-        if bare:
-            module = entry.module_target
-            if module is None or owners - {module}:
-                return _Binding(reason=f"uses the module object {local} itself (line "
-                                f"{self._line(bare[0].node)}), and its names live in several "
-                                "modules")
-        elif not resolved:
-            every = {t.module for t in entry.names.values() if t.name is not None}
-            module = entry.module_target or (next(iter(every)) if len(every) == 1 else None)
-            if module is None:
-                return _Binding(reason=f"imports {shim} but uses none of its names here, and "
-                                "they live in several modules")
-        elif len(owners) == 1:
-            module = next(iter(owners))
-        if dotted:
-            return self._dotted(shim, module, resolved, bare, uses.other)
-        if module is not None:
-            exprs: dict[cst.CSTNode, cst.BaseExpression] = {}
-            for use, target, depth in resolved:
-                name = _member(target)[1]
-                if depth != 1 or use.chain[0].attr != name or use.annotation is not None:
-                    exprs.update(self._replace(use, depth, f"{local}.{name}" if name else local))
-            return _Binding(module=module, exprs=exprs)
-        binding = _Binding()
-        chosen: dict[tuple[str, str | None], str] = {}
-        for use, target, depth in resolved:
-            member = _member(target)
-            if member not in chosen:
-                reuse = self._existing_local(statement, *member)
-                chosen[member] = reuse or self._fresh(member[1] or member[0], local)
-                if reuse is None:
-                    binding.pieces.append(_Piece(member[0], member[1], chosen[member]))
-            binding.exprs.update(self._replace(use, depth, chosen[member]))
-        return binding
-
-    def _dotted(
-        self, shim: str, module: str | None, resolved: Resolved, bare: list[Use], other: int
-    ) -> _Binding:
-        """`import shim.mod` used as `shim.mod.X`: import the canonical modules, rewrite chains."""
-        modules = [module] if module is not None else list(
-            dict.fromkeys(t.module for _, t, _ in resolved)
-        )
-        head = shim.split(".")[0]
-        if other and any(m.split(".")[0] != head for m in modules):
-            return _Binding(reason=f"other code uses {head} through this import, and the "
-                            "canonical module has another top-level name")
-        binding = _Binding(module=modules[0], imports=modules[1:])
-        for use, target, depth in resolved:
-            text = f"{target.module}.{target.name}" if target.name else target.module
-            binding.exprs.update(self._replace(use, depth, text))
-        for use in bare:
-            binding.exprs.update(self._replace(use, 0, modules[0]))
-        return binding
-
-    def _replace(self, use: Use, depth: int, text: str) -> dict[cst.CSTNode, cst.BaseExpression]:
-        if use.annotation is not None:
-            rest = [link.attr for link in use.chain[depth:]]
-            return {use.annotation: string_with(use.annotation, ".".join([text, *rest]))}
-        node = use.chain[depth - 1].node if depth else use.node
-        expr = dotted_expr(text)
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            expr = expr.with_changes(lpar=node.lpar, rpar=node.rpar)
-        return {node: expr}
-
-    # --- statements -----------------------------------------------------------------------------
 
     def run(self) -> Decisions:
         for statement in self.statements.imports:
@@ -327,7 +179,7 @@ class _Decider:
         if isinstance(statement.names, cst.ImportStar):
             self._star(statement, base)
             return
-        pieces: list[_Piece] = []
+        pieces: list[Piece] = []
         exprs: dict[cst.CSTNode, cst.BaseExpression] = {}
         for index, alias in enumerate(statement.names):
             found, more = self._from_alias(statement, base, alias, index)
@@ -340,20 +192,20 @@ class _Decider:
 
     def _from_alias(
         self, statement: cst.ImportFrom, base: str, alias: cst.ImportAlias, index: int
-    ) -> tuple[list[_Piece], dict[cst.CSTNode, cst.BaseExpression]]:
+    ) -> tuple[list[Piece], dict[cst.CSTNode, cst.BaseExpression]]:
         name, local = _name(alias.name), _local(alias)
         full = f"{base}.{name}"
-        keep = [_Piece("", None, local, alias, index, keep=True)]
+        keep = [Piece("", None, local, alias, index, keep=True)]
         if full in self.plan.shims:
             if self._registration(statement, self.plan.shims[full], local):
                 return [], {}
-            binding = self._binding(statement, local, full, dotted=False)
+            binding = rebind(statement, local, full, False, self.plan, self.meta, self)
             if binding.reason is not None:
                 self._keep(full, statement, f"still imports {full}: {binding.reason}")
                 return keep, {}
             if binding.module is not None:
-                module, member = _member(Target(binding.module, None))
-                return [_Piece(module, member, local, alias, index)], binding.exprs
+                module, member = import_of(Target(binding.module, None))
+                return [Piece(module, member, local, alias, index)], binding.exprs
             return binding.pieces, binding.exprs
         if base in self.plan.shims:
             shim = self.plan.shims[base]
@@ -362,17 +214,17 @@ class _Decider:
                 why = self._why(shim, name)
                 self._keep(base, statement, f"still imports {name} from it: {why}")
                 return keep, {}
-            module, member = _member(target)
+            module, member = import_of(target)
             if module == self.task.module:
                 return keep, {}
-            return [_Piece(module, member, local, alias, index)], {}
+            return [Piece(module, member, local, alias, index)], {}
         moved_base = self.plan.moved(base)
         if moved_base is not None:
-            return [_Piece(moved_base, name, local, alias, index)], {}
+            return [Piece(moved_base, name, local, alias, index)], {}
         moved = self.plan.moved(full)
         if moved is not None:
-            module, member = _member(Target(moved, None))
-            return [_Piece(module, member, local, alias, index)], {}
+            module, member = import_of(Target(moved, None))
+            return [Piece(module, member, local, alias, index)], {}
         return keep, {}
 
     def _why(self, shim: ShimModule, name: str) -> str:
@@ -409,7 +261,7 @@ class _Decider:
                 self._keep(base, statement, f"still star-imports it: {', '.join(missing[:5])} "
                            "cannot be resolved")
                 return
-            pieces = [_Piece(*_member(shim.names[n]), n) for n in sorted(wanted)
+            pieces = [Piece(*import_of(shim.names[n]), n) for n in sorted(wanted)
                       if n in shim.names]
             self._record(statement, self._statements(statement, statement, pieces))
             return
@@ -445,14 +297,14 @@ class _Decider:
 
     def _import(self, statement: cst.Import) -> None:
         inplace: list[tuple[int, cst.ImportAlias]] = []
-        pieces: list[_Piece] = []
+        pieces: list[Piece] = []
         extra: list[str] = []
         changed = False
         for index, alias in enumerate(statement.names):
             dotted_name, local = _name(alias.name), _local(alias)
             dotted = alias.asname is None
             if dotted_name in self.plan.shims:
-                binding = self._binding(statement, local, dotted_name, dotted=dotted)
+                binding = rebind(statement, local, dotted_name, dotted, self.plan, self.meta, self)
                 if binding.reason is not None:
                     self._keep(dotted_name, statement,
                                f"still imports {dotted_name}: {binding.reason}")
@@ -482,7 +334,7 @@ class _Decider:
                     inplace.append((index, alias))
                     continue
                 for use in uses.uses:
-                    self.out.exprs.update(self._replace(use, 0, moved))
+                    self.out.exprs.update(replace(use, 0, moved))
             changed = True
             inplace.append((index, alias_node(alias, moved, moved if dotted else local)))
         if not changed:
@@ -496,14 +348,13 @@ class _Decider:
         new.extend(self._statements(statement, None, pieces))
         self._record(statement, new)
 
-    # --- output ---------------------------------------------------------------------------------
 
     def _statements(
-        self, statement: cst.CSTNode, like: cst.ImportFrom | None, pieces: list[_Piece]
+        self, statement: cst.CSTNode, like: cst.ImportFrom | None, pieces: list[Piece]
     ) -> list[Small]:
         """The pieces as statements: one per module, in the order the names came, without
         duplicates of what the file already imports."""
-        groups: dict[tuple[str, str | None], list[_Piece]] = {}
+        groups: dict[tuple[str, str | None], list[Piece]] = {}
         own = self._base(like) if like is not None else None
         for piece in pieces:
             if piece.keep:
