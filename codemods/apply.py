@@ -57,9 +57,12 @@ class Applied:
 
 
 def _mentions(text: str, module: str) -> bool:
-    """Does this text (of a file that does not parse) name `module`, absolutely or as the
-    tail of a relative import?"""
-    if module in text:
+    """Does this text (of a file that could not be analyzed) name `module`: by its dotted
+    name, by an import of a top-level name, or as the tail of a relative import?"""
+    name = re.escape(module)
+    if "." in module and re.search(rf"(?<![\w.]){name}(?!\w)", text):
+        return True
+    if re.search(rf"^\s*(?:from|import)\s+{name}\b", text, re.MULTILINE):
         return True
     last = re.escape(module.rpartition(".")[2])
     return re.search(rf"from\s+\.+[\w.]*\b{last}\b|from\s+\.+\s+import\s[^\n]*\b{last}\b",
@@ -78,8 +81,8 @@ def _unparsed(root: Path, analysis: Analysis, plan: RewritePlan,
         text = engine.read_text(root, problem.path)
         named = [n for n in names if _mentions(text, n)]
         kept.update(named)
-        reason = (f"mentions {named[0]} but does not parse ({problem.reason}); the shim is kept"
-                  if named else f"does not parse ({problem.reason})")
+        reason = (f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is "
+                  "kept" if named else f"not analyzed ({problem.reason})")
         reports.append(Kept(problem.path, reason, Location(problem.path, 0)))
     for result in failed:
         text = result.before.decode("utf-8", errors="replace")
@@ -148,10 +151,6 @@ def apply(
         deleted_files, deletion_kept, mentions = (
             deletion.deleted_files, deletion.kept, deletion.mentions
         )
-    contents = {
-        i.path: i.text.encode("utf-8")
-        for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()
-    }
     outcome = ApplyOutcome(
         shims=plan.requested,
         canonical=tuple(sorted(
@@ -165,5 +164,7 @@ def apply(
         not_parsed=tuple(not_parsed),
         mentions=mentions,
     )
-    deleted = tuple((p, contents.get(p, b"")) for p in deleted_files)
+    texts = {i.path: i.text for t in (analysis.index.modules, analysis.index.stubs)
+             for i in t.values()}
+    deleted = tuple((p, texts.get(p, "").encode("utf-8")) for p in deleted_files)
     return Applied(outcome, plan, results, deleted)

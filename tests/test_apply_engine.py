@@ -68,8 +68,17 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert applied.outcome.changed_files == ("app/use.py",)
 
 
-def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(tmp_path: Path) -> None:
-    broken = "from old.one import Real\ndef f(:\n"
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("from old.one import Real\ndef f(:\n", id="absolute"),
+        pytest.param("import old\ndef f(:\n", id="top_level"),
+        pytest.param("from ..old import one\ndef f(:\n", id="relative"),
+    ],
+)
+def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(
+    tmp_path: Path, broken: str
+) -> None:
     delete = RecordingDelete()
     applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
                              "app/use.py": "from old.one import Real\n"}, delete=delete)
@@ -81,8 +90,16 @@ def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(tmp_path: Pa
     assert delete.calls == []  # the shim it names is kept: nothing to delete
 
 
-def test_unparseable_file_not_naming_a_shim_is_only_reported(tmp_path: Path) -> None:
-    applied = run(tmp_path, {**CANONICAL, "app/broken.py": "def f(:\n",
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("def f(:\n", id="no_mention"),
+        pytest.param("# the bold and the old\ndef f(:\n", id="word_in_prose"),
+        pytest.param("import oldish\ndef f(:\n", id="longer_name"),
+    ],
+)
+def test_unparseable_file_not_naming_a_shim_is_only_reported(tmp_path: Path, broken: str) -> None:
+    applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
                              "app/use.py": "from old.one import Real\n"})
     assert [k.subject for k in applied.outcome.not_parsed] == ["app/broken.py"]
     assert not applied.outcome.refused
