@@ -14,7 +14,7 @@ from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from codemods.analysis import Analysis
 from codemods.analysis import analyze as run_analysis
-from codemods.apply import ApplyOptions, DeleteHook
+from codemods.apply import ApplyOptions, DeleteHook, DeletionResult
 from codemods.apply import apply as run_apply
 from codemods.bowler_engine import BowlerMissing
 from codemods.custom import CodemodSpecError
@@ -117,7 +117,12 @@ def _deletion() -> DeleteHook | None:
         from codemods.deletion import prove_and_delete  # type: ignore[import-not-found]
     except ImportError:  # the deletion stage is not part of this build: rewrite only
         return None
-    return prove_and_delete  # type: ignore[no-any-return]
+
+    def delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+        result: DeletionResult = prove_and_delete(analysis.index, packages, dry_run=dry_run)
+        return result
+
+    return delete
 
 
 def apply(args: argparse.Namespace, console: Console) -> int:

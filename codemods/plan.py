@@ -161,9 +161,12 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
         imported = {ref.target for ref in analysis.refs if ref.importer != ref.target}
         imported |= {f"{r.target}.{r.name}" for r in analysis.refs if r.name}
         for module, verdict in analysis.verdicts.items():
-            # A top-level module is an entry point (`from main import app`), and a module
-            # nothing imports is no detour: --auto leaves both to an explicit --shim.
-            wanted = "." in module and (module in imported or verdict.deprecated)
+            # A top-level module is an entry point (`from main import app`), a package's
+            # __init__ that re-exports is its public API unless it warns that it is deprecated,
+            # and a module nothing imports is no detour: --auto leaves them to --shim.
+            info = analysis.index.modules[module]
+            facade = info.source.is_package and not verdict.deprecated
+            wanted = "." in module and not facade and (module in imported or verdict.deprecated)
             if verdict.kind == PURE and wanted and not _in_any(module, layers):
                 layers[module] = (module,)
     return layers
@@ -258,10 +261,12 @@ def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
 
 
 def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
+    # The scan may skip bodies of modules with code; the index reads them when asked.
     body = analysis.index.body(verdict.module)
     first = next((s.line for s in body.statements if s.kind == "code"), 0) if body else 0
-    defined = ", ".join(verdict.defined[:8]) or "top-level code"
-    more = f" and {len(verdict.defined) - 8} more" if len(verdict.defined) > 8 else ""
+    names = verdict.defined or (body.defined if body else ())
+    defined = ", ".join(names[:8]) or "top-level code"
+    more = f" and {len(names) - 8} more" if len(names) > 8 else ""
     return Kept(
         verdict.module,
         f"impure shim: defines {defined}{more}; only its re-exports were rewritten, the module "
