@@ -7,8 +7,7 @@ from codemods.apply import Applied
 from codemods.engine import CHANGED
 from codemods.outcome import ApplyOutcome
 from codemods.patch import unified_diff
-
-NOTHING_TO_DO = "nothing to do: no import goes through {what}"
+from codemods.plan import RewritePlan
 
 
 def diff(applied: Applied) -> str:
@@ -16,6 +15,12 @@ def diff(applied: Applied) -> str:
     parts = [unified_diff(r.path, r.before, r.after) for r in applied.files if r.status == CHANGED]
     parts += [unified_diff(path, before, None) for path, before in applied.deleted]
     return "".join(parts)
+
+
+def nothing_to_do(plan: RewritePlan) -> str:
+    if plan.gone and not plan.requested:
+        return f"nothing to do: {', '.join(plan.gone)} (from the configuration) no longer exists"
+    return f"nothing to do: no import goes through {', '.join(plan.requested) or 'them'}"
 
 
 def summary(outcome: ApplyOutcome, dry_run: bool) -> str:

@@ -109,7 +109,7 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     delete = tuple(args.delete or ()) or config.delete
     if args.shim or args.move or args.auto:
         return PlanRequest(tuple(args.shim or ()), flag_moves, args.auto, delete)
-    return PlanRequest(config.shims, config_moves, config.auto, delete)
+    return PlanRequest(config.shims, config_moves, config.auto, delete, configured=True)
 
 
 def _deletion() -> DeleteHook | None:
@@ -153,7 +153,7 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     console.info(applytext.summary(outcome, args.dry_run)
                  + f" ({time.perf_counter() - started:.1f} s)")
     if not outcome.changed and not outcome.kept and not outcome.not_parsed:
-        console.info(applytext.NOTHING_TO_DO.format(what=", ".join(applied.plan.requested)))
+        console.info(applytext.nothing_to_do(applied.plan))
     hint = applytext.next_step(outcome, args.dry_run)
     if hint:
         console.info(hint)

@@ -34,6 +34,7 @@ class PlanRequest:
     moves: tuple[tuple[str, str], ...] = ()  # (old, new) module prefixes
     auto: bool = False  # every pure shim module of the tree
     delete: tuple[str, ...] = ()  # packages handed to the deletion proof as well
+    configured: bool = False  # the shims come from the configuration: one that is gone is done
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class RewritePlan:
     kept: tuple[Kept, ...]  # decided at plan time: impure, patched, side effects, unresolved
     delete: tuple[str, ...]  # packages/modules to hand to the deletion proof
     requested: tuple[str, ...]  # what the user named, for messages
+    gone: tuple[str, ...] = ()  # configured shims that no longer exist (removed by a past run)
 
     @property
     def empty(self) -> bool:
@@ -155,6 +157,8 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
         if not DOTTED_NAME.fullmatch(name):
             raise PlanError(f"--shim {name!r}: not a dotted module name")
         if not index.is_module(name):
+            if request.configured:
+                continue  # removed by an earlier run: nothing left to do for it
             raise PlanError(f"--shim {name}: no such module or package under {index.root}")
         layers[name] = tuple(sorted(info.name for info in index.under(name)))
     if request.auto:
@@ -344,6 +348,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         kept=tuple(kept),
         delete=delete,
         requested=tuple(layers) + tuple(old for old, _ in request.moves),
+        gone=tuple(name for name in request.shims if not index.is_module(name)),
     )
 
 

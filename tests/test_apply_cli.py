@@ -28,8 +28,16 @@ def test_done_is_exit_0_with_a_summary(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_nothing_to_do_is_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_tree(tmp_path, CANONICAL)
-    assert main(["apply", str(tmp_path), "--shim", "old"]) == 0
-    assert "nothing to do" in capsys.readouterr().err
+    assert main(["apply", str(tmp_path), "--move", "gone.module=real.core"]) == 0
+    assert "nothing to do: no import goes through gone.module" in capsys.readouterr().err
+
+
+def test_configured_shim_removed_by_an_earlier_run_is_nothing_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {**CANONICAL, ".unshim.toml": 'shims = ["already.removed"]\n'})
+    assert main(["apply", str(tmp_path)]) == 0
+    assert "already.removed (from the configuration) no longer exists" in capsys.readouterr().err
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(
@@ -122,6 +130,8 @@ def test_auto_rewrites_every_pure_shim_that_is_imported(tmp_path: Path) -> None:
         "app/other.py": "from old.renamed import Thing\nThing()\n",
         "app/only_imports.py": "from real.core import Real\n",  # pure by shape, imported by no one
         "main.py": "from old.one import Real\n",  # an entry point
+        "api/__init__.py": "from real.core import Real\n",  # a package's public API
+        "app/client.py": "from api import Real\nReal()\n",
     }
     write_tree(tmp_path, files)
     assert main(["apply", str(tmp_path), "--auto"]) == 0
@@ -130,6 +140,7 @@ def test_auto_rewrites_every_pure_shim_that_is_imported(tmp_path: Path) -> None:
     assert other == "from real.core import Real as Thing\nThing()\n"
     assert (tmp_path / "main.py").read_text() == "from real.core import Real\n"
     assert (tmp_path / "app/only_imports.py").read_text() == files["app/only_imports.py"]
+    assert (tmp_path / "app/client.py").read_text() == files["app/client.py"]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("bowler") is not None, reason="bowler is installed")
