@@ -75,7 +75,6 @@ class _Decider:
                                              if any(isinstance(w, cst.Module) for w, _ in places)}
         self.unregistered: set[str] = set()
 
-
     def _line(self, node: cst.CSTNode) -> int:
         return self.meta.line(node)
 

@@ -9,11 +9,10 @@ kept and why. It reads nothing from disk: everything comes from the index.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from codemods.analysis import Analysis
+from codemods.analysis import Analysis, consumed_names
 from codemods.effects import side_effect_lines
 from codemods.graph import absolute_base, within
 from codemods.index import ModuleInfo
@@ -176,14 +175,6 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
     return layers
 
 
-def _consumed(analysis: Analysis) -> dict[str, set[str]]:
-    names: dict[str, set[str]] = defaultdict(set)
-    for ref in analysis.refs:
-        if ref.name and ref.name != "*" and ref.importer != ref.target:
-            names[ref.target].add(ref.name)
-    return names
-
-
 def _star_module(analysis: Analysis, info: ModuleInfo, layer: frozenset[str]) -> str | None:
     """The one module a star-only shim re-exports, when it re-exports exactly its names."""
     stars = [
@@ -279,15 +270,16 @@ def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
     )
 
 
-def _blocked(analysis: Analysis, module: str, layer: frozenset[str]) -> bool:
-    """A string, configuration or patch outside the layer names this module."""
+def _blocked(analysis: Analysis, layer: frozenset[str]) -> set[str]:
+    """Modules a string, configuration or patch outside the layer names (and their packages)."""
     module_of = {i.path: n for t in (analysis.index.modules, analysis.index.stubs)
                  for n, i in t.items()}
-    return any(
-        ref.blocks_deletion and within(ref.target, module)
-        and not _in_any(module_of.get(ref.location.path, ""), layer)
-        for ref in analysis.references
-    )
+    named: set[str] = set()
+    for ref in analysis.references:
+        if ref.blocks_deletion and not _in_any(module_of.get(ref.location.path, ""), layer):
+            parts = ref.target.split(".")
+            named.update(".".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return named
 
 
 def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
@@ -304,7 +296,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             raise PlanError(f"--delete {name}: no such module or package under {index.root}")
     layers = _layer_modules(analysis, request)
     layer = frozenset(layers)
-    consumed = _consumed(analysis)
+    consumed = consumed_names(list(analysis.refs))
+    blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
     kept: list[Kept] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
@@ -315,24 +308,21 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             if forwarding:
                 skipped.add(module)
             if not forwarding and verdict.kind != IMPURE:
-                kept.append(Kept(module, f"not a shim ({verdict.kind}); it stays",
-                                 Location(verdict.path, 0)))
+                kept.append(Kept(module, "has code of its own and re-exports nothing from "
+                                 "elsewhere: not a shim, it stays", Location(verdict.path, 0)))
                 continue
             frozen = _frozen(analysis, verdict)
             if frozen:
                 kept.extend(frozen)
                 continue
-            shim = _shim_module(analysis, verdict, layer, consumed.get(module, set()))
+            shim = _shim_module(analysis, verdict, layer, set(consumed.get(module, ())))
             if verdict.kind == IMPURE:
                 kept.append(_describe_impure(verdict, analysis))
             for name, why in shim.unresolved.items():
                 line = next((r.line for r in verdict.reexports if r.name == name), 0)
                 kept.append(Kept(module, f"{name} stays: {why}", Location(verdict.path, line)))
-            deleting = forwarding and not shim.unresolved and not _blocked(analysis, module, layer)
-            shims[module] = ShimModule(
-                shim.module, shim.path, shim.names, shim.module_target, shim.star_module,
-                shim.impure, deleting, shim.unresolved,
-            )
+            deleting = forwarding and not shim.unresolved and module not in blocked
+            shims[module] = replace(shim, deleting=deleting)
         if requested in request.shims and not any(analysis.verdicts[m].is_shim for m in modules):
             raise PlanError(
                 f"--shim {requested}: not a shim (no module under it only re-exports names "
@@ -344,7 +334,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         shims=shims,
         moves=request.moves,
         files=files,
-        consumed={m: frozenset(n) for m, n in consumed.items()},
+        consumed=consumed,
         kept=tuple(kept),
         delete=delete,
         requested=tuple(layers) + tuple(old for old, _ in request.moves),

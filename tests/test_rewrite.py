@@ -70,6 +70,20 @@ def test_dotted_import_of_several_modules_imports_each(tmp_path: Path) -> None:
     assert rewritten(tmp_path, before) == after
 
 
+def test_chain_through_a_shim_package_reaches_the_definer(tmp_path: Path) -> None:
+    before = "import old\nprint(old.one.Real, old.renamed.Thing)\n"
+    after = rewritten(tmp_path, before)
+    assert after == "import real.core\nprint(real.core.Real, real.core.Real)\n"
+
+
+def test_dotted_import_whose_top_name_is_used_otherwise_is_kept(tmp_path: Path) -> None:
+    before = "import old.one\nimport old\nprint(old.one.Real, old.renamed.Thing)\n"
+    applied = run(tmp_path, {**CANONICAL, "app/use.py": before})
+    assert (tmp_path / "app/use.py").read_text() == before
+    assert any("other code uses old through this import" in k.reason
+               for k in applied.outcome.kept)
+
+
 def test_submodule_imported_from_shim_package_is_rebound(tmp_path: Path) -> None:
     before = "from old import one\none.Real()\n"
     assert rewritten(tmp_path, before) == "from real import core as one\none.Real()\n"
