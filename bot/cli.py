@@ -155,6 +155,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     _common(analyze)
+
+    apply = commands.add_parser(
+        "apply",
+        help="rewrite imports that go through shims to the canonical modules, delete the shims",
+        description="Rewrite every import that reaches a name through the given shims (or "
+        "moved modules) to the module that really defines it, then delete what nothing "
+        "references any more. Changes the working tree only (no git, no network); --dry-run "
+        "prints the unified diff instead. Without --shim/--move/--auto, the shims, moves and "
+        "auto keys of the configuration are used.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _path(
+        apply,
+        "repository root; modules are named from it unless the configuration sets "
+        "source-roots (default: .)",
+    )
+    apply.add_argument(
+        "--shim",
+        action="append",
+        metavar="DOTTED.NAME",
+        help="shim module or package whose imports are rewritten (repeatable)",
+    )
+    apply.add_argument(
+        "--move",
+        action="append",
+        metavar="OLD.DOTTED=NEW.DOTTED",
+        help="rewrite references to OLD and its submodules to NEW; files are not moved "
+        "(repeatable)",
+    )
+    apply.add_argument("--auto", action="store_true", help="every pure shim module of the tree")
+    apply.add_argument(
+        "--delete",
+        action="append",
+        metavar="DOTTED.PKG",
+        help="also delete this package once nothing references it (repeatable)",
+    )
+    apply.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the unified diff (and the deletions) on stdout; write nothing",
+    )
+    apply.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    apply.add_argument(
+        "--engine",
+        choices=("libcst", "bowler"),
+        help="libcst (default) or bowler (--move only; needs pip install 'unshim[bowler]')",
+    )
+    _common(apply)
     _verify_parser(commands)
     _run_parser(commands)
     return parser

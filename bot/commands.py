@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import inventory
+from bot import applytext, inventory
 from bot import verify as verifying
 from bot.config import Config, load_config
 from bot.console import Console
@@ -18,6 +18,11 @@ from bot.report_json import render_json
 from bot.report_text import render_text
 from codemods.analysis import Analysis
 from codemods.analysis import analyze as run_analysis
+from codemods.apply import ApplyOptions, DeleteHook, DeletionResult
+from codemods.apply import apply as run_apply
+from codemods.bowler_engine import BowlerMissing
+from codemods.custom import CodemodSpecError
+from codemods.plan import PlanError, PlanRequest, parse_move
 from codemods.sources import TreeError
 
 
@@ -161,3 +166,68 @@ def run(args: argparse.Namespace, console: Console) -> int:
     for call in result.calls:
         console.detail(f"GitHub API: {call}")
     return result.exit_code
+
+
+def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
+    """Flags win; without --shim/--move/--auto the configuration's shims/moves/auto apply."""
+    try:
+        flag_moves = tuple(parse_move(text) for text in args.move or ())
+        config_moves = tuple(parse_move(f"{old}={new}") for old, new in config.moves)
+    except PlanError as exc:
+        raise UsageError(str(exc)) from None
+    delete = tuple(args.delete or ()) or config.delete
+    if args.shim or args.move or args.auto:
+        return PlanRequest(tuple(args.shim or ()), flag_moves, args.auto, delete)
+    return PlanRequest(config.shims, config_moves, config.auto, delete, configured=True)
+
+
+def _deletion() -> DeleteHook | None:
+    try:
+        from codemods.deletion import prove_and_delete  # type: ignore[import-not-found]
+    except ImportError:  # the deletion stage is not part of this build: rewrite only
+        return None
+
+    def delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+        result: DeletionResult = prove_and_delete(analysis.index, packages, dry_run=dry_run)
+        return result
+
+    return delete
+
+
+def apply(args: argparse.Namespace, console: Console) -> int:
+    root = target_root(args)
+    config = config_for(args, root)
+    request = apply_request(args, config)
+    options = ApplyOptions(
+        config.source_roots,
+        config.exclude,
+        default_jobs(args),
+        args.dry_run,
+        config.codemods,
+        args.engine or config.engine,
+    )
+    for source_root in config.source_roots:
+        if not (root / source_root).is_dir():
+            raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
+    started = time.perf_counter()
+    try:
+        applied = run_apply(root, request, options, delete=_deletion(), progress=console.progress)
+    except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
+        raise UsageError(str(exc)) from None
+    outcome = applied.outcome
+    if args.dry_run and outcome.changed:
+        write_output(applytext.diff(applied), None)
+    for result in applied.files:
+        for edit in result.edits:
+            console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for line in applytext.reasons(outcome):
+        console.warn(line)
+    console.info(
+        applytext.summary(outcome, args.dry_run) + f" ({time.perf_counter() - started:.1f} s)"
+    )
+    if not outcome.changed and not outcome.kept and not outcome.not_parsed:
+        console.info(applytext.nothing_to_do(applied.plan))
+    hint = applytext.next_step(outcome, args.dry_run)
+    if hint:
+        console.info(hint)
+    return EXIT_REFUSED if outcome.refused else EXIT_OK

@@ -51,7 +51,7 @@ def grep_counts(index: Index, packages: Iterable[str]) -> dict[str, int]:
         for line in info.text.splitlines():
             if "from " not in line:
                 continue
-            matched = set()
+            matched: set[str] = set()
             for found in GREP_FROM.finditer(line):
                 dotted = found.group(1)
                 # grep matches text, not names: "from a.b" is also in "from a.bc".

@@ -1,0 +1,170 @@
+"""`apply` as one library call: plan, rewrite, prove and delete, and the outcome as a value.
+
+The bot's `run` and `verify` reuse `apply`; the CLI only prints what it returns. The deletion
+proof is handed in (`delete`), so this module does not depend on how deletion is done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from codemods import bowler_engine, engine
+from codemods.analysis import Analysis, analyze, analyze_index
+from codemods.custom import load_codemods
+from codemods.engine import CHANGED, FAILED, FileResult
+from codemods.graph import within
+from codemods.index import build_index
+from codemods.outcome import ApplyOutcome, Kept, Location
+from codemods.plan import PlanError, PlanRequest, RewritePlan, build_plan
+
+
+class DeletionResult(Protocol):
+    @property
+    def deleted_files(self) -> tuple[str, ...]: ...
+    @property
+    def kept(self) -> tuple[Kept, ...]: ...
+    @property
+    def mentions(self) -> tuple[Location, ...]: ...
+
+
+# (analysis of the rewritten tree, packages to delete, dry run) -> what was (or would be) deleted
+DeleteHook = Callable[[Analysis, tuple[str, ...], bool], DeletionResult]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    source_roots: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    jobs: int = 1
+    dry_run: bool = False
+    codemods: tuple[str, ...] = ()  # "package.module:Command" specs
+    engine: str = "libcst"  # or "bowler": --move only, with the bowler extra
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What `apply` did: the outcome for the report, and the raw material for a diff."""
+
+    outcome: ApplyOutcome
+    plan: RewritePlan
+    files: tuple[FileResult, ...]
+    deleted: tuple[tuple[str, bytes], ...]  # (path, contents before) of deleted files
+
+
+def _mentions(text: str, module: str) -> bool:
+    """Does this text (of a file that could not be analyzed) name `module`: by its dotted
+    name, by an import of a top-level name, or as the tail of a relative import?"""
+    name = re.escape(module)
+    if "." in module and re.search(rf"(?<![\w.]){name}(?!\w)", text):
+        return True
+    if re.search(rf"^\s*(?:from|import)\s+{name}\b", text, re.MULTILINE):
+        return True
+    last = re.escape(module.rpartition(".")[2])
+    return re.search(rf"from\s+\.+[\w.]*\b{last}\b|from\s+\.+\s+import\s[^\n]*\b{last}\b",
+                     text) is not None
+
+
+def _unparsed(root: Path, analysis: Analysis, plan: RewritePlan,
+              failed: tuple[FileResult, ...]) -> tuple[list[Kept], set[str]]:
+    """Files that do not parse, each reported; the shims they mention are kept."""
+    names = [*plan.shims, *(old for old, _ in plan.moves)]
+    reports: list[Kept] = []
+    kept: set[str] = set()
+    for problem in analysis.not_analyzed:
+        if not problem.path.endswith((".py", ".pyi")):
+            continue
+        text = engine.read_text(root, problem.path)
+        named = [n for n in names if _mentions(text, n)]
+        kept.update(named)
+        reason = (f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is "
+                  "kept" if named else f"not analyzed ({problem.reason})")
+        reports.append(Kept(problem.path, reason, Location(problem.path, 0)))
+    for result in failed:
+        text = result.before.decode("utf-8", errors="replace")
+        named = [n for n in names if _mentions(text, n)] or list(plan.requested[:1])
+        kept.update(named)
+        reports.append(Kept(result.path, f"mentions {', '.join(named[:3])} but {result.reason}; "
+                            "left untouched", Location(result.path, 0)))
+    return reports, kept
+
+
+def _check_bowler(request: PlanRequest) -> None:
+    if request.shims or request.auto:
+        raise PlanError("--engine bowler runs --move only; rewrite shims with --engine libcst")
+    if not request.moves:
+        raise PlanError("--engine bowler needs at least one --move OLD=NEW")
+    bowler_engine.require()
+
+
+def _candidates(plan: RewritePlan, kept: set[str]) -> tuple[str, ...]:
+    return tuple(p for p in plan.delete if not any(within(k, p) or within(p, k) for k in kept))
+
+
+def apply(
+    root: Path,
+    request: PlanRequest,
+    options: ApplyOptions = ApplyOptions(),
+    delete: DeleteHook | None = None,
+    progress: Progress | None = None,
+) -> Applied:
+    """Rewrite every import that goes through the requested shims (or moved modules) to the
+    canonical module, write the files (unless dry run), then hand the shims to `delete`.
+    PlanError / CodemodSpecError / TreeError: nothing was touched."""
+    step = progress or (lambda what, done, total: None)
+    commands = options.codemods
+    if options.engine == "bowler":
+        _check_bowler(request)
+    load_codemods(commands, root)  # a bad spec fails the run before anything is touched
+    analysis = analyze(
+        root, options.source_roots, options.exclude, options.jobs,
+        lambda done, total: step("files scanned", done, total),
+    )
+    plan = build_plan(analysis, request)
+    if options.engine == "bowler":
+        results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
+    else:
+        results = engine.rewrite_files(
+            root, plan, options.jobs, commands,
+            lambda done, total: step("files rewritten", done, total),
+        )
+    failed = tuple(r for r in results if r.status == FAILED)
+    not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
+    if not options.dry_run:
+        results = engine.write_files(root, results)
+    write_failures = [Kept(r.path, r.reason, Location(r.path, 0)) for r in results
+                      if r.status == FAILED and r not in failed]
+    deleted_files: tuple[str, ...] = ()
+    deletion_kept: tuple[Kept, ...] = ()
+    mentions: tuple[Location, ...] = ()
+    candidates = _candidates(plan, mentioned)
+    if delete is not None and candidates:
+        overlay = {r.path: r.after for r in results if r.status == CHANGED}
+        after = analyze_index(build_index(
+            root, options.source_roots, options.exclude, overlay=overlay or None
+        ))
+        deletion = delete(after, candidates, options.dry_run)
+        deleted_files, deletion_kept, mentions = (
+            deletion.deleted_files, deletion.kept, deletion.mentions
+        )
+    outcome = ApplyOutcome(
+        shims=plan.requested,
+        canonical=tuple(sorted(
+            {t.module for s in plan.shims.values() for t in s.names.values()}
+            | {new for _, new in plan.moves}
+        )),
+        edits=tuple(e for r in results if r.status == CHANGED for e in r.edits),
+        changed_files=tuple(r.path for r in results if r.status == CHANGED),
+        deleted_files=deleted_files,
+        kept=(*plan.kept, *(k for r in results for k in r.kept), *write_failures, *deletion_kept),
+        not_parsed=tuple(not_parsed),
+        mentions=mentions,
+    )
+    texts = {i.path: i.text for t in (analysis.index.modules, analysis.index.stubs)
+             for i in t.values()}
+    deleted = tuple((p, texts.get(p, "").encode("utf-8")) for p in deleted_files)
+    return Applied(outcome, plan, results, deleted)

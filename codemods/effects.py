@@ -1,0 +1,80 @@
+"""Does importing a module do something beyond binding names?
+
+A shim that registers a plugin or patches another module at import time must keep being
+imported: bypassing it would silently drop that effect. A deprecation warning is not such an
+effect; bypassing it is the point.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from codemods.facts import parse
+
+BINDING_ONLY = (
+    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass,
+)
+
+
+def _is_docstring_or_warning(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.Expr):
+        return False
+    value = statement.value
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name == "warn"
+    return False
+
+
+def _binds_names_only(statement: ast.stmt) -> bool:
+    """`X = ...`, `X: T = ...`, `__all__ += [...]`: binds module names and touches nothing else."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    else:
+        return False
+    for target in targets:
+        for node in ast.walk(target):
+            if isinstance(node, (ast.Attribute, ast.Subscript)):
+                return False  # `other.attr = ...`, `registry[key] = ...`: patching
+    return True
+
+
+def _is_type_checking_block(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.If):
+        return False
+    test = statement.test
+    name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", "")
+    return name == "TYPE_CHECKING"
+
+
+def side_effect_lines(text: str) -> tuple[int, ...]:
+    """Lines of top-level statements that run code when the module is imported: calls other
+    than `warnings.warn`, assignments to attributes or items, loops, `with`, `try` with code.
+    Assignments to plain names (even from a call) and decorated definitions count as defining
+    names, not as effects: that is what an impure shim's own code usually is."""
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return ()
+    lines: list[int] = []
+    for statement in tree.body:
+        if isinstance(statement, BINDING_ONLY) or _is_docstring_or_warning(statement):
+            continue
+        if _binds_names_only(statement) or _is_type_checking_block(statement):
+            continue
+        if isinstance(statement, ast.Try) and all(
+            isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign))
+            for part in (statement.body, *(h.body for h in statement.handlers))
+            for s in part
+        ):
+            continue  # an import guard
+        if isinstance(statement, ast.Delete):
+            continue
+        lines.append(statement.lineno)
+    return tuple(lines)
+

@@ -1,0 +1,234 @@
+"""What the decisions know about a parsed file, computed as late and as cheaply as possible.
+
+LibCST's Python-side tree walks and metadata cost many times the parse itself, so a file whose
+imports only need re-pointing gets a walk over its statements (never into expressions) and the
+line numbers `ast` gives; the full walk and scope analysis run only when a module binding's
+uses must be found.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
+
+# Nodes between a compound statement and the blocks it holds (`else:`, `except:`, `case`).
+CLAUSES = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+
+
+@dataclass
+class Statements:
+    """The import statements, where each stands, and the module-level `__all__` literals."""
+
+    imports: list[cst.Import | cst.ImportFrom] = field(default_factory=list)
+    block: dict[int, cst.CSTNode] = field(default_factory=dict)  # id(import) -> its block
+    in_function: set[int] = field(default_factory=set)  # imports that run when called
+    all_values: list[cst.List | cst.Tuple] = field(default_factory=list)
+
+
+def _blocks(node: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    for child in node.children:
+        if isinstance(child, cst.BaseSuite):
+            yield child
+        elif isinstance(child, CLAUSES):
+            yield from _blocks(child)
+
+
+def _all_literal(small: cst.BaseSmallStatement) -> cst.List | cst.Tuple | None:
+    if isinstance(small, cst.Assign):
+        named = any(isinstance(t.target, cst.Name) and t.target.value == "__all__"
+                    for t in small.targets)
+    elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+        named = isinstance(small.target, cst.Name) and small.target.value == "__all__"
+    else:
+        return None
+    value = small.value
+    return value if named and isinstance(value, (cst.List, cst.Tuple)) else None
+
+
+def statements_of(module: cst.Module) -> Statements:
+    """One walk over statements only: expressions are never entered."""
+    found = Statements()
+
+    def walk(block: cst.CSTNode, body: Sequence[cst.CSTNode], in_function: bool) -> None:
+        for statement in body:
+            smalls: Sequence[cst.CSTNode] = ()
+            if isinstance(statement, cst.SimpleStatementLine):
+                smalls = statement.body
+            elif isinstance(statement, cst.BaseSmallStatement):
+                smalls = (statement,)  # the body of a one-line suite (`if x: import y`)
+            for small in smalls:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    found.imports.append(small)
+                    found.block[id(small)] = block
+                    if in_function:
+                        found.in_function.add(id(small))
+                elif block is module and isinstance(small, cst.BaseSmallStatement):
+                    literal = _all_literal(small)
+                    if literal is not None:
+                        found.all_values.append(literal)
+            if isinstance(statement, cst.BaseCompoundStatement):
+                nested = in_function or isinstance(statement, cst.FunctionDef)
+                for suite in _blocks(statement):
+                    walk(suite, suite.body, nested)
+
+    walk(module, module.body, False)
+    return found
+
+
+class Layout(cst.CSTVisitor):
+    """The full walk: the names the file uses, which expression each `.attr` hangs off, and
+    which expressions are assigned to."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()  # every name the file binds or reads
+        self.attribute_of: dict[int, cst.Attribute] = {}  # id(expr) -> `expr.attr` around it
+        self.stores: set[int] = set()  # ids of expressions assigned to or deleted
+        self._not_names: set[int] = set()  # `.attr` and `keyword=`: Name nodes that bind nothing
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.attribute_of[id(node.value)] = node
+        self._not_names.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_names.add(id(node.keyword))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._not_names:
+            self.names.add(node.value)
+
+    def _store(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Attribute):
+            self.stores.add(id(node))
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._store(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._store(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._store(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._store(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._store(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._store(node.name)
+
+
+def _tree(data: bytes) -> ast.Module | None:
+    try:
+        return ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def import_lines(tree: ast.Module) -> list[int]:
+    """The line of every import statement, in source order (far cheaper than LibCST's
+    positions). Only statement lists are walked: imports are never inside expressions."""
+    lines: list[int] = []
+
+    def walk(body: list[ast.stmt]) -> None:
+        for statement in body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                lines.append(statement.lineno)
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, name, None)
+                if isinstance(inner, list):
+                    walk(inner)
+            for clause in getattr(statement, "handlers", ()) or getattr(statement, "cases", ()):
+                walk(clause.body)
+
+    walk(tree.body)
+    return lines
+
+
+def bound_names(tree: ast.Module) -> frozenset[str]:
+    """Names bound by anything but an import: assignments, definitions, parameters, `except
+    ... as`, `global`, match captures."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+    return frozenset(names)
+
+
+class Metadata:
+    """The file as the decisions see it; the expensive parts on first use only."""
+
+    def __init__(self, module: cst.Module, data: bytes, lines: Sequence[int] = ()) -> None:
+        self.module = module
+        self.statements = statements_of(module)
+        self.order = {id(node): i for i, node in enumerate(self.statements.imports)}
+        self._wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self._data = data
+        self._known_lines = lines  # from the scan, when it read the same bytes
+
+    @cached_property
+    def _tree(self) -> ast.Module | None:
+        return _tree(self._data)
+
+    @cached_property
+    def _lines(self) -> dict[int, int]:
+        imports = self.statements.imports
+        lines = list(self._known_lines)
+        if len(lines) != len(imports):
+            lines = import_lines(self._tree) if self._tree is not None else []
+        if len(lines) != len(imports):
+            return {}
+        return {id(node): line for node, line in zip(imports, lines, strict=True)}
+
+    @cached_property
+    def rebound(self) -> frozenset[str]:
+        """Names something other than an import binds; all of them when unknown."""
+        if self._tree is None:
+            return frozenset(self.layout.names)
+        return bound_names(self._tree)
+
+    @cached_property
+    def layout(self) -> Layout:
+        layout = Layout()
+        self.module.visit(layout)
+        return layout
+
+    @cached_property
+    def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
+        return self._wrapper.resolve(ScopeProvider)
+
+    @cached_property
+    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
+        return self._wrapper.resolve(PositionProvider)
+
+    def line(self, node: cst.CSTNode) -> int:
+        if id(node) in self._lines:
+            return self._lines[id(node)]
+        position = self.positions.get(node)
+        return position.start.line if position else 0

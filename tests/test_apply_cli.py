@@ -1,0 +1,182 @@
+"""`unshim apply` exit codes and output, through `bot.cli.main`."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.apply_support import CANONICAL, write_tree
+
+CONSUMER = {**CANONICAL, "app/use.py": "from old.one import Real\n"}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+
+def test_done_is_exit_0_with_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, CONSUMER)
+    assert main(["apply", str(tmp_path), "--shim", "old"]) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
+    out, err = capsys.readouterr()
+    assert out == "" and "rewrote 1 imports in 1 files" in err
+
+
+def test_nothing_to_do_is_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, CANONICAL)
+    assert main(["apply", str(tmp_path), "--move", "gone.module=real.core"]) == 0
+    assert "nothing to do: no import goes through gone.module" in capsys.readouterr().err
+
+
+def test_configured_shim_removed_by_an_earlier_run_is_nothing_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {**CANONICAL, ".unshim.toml": 'shims = ["already.removed"]\n'})
+    assert main(["apply", str(tmp_path)]) == 0
+    assert "already.removed (from the configuration) no longer exists" in capsys.readouterr().err
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, CONSUMER)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--shim", "old", "--dry-run"]) == 0
+    assert snapshot(tmp_path) == before
+    out = capsys.readouterr().out
+    assert "--- a/app/use.py\n+++ b/app/use.py\n" in out
+    assert "-from old.one import Real\n+from real.core import Real\n" in out
+
+
+def test_refused_part_is_exit_1_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {**CANONICAL, "old/mixed.py": "from real.core import Real\n\nX = 1\n",
+                          "app/use.py": "from old.mixed import Real, X\n"})
+    assert main(["apply", str(tmp_path), "--shim", "old"]) == 1
+    err = capsys.readouterr().err
+    assert "old/mixed.py:3: old.mixed: impure shim: defines X" in err
+    assert "app/use.py:1: old.mixed: still imports X from it" in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--shim", "nowhere.to.be.found"], "no such module", id="unknown_module"),
+        pytest.param(["--move", "old.one"], "expected OLD.DOTTED=NEW.DOTTED", id="malformed_move"),
+        pytest.param(["--move", "old.one=real core"], "expected OLD.DOTTED", id="move_not_dotted"),
+        pytest.param([], "nothing to do: give --shim", id="no_action"),
+        pytest.param(["--shim", "real"], "not a shim", id="not_a_shim"),
+        pytest.param(["--shim", "old", "--delete", "gone.pkg"], "no such module", id="bad_delete"),
+        pytest.param(["--shim", "old", "--engine", "bowler"], "--move only", id="bowler_shim"),
+    ],
+)
+def test_usage_errors_are_exit_2_and_touch_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    write_tree(tmp_path, CONSUMER)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_missing_path_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["apply", str(tmp_path / "absent"), "--shim", "old"]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_bad_codemod_spec_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, {**CONSUMER, ".unshim.toml": 'codemods = ["no_colon_here"]\n'})
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--shim", "old"]) == 2
+    assert "package.module:Command" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+
+
+def test_configured_shims_apply_when_no_flag_is_given(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**CONSUMER, ".unshim.toml": 'shims = ["old"]\n'})
+    assert main(["apply", str(tmp_path)]) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
+
+
+def test_configured_moves_apply_when_no_flag_is_given(tmp_path: Path) -> None:
+    files = {
+        "new/__init__.py": "",
+        "new/mod.py": "X = 1\n",
+        "app/use.py": "from gone.mod import X\n",
+        ".unshim.toml": '[moves]\n"gone" = "new"\n',
+    }
+    write_tree(tmp_path, files)
+    assert main(["apply", str(tmp_path)]) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from new.mod import X\n"
+
+
+def test_quiet_prints_no_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, CONSUMER)
+    assert main(["apply", str(tmp_path), "--shim", "old", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_auto_rewrites_every_pure_shim_that_is_imported(tmp_path: Path) -> None:
+    files = {
+        **CANONICAL,
+        "app/use.py": "from old.one import Real\nReal()\n",
+        "app/other.py": "from old.renamed import Thing\nThing()\n",
+        "app/only_imports.py": "from real.core import Real\n",  # pure by shape, imported by no one
+        "main.py": "from old.one import Real\n",  # an entry point
+        "api/__init__.py": "from real.core import Real\n",  # a package's public API
+        "app/client.py": "from api import Real\nReal()\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["apply", str(tmp_path), "--auto"]) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\nReal()\n"
+    other = (tmp_path / "app/other.py").read_text()
+    assert other == "from real.core import Real as Thing\nThing()\n"
+    assert (tmp_path / "main.py").read_text() == "from real.core import Real\n"
+    assert (tmp_path / "app/only_imports.py").read_text() == files["app/only_imports.py"]
+    assert (tmp_path / "app/client.py").read_text() == files["app/client.py"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("bowler") is not None, reason="bowler is installed")
+def test_bowler_engine_without_the_extra_is_exit_2_with_the_install_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, CONSUMER)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--move", "old=real", "--engine", "bowler"]) == 2
+    assert "pip install 'unshim[bowler]'" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+
+
+MOVED = {
+    "newpkg/__init__.py": "",
+    "newpkg/mod.py": "X = 1\n",
+    "app/__init__.py": "",
+    "app/use.py": "from oldpkg.mod import X\nimport oldpkg.mod\nprint(oldpkg.mod.X)\n",
+}
+
+
+def test_bowler_engine_runs_the_moves(tmp_path: Path) -> None:
+    pytest.importorskip("bowler")
+    write_tree(tmp_path, MOVED)
+    assert main(["apply", str(tmp_path), "--move", "oldpkg=newpkg", "--engine", "bowler"]) == 0
+    assert (tmp_path / "app/use.py").read_text() == (
+        "from newpkg.mod import X\nimport newpkg.mod\nprint(newpkg.mod.X)\n"
+    )
+
+
+def test_bowler_engine_reports_every_file_it_cannot_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("bowler")
+    source = "from oldpkg.mod import X\nmatch X:\n    case 1:\n        pass\n"
+    write_tree(tmp_path, {**MOVED, "app/matching.py": source})
+    assert main(["apply", str(tmp_path), "--move", "oldpkg=newpkg", "--engine", "bowler"]) == 1
+    assert (tmp_path / "app/matching.py").read_text() == source
+    assert "app/matching.py: mentions oldpkg but Bowler cannot parse it" in capsys.readouterr().err

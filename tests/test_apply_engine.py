@@ -1,0 +1,166 @@
+"""The file engine and `codemods.apply`: writes, failures as values, workers, deletion hand-off."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from codemods import engine
+from codemods.analysis import Analysis
+from codemods.outcome import Kept, Location
+from tests.apply_support import CANONICAL, run, write_tree
+
+
+@dataclass(frozen=True)
+class FakeDeletion:
+    deleted_files: tuple[str, ...] = ()
+    kept: tuple[Kept, ...] = ()
+    mentions: tuple[Location, ...] = ()
+
+
+class RecordingDelete:
+    """Stands in for the deletion proof: records what it was asked, deletes nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[str, ...], bool, Analysis]] = []
+
+    def __call__(
+        self, analysis: Analysis, packages: tuple[str, ...], dry_run: bool
+    ) -> FakeDeletion:
+        self.calls.append((packages, dry_run, analysis))
+        return FakeDeletion(deleted_files=("old/one.py",))
+
+
+def test_writes_leave_no_temporary_files_and_keep_the_mode(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**CANONICAL, "app/use.py": "from old.one import Real\n"})
+    (tmp_path / "app/use.py").chmod(0o640)
+    run(tmp_path, {})
+    assert stat.S_IMODE((tmp_path / "app/use.py").stat().st_mode) == 0o640
+    assert sorted(p.name for p in (tmp_path / "app").iterdir()) == ["__init__.py", "use.py"]
+
+
+def test_interrupted_write_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "use.py"
+    target.write_bytes(b"old\n")
+
+    def interrupted(source: object, destination: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        engine.write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["use.py"]
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    before = "from old.one import Real\n"
+    applied = run(tmp_path, {**CANONICAL, "app/use.py": before}, dry_run=True)
+    assert (tmp_path / "app/use.py").read_text() == before
+    assert applied.outcome.changed_files == ("app/use.py",)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("from old.one import Real\ndef f(:\n", id="absolute"),
+        pytest.param("import old\ndef f(:\n", id="top_level"),
+        pytest.param("from ..old import one\ndef f(:\n", id="relative"),
+    ],
+)
+def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(
+    tmp_path: Path, broken: str
+) -> None:
+    delete = RecordingDelete()
+    applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
+                             "app/use.py": "from old.one import Real\n"}, delete=delete)
+    assert (tmp_path / "app/broken.py").read_text() == broken
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
+    problem = applied.outcome.not_parsed[0]
+    assert problem.subject == "app/broken.py" and problem.reason.startswith("mentions old")
+    assert applied.outcome.refused
+    assert delete.calls == []  # the shim it names is kept: nothing to delete
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("def f(:\n", id="no_mention"),
+        pytest.param("# the bold and the old\ndef f(:\n", id="word_in_prose"),
+        pytest.param("import oldish\ndef f(:\n", id="longer_name"),
+    ],
+)
+def test_unparseable_file_not_naming_a_shim_is_only_reported(tmp_path: Path, broken: str) -> None:
+    applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
+                             "app/use.py": "from old.one import Real\n"})
+    assert [k.subject for k in applied.outcome.not_parsed] == ["app/broken.py"]
+    assert not applied.outcome.refused
+
+
+def test_failing_codemod_is_that_files_failure(tmp_path: Path) -> None:
+    files = {
+        **CANONICAL,
+        "failing_codemod_mod.py": """\
+            from libcst.codemod import Codemod
+
+            class Boom(Codemod):
+                def transform_module_impl(self, tree):
+                    raise RuntimeError("boom")
+            """,
+        "app/use.py": "from old.one import Real\n",
+    }
+    applied = run(tmp_path, files, codemods=("failing_codemod_mod:Boom",))
+    result = next(r for r in applied.files if r.path == "app/use.py")
+    assert result.status == engine.FAILED and "boom" in result.reason
+    assert (tmp_path / "app/use.py").read_text() == "from old.one import Real\n"
+
+
+def test_workers_give_the_same_result(tmp_path: Path) -> None:
+    consumers = {f"app/use{n}.py": "import old.shim as m\nm.Real(m.extra())\n" for n in range(20)}
+    one = run(tmp_path / "one", {**CANONICAL, **consumers}, jobs=1, dry_run=True)
+    two = run(tmp_path / "two", {**CANONICAL, **consumers}, jobs=2, dry_run=True)
+    assert [(r.path, r.after) for r in one.files] == [(r.path, r.after) for r in two.files]
+    assert len(two.outcome.changed_files) == 20
+
+
+def test_deletion_gets_the_analysis_of_the_rewritten_tree(tmp_path: Path) -> None:
+    delete = RecordingDelete()
+    applied = run(tmp_path, {**CANONICAL, "app/use.py": "from old.one import Real\n"},
+                  delete=delete, dry_run=True)
+    (packages, dry_run, after), = delete.calls
+    assert packages == ("old",) and dry_run
+    importers = {ref.importer for ref in after.refs if ref.target.startswith("old")}
+    assert "app.use" not in importers  # the overlay: the rewrite is seen before it is written
+    assert applied.outcome.deleted_files == ("old/one.py",)
+
+
+def test_only_files_that_import_a_shim_are_parsed(tmp_path: Path) -> None:
+    files = {**CANONICAL, "app/use.py": "from old.one import Real\n", "app/other.py": "x = 1\n"}
+    applied = run(tmp_path, files, dry_run=True)
+    assert [task.path for task in applied.plan.files] == ["app/use.py"]
+
+
+def test_no_consumer_triggers_the_deprecation_warning_after_the_rewrite(tmp_path: Path) -> None:
+    files = {
+        **CANONICAL,
+        "old/warned.py": """\
+            import warnings
+
+            from real.core import Real
+
+            warnings.warn("old.warned is deprecated", DeprecationWarning, stacklevel=2)
+            """,
+        "app/use.py": "from old.warned import Real\nimport old.warned as w\nprint(w.Real)\n",
+    }
+    run(tmp_path, files)
+    check = [sys.executable, "-W", "error::DeprecationWarning", "-c", "import app.use"]
+    done = subprocess.run(check, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
