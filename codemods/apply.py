@@ -65,12 +65,15 @@ def _mentions(text: str, module: str) -> bool:
     if re.search(rf"^\s*(?:from|import)\s+{name}\b", text, re.MULTILINE):
         return True
     last = re.escape(module.rpartition(".")[2])
-    return re.search(rf"from\s+\.+[\w.]*\b{last}\b|from\s+\.+\s+import\s[^\n]*\b{last}\b",
-                     text) is not None
+    return (
+        re.search(rf"from\s+\.+[\w.]*\b{last}\b|from\s+\.+\s+import\s[^\n]*\b{last}\b", text)
+        is not None
+    )
 
 
-def _unparsed(root: Path, analysis: Analysis, plan: RewritePlan,
-              failed: tuple[FileResult, ...]) -> tuple[list[Kept], set[str]]:
+def _unparsed(
+    root: Path, analysis: Analysis, plan: RewritePlan, failed: tuple[FileResult, ...]
+) -> tuple[list[Kept], set[str]]:
     """Files that do not parse, each reported; the shims they mention are kept."""
     names = [*plan.shims, *(old for old, _ in plan.moves)]
     reports: list[Kept] = []
@@ -81,15 +84,23 @@ def _unparsed(root: Path, analysis: Analysis, plan: RewritePlan,
         text = engine.read_text(root, problem.path)
         named = [n for n in names if _mentions(text, n)]
         kept.update(named)
-        reason = (f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is "
-                  "kept" if named else f"not analyzed ({problem.reason})")
+        reason = (
+            f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is kept"
+            if named
+            else f"not analyzed ({problem.reason})"
+        )
         reports.append(Kept(problem.path, reason, Location(problem.path, 0)))
     for result in failed:
         text = result.before.decode("utf-8", errors="replace")
         named = [n for n in names if _mentions(text, n)] or list(plan.requested[:1])
         kept.update(named)
-        reports.append(Kept(result.path, f"mentions {', '.join(named[:3])} but {result.reason}; "
-                            "left untouched", Location(result.path, 0)))
+        reports.append(
+            Kept(
+                result.path,
+                f"mentions {', '.join(named[:3])} but {result.reason}; left untouched",
+                Location(result.path, 0),
+            )
+        )
     return reports, kept
 
 
@@ -121,7 +132,10 @@ def apply(
         _check_bowler(request)
     load_codemods(commands, root)  # a bad spec fails the run before anything is touched
     analysis = analyze(
-        root, options.source_roots, options.exclude, options.jobs,
+        root,
+        options.source_roots,
+        options.exclude,
+        options.jobs,
         lambda done, total: step("files scanned", done, total),
     )
     plan = build_plan(analysis, request)
@@ -129,34 +143,44 @@ def apply(
         results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
     else:
         results = engine.rewrite_files(
-            root, plan, options.jobs, commands,
+            root,
+            plan,
+            options.jobs,
+            commands,
             lambda done, total: step("files rewritten", done, total),
         )
     failed = tuple(r for r in results if r.status == FAILED)
     not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
     if not options.dry_run:
         results = engine.write_files(root, results)
-    write_failures = [Kept(r.path, r.reason, Location(r.path, 0)) for r in results
-                      if r.status == FAILED and r not in failed]
+    write_failures = [
+        Kept(r.path, r.reason, Location(r.path, 0))
+        for r in results
+        if r.status == FAILED and r not in failed
+    ]
     deleted_files: tuple[str, ...] = ()
     deletion_kept: tuple[Kept, ...] = ()
     mentions: tuple[Location, ...] = ()
     candidates = _candidates(plan, mentioned)
     if delete is not None and candidates:
         overlay = {r.path: r.after for r in results if r.status == CHANGED}
-        after = analyze_index(build_index(
-            root, options.source_roots, options.exclude, overlay=overlay or None
-        ))
+        after = analyze_index(
+            build_index(root, options.source_roots, options.exclude, overlay=overlay or None)
+        )
         deletion = delete(after, candidates, options.dry_run)
         deleted_files, deletion_kept, mentions = (
-            deletion.deleted_files, deletion.kept, deletion.mentions
+            deletion.deleted_files,
+            deletion.kept,
+            deletion.mentions,
         )
     outcome = ApplyOutcome(
         shims=plan.requested,
-        canonical=tuple(sorted(
-            {t.module for s in plan.shims.values() for t in s.names.values()}
-            | {new for _, new in plan.moves}
-        )),
+        canonical=tuple(
+            sorted(
+                {t.module for s in plan.shims.values() for t in s.names.values()}
+                | {new for _, new in plan.moves}
+            )
+        ),
         edits=tuple(e for r in results if r.status == CHANGED for e in r.edits),
         changed_files=tuple(r.path for r in results if r.status == CHANGED),
         deleted_files=deleted_files,
@@ -164,7 +188,8 @@ def apply(
         not_parsed=tuple(not_parsed),
         mentions=mentions,
     )
-    texts = {i.path: i.text for t in (analysis.index.modules, analysis.index.stubs)
-             for i in t.values()}
+    texts = {
+        i.path: i.text for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()
+    }
     deleted = tuple((p, texts.get(p, "").encode("utf-8")) for p in deleted_files)
     return Applied(outcome, plan, results, deleted)

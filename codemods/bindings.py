@@ -15,6 +15,7 @@ from codemods.layout import Metadata
 
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 
+
 @dataclass(frozen=True)
 class Link:
     """One step of an attribute chain: `.attr`, and the expression that ends with it."""
@@ -57,7 +58,7 @@ def _string_use(node: cst.SimpleString, local: str) -> Use | None:
     value = node.evaluated_value
     if not isinstance(value, str) or not value.startswith(local + "."):
         return None
-    rest = value[len(local) + 1:].split(".")
+    rest = value[len(local) + 1 :].split(".")
     if not all(part.isidentifier() for part in rest):
         return None
     return Use(node, tuple(Link(attr, node, False) for attr in rest), annotation=node)

@@ -103,6 +103,11 @@ def _edits(path: str, before: bytes, after: bytes) -> tuple[ImportEdit, ...]:
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace":
-            edits.append(ImportEdit(Location(path, i1 + 1), "\n".join(old[i1:i2]).strip(),
-                                    "\n".join(new[j1:j2]).strip()))
+            edits.append(
+                ImportEdit(
+                    Location(path, i1 + 1),
+                    "\n".join(old[i1:i2]).strip(),
+                    "\n".join(new[j1:j2]).strip(),
+                )
+            )
     return tuple(edits)

@@ -67,12 +67,15 @@ class _Decider:
         for statement in meta.statements.imports:
             for key in self._keys(statement):
                 if not self._rewritten(key[0], key[1]):
-                    self.existing.setdefault(key, []).append((self._suite(statement),
-                                                              self._order(statement)))
+                    self.existing.setdefault(key, []).append(
+                        (self._suite(statement), self._order(statement))
+                    )
         self.emitted: set[tuple[int, Key]] = set()  # (block, key) the rewrite produced
-        self.module_level: dict[Key, int] = {k: min(at for _, at in places) for k, places
-                                             in self.existing.items()
-                                             if any(isinstance(w, cst.Module) for w, _ in places)}
+        self.module_level: dict[Key, int] = {
+            k: min(at for _, at in places)
+            for k, places in self.existing.items()
+            if any(isinstance(w, cst.Module) for w, _ in places)
+        }
         self.unregistered: set[str] = set()
 
     def _line(self, node: cst.CSTNode) -> int:
@@ -132,8 +135,11 @@ class _Decider:
     def _rewritten(self, module: str, name: str | None) -> bool:
         """An import of this goes through a shim or a moved module: it is being rewritten."""
         full = f"{module}.{name}" if name else module
-        return (module in self.plan.shims or full in self.plan.shims
-                or self.plan.moved(full) is not None)
+        return (
+            module in self.plan.shims
+            or full in self.plan.shims
+            or self.plan.moved(full) is not None
+        )
 
     def reuse(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
         """The name a module-level import already binds `module.name` to, usable here."""
@@ -159,7 +165,6 @@ class _Decider:
 
     def _keep(self, shim: str, statement: cst.CSTNode, reason: str) -> None:
         self.out.kept.append(Kept(shim, reason, Location(self.task.path, self._line(statement))))
-
 
     def run(self) -> Decisions:
         for statement in self.statements.imports:
@@ -257,11 +262,15 @@ class _Decider:
             wanted |= self._all_names()
             missing = sorted(n for n in wanted if n in shim.unresolved)
             if missing:
-                self._keep(base, statement, f"still star-imports it: {', '.join(missing[:5])} "
-                           "cannot be resolved")
+                self._keep(
+                    base,
+                    statement,
+                    f"still star-imports it: {', '.join(missing[:5])} cannot be resolved",
+                )
                 return
-            pieces = [Piece(*import_of(shim.names[n]), n) for n in sorted(wanted)
-                      if n in shim.names]
+            pieces = [
+                Piece(*import_of(shim.names[n]), n) for n in sorted(wanted) if n in shim.names
+            ]
             self._record(statement, self._statements(statement, statement, pieces))
             return
         moved = self.plan.moved(base)
@@ -269,8 +278,9 @@ class _Decider:
             self._record(statement, [self._respell(statement, moved)])
 
     def _respell(self, statement: cst.ImportFrom, module: str) -> cst.ImportFrom:
-        level, rest = spec_for(self.task.module, self.task.is_package, module,
-                               bool(statement.relative))
+        level, rest = spec_for(
+            self.task.module, self.task.is_package, module, bool(statement.relative)
+        )
         return with_spec(statement, level, rest)
 
     def _unbound(self) -> set[str]:
@@ -305,8 +315,9 @@ class _Decider:
             if dotted_name in self.plan.shims:
                 binding = rebind(statement, local, dotted_name, dotted, self.plan, self.meta, self)
                 if binding.reason is not None:
-                    self._keep(dotted_name, statement,
-                               f"still imports {dotted_name}: {binding.reason}")
+                    self._keep(
+                        dotted_name, statement, f"still imports {dotted_name}: {binding.reason}"
+                    )
                     inplace.append((index, alias))
                     continue
                 changed = True
@@ -328,8 +339,9 @@ class _Decider:
                 uses = uses_of(statement, dotted_name, self.meta)
                 head = dotted_name.split(".")[0]
                 if uses.other and moved.split(".")[0] != head:
-                    self._keep(dotted_name, statement,
-                               f"other code uses {head} through this import")
+                    self._keep(
+                        dotted_name, statement, f"other code uses {head} through this import"
+                    )
                     inplace.append((index, alias))
                     continue
                 for use in uses.uses:
@@ -346,7 +358,6 @@ class _Decider:
                 new.append(cst.Import(names=[cst.ImportAlias(name=dotted_expr(module))]))
         new.extend(self._statements(statement, None, pieces))
         self._record(statement, new)
-
 
     def _statements(
         self, statement: cst.CSTNode, like: cst.ImportFrom | None, pieces: list[Piece]
@@ -366,8 +377,11 @@ class _Decider:
                 continue
             key = (piece.module, None if piece.name is not None else piece.local)
             groups.setdefault(key, []).append(piece)
-        original = list(like.names) if like is not None and not isinstance(
-            like.names, cst.ImportStar) else []
+        original = (
+            list(like.names)
+            if like is not None and not isinstance(like.names, cst.ImportStar)
+            else []
+        )
         new: list[Small] = []
         for (module, imported_as), members in groups.items():
             node: Small
@@ -375,17 +389,21 @@ class _Decider:
                 local = imported_as if imported_as != module else None
                 node = cst.Import(names=[alias_node(None, module, local)])
             elif like is not None and all(p.alias is not None for p in members):
-                chosen = [(p.index, p.alias if p.keep else alias_node(p.alias, p.name or "",
-                                                                    p.local))
-                          for p in members if p.alias is not None]
+                chosen = [
+                    (p.index, p.alias if p.keep else alias_node(p.alias, p.name or "", p.local))
+                    for p in members
+                    if p.alias is not None
+                ]
                 node = like if not module else self._respell(like, module)
                 node = node.with_changes(names=keep_items(original, chosen))
             else:
                 aliases = [alias_node(None, p.name or "", p.local) for p in members]
-                base = like if like is not None else cst.ImportFrom(
-                    module=dotted_expr(module), names=aliases)
-                node = self._respell(base, module).with_changes(
-                    names=aliases, lpar=None, rpar=None)
+                base = (
+                    like
+                    if like is not None
+                    else cst.ImportFrom(module=dotted_expr(module), names=aliases)
+                )
+                node = self._respell(base, module).with_changes(names=aliases, lpar=None, rpar=None)
             if new and isinstance(node, cst.ImportFrom):
                 node = strip_paren_comment(node)
             new.append(node)
@@ -398,15 +416,19 @@ class _Decider:
         if len(new) == 1 and render(new[0]) == render(statement):
             return  # every name already comes from where it lives
         self.out.statements[statement] = new
-        self.out.edits.append(ImportEdit(Location(self.task.path, self._line(statement)),
-                                         before, after))
+        self.out.edits.append(
+            ImportEdit(Location(self.task.path, self._line(statement)), before, after)
+        )
 
     def _drop_from_all(self) -> None:
         for value in self.statements.all_values:
             chosen = [
-                (i, e) for i, e in enumerate(value.elements)
-                if not (isinstance(e.value, cst.SimpleString)
-                        and e.value.evaluated_value in self.unregistered)
+                (i, e)
+                for i, e in enumerate(value.elements)
+                if not (
+                    isinstance(e.value, cst.SimpleString)
+                    and e.value.evaluated_value in self.unregistered
+                )
             ]
             if len(chosen) != len(value.elements):
                 self.out.sequences[value] = value.with_changes(

@@ -12,7 +12,12 @@ import ast
 from codemods.facts import parse
 
 BINDING_ONLY = (
-    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass,
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Pass,
 )
 
 
@@ -77,4 +82,3 @@ def side_effect_lines(text: str) -> tuple[int, ...]:
             continue
         lines.append(statement.lineno)
     return tuple(lines)
-

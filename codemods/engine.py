@@ -117,8 +117,13 @@ def write_files(root: Path, results: Sequence[FileResult]) -> tuple[FileResult, 
         try:
             write_atomic(root / result.path, result.after)
         except OSError as exc:
-            result = replace(result, status=FAILED, after=result.before, edits=(),
-                             reason=f"cannot be written: {exc.strerror or exc}")
+            result = replace(
+                result,
+                status=FAILED,
+                after=result.before,
+                edits=(),
+                reason=f"cannot be written: {exc.strerror or exc}",
+            )
         written.append(result)
     return tuple(written)
 

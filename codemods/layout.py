@@ -40,8 +40,9 @@ def _blocks(node: cst.CSTNode) -> Iterator[cst.BaseSuite]:
 
 def _all_literal(small: cst.BaseSmallStatement) -> cst.List | cst.Tuple | None:
     if isinstance(small, cst.Assign):
-        named = any(isinstance(t.target, cst.Name) and t.target.value == "__all__"
-                    for t in small.targets)
+        named = any(
+            isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in small.targets
+        )
     elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
         named = isinstance(small.target, cst.Name) and small.target.value == "__all__"
     else:

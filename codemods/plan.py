@@ -85,7 +85,7 @@ class RewritePlan:
         """The new name of `module` under a --move, or None when no move applies."""
         for old, new in self.moves:
             if module == old or module.startswith(old + "."):
-                return new + module[len(old):]
+                return new + module[len(old) :]
         return None
 
 
@@ -178,7 +178,8 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
 def _star_module(analysis: Analysis, info: ModuleInfo, layer: frozenset[str]) -> str | None:
     """The one module a star-only shim re-exports, when it re-exports exactly its names."""
     stars = [
-        s for s in info.facts.imports
+        s
+        for s in info.facts.imports
         if s.is_from and not s.in_function and any(a.name == "*" for a in s.names)
     ]
     if len(stars) != 1:
@@ -203,6 +204,13 @@ def _shim_module(
         if origin.module == verdict.module and origin.name == name and origin.found:
             continue  # defined here (an impure shim's own name)
         why = _why_unresolved(origin)
+        if (
+            why is None
+            and origin.name is not None
+            and not origin.external
+            and not analysis.resolver.binds(origin.module, origin.name)
+        ):
+            why = f"not found in {origin.module}"
         if why is None and _in_any(origin.module, layer):
             why = f"defined inside the shim layer, in {origin.module}"
         if why is not None:
@@ -272,8 +280,9 @@ def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
 
 def _blocked(analysis: Analysis, layer: frozenset[str]) -> set[str]:
     """Modules a string, configuration or patch outside the layer names (and their packages)."""
-    module_of = {i.path: n for t in (analysis.index.modules, analysis.index.stubs)
-                 for n, i in t.items()}
+    module_of = {
+        i.path: n for t in (analysis.index.modules, analysis.index.stubs) for n, i in t.items()
+    }
     named: set[str] = set()
     for ref in analysis.references:
         if ref.blocks_deletion and not _in_any(module_of.get(ref.location.path, ""), layer):
@@ -308,8 +317,14 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             if forwarding:
                 skipped.add(module)
             if not forwarding and verdict.kind != IMPURE:
-                kept.append(Kept(module, "has code of its own and re-exports nothing from "
-                                 "elsewhere: not a shim, it stays", Location(verdict.path, 0)))
+                kept.append(
+                    Kept(
+                        module,
+                        "has code of its own and re-exports nothing from "
+                        "elsewhere: not a shim, it stays",
+                        Location(verdict.path, 0),
+                    )
+                )
                 continue
             frozen = _frozen(analysis, verdict)
             if frozen:
@@ -361,7 +376,9 @@ def _files(
     infos = {i.path: i for t in (index.modules, index.stubs) for i in t.values()}
     return tuple(
         FileTask(
-            path, infos[path].name, infos[path].source.is_package,
+            path,
+            infos[path].name,
+            infos[path].source.is_package,
             tuple(sorted(stmt.line for stmt in infos[path].facts.imports)),
         )
         for path in sorted(found)

@@ -87,12 +87,24 @@ def _resolve(
         found = _follow(plan, shim, use)
         line = meta.line(use.node)
         if found is None:
-            return [], [], (f"uses {local}.{use.chain[0].attr} (line {line}), which has no "
-                            "known canonical definer")
+            return (
+                [],
+                [],
+                (
+                    f"uses {local}.{use.chain[0].attr} (line {line}), which has no "
+                    "known canonical definer"
+                ),
+            )
         target, depth = found
         if use.chain[depth - 1].store:
-            return [], [], (f"assigns to {local}.{use.chain[depth - 1].attr} (line {line}); "
-                            "that changes the shim's attribute")
+            return (
+                [],
+                [],
+                (
+                    f"assigns to {local}.{use.chain[depth - 1].attr} (line {line}); "
+                    "that changes the shim's attribute"
+                ),
+            )
         resolved.append((use, target, depth))
     return resolved, bare, ""
 
@@ -110,8 +122,13 @@ def replace(use: Use, depth: int, text: str) -> dict[cst.CSTNode, cst.BaseExpres
 
 
 def rebind(
-    statement: cst.CSTNode, local: str, shim: str, dotted: bool,
-    plan: RewritePlan, meta: Metadata, names: Names,
+    statement: cst.CSTNode,
+    local: str,
+    shim: str,
+    dotted: bool,
+    plan: RewritePlan,
+    meta: Metadata,
+    names: Names,
 ) -> Binding:
     """What to do with the binding `local` of the shim module `shim` that `statement` makes.
     `dotted`: `import shim.mod` without `as`, used through its full name."""
@@ -128,14 +145,18 @@ def rebind(
     if bare:
         module = entry.module_target
         if module is None or owners - {module}:
-            return Binding(reason=f"uses the module object {local} itself (line "
-                           f"{meta.line(bare[0].node)}), and its names live in several modules")
+            return Binding(
+                reason=f"uses the module object {local} itself (line "
+                f"{meta.line(bare[0].node)}), and its names live in several modules"
+            )
     elif not resolved:
         every = {t.module for t in entry.names.values() if t.name is not None}
         module = entry.module_target or (next(iter(every)) if len(every) == 1 else None)
         if module is None:
-            return Binding(reason=f"imports {shim} but uses none of its names here, and they "
-                           "live in several modules")
+            return Binding(
+                reason=f"imports {shim} but uses none of its names here, and they "
+                "live in several modules"
+            )
     elif len(owners) == 1:
         module = next(iter(owners))
     if dotted:
@@ -150,9 +171,7 @@ def rebind(
     return _dissolve(statement, local, resolved, names)
 
 
-def _dissolve(
-    statement: cst.CSTNode, local: str, resolved: Resolved, names: Names
-) -> Binding:
+def _dissolve(statement: cst.CSTNode, local: str, resolved: Resolved, names: Names) -> Binding:
     """Uses reach several modules: import each name under a name free in the file."""
     binding = Binding()
     chosen: dict[tuple[str, str | None], str] = {}
@@ -171,13 +190,15 @@ def _dotted(
     shim: str, module: str | None, resolved: Resolved, bare: list[Use], other: int
 ) -> Binding:
     """`import shim.mod` used as `shim.mod.X`: import the canonical modules, rewrite chains."""
-    modules = [module] if module is not None else list(
-        dict.fromkeys(t.module for _, t, _ in resolved)
+    modules = (
+        [module] if module is not None else list(dict.fromkeys(t.module for _, t, _ in resolved))
     )
     head = shim.split(".")[0]
     if other and any(m.split(".")[0] != head for m in modules):
-        return Binding(reason=f"other code uses {head} through this import, and the canonical "
-                       "module has another top-level name")
+        return Binding(
+            reason=f"other code uses {head} through this import, and the canonical "
+            "module has another top-level name"
+        )
     binding = Binding(module=modules[0], imports=modules[1:])
     for use, target, depth in resolved:
         text = f"{target.module}.{target.name}" if target.name else target.module

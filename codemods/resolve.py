@@ -222,6 +222,29 @@ class Resolver:
 
     def __init__(self, index: Index) -> None:
         self._impl = _Resolver(index)
+        self._index = index
+
+    def binds(self, module: str, name: str) -> bool:
+        """Whether `module` really binds `name` at module scope. Resolution takes a module of
+        real code at its word (its body is not parsed on the fast path); a rewrite that is
+        about to import the name from there asks this first, and parses the body if need be."""
+        impl = self._impl
+        info = impl.info(module)
+        if info is None:
+            return True  # outside the repository: not ours to check
+        body = self._index.body(module)
+        if body is None:
+            return False
+        if (
+            name in body.defined
+            or any(name in s.names for s in body.statements if s.kind in ("alias", "table"))
+            or impl._import_binding(info, name) is not None
+            or body.forwards
+            or body.table
+            or self._index.is_module(f"{module}.{name}")
+        ):
+            return True
+        return any(name in impl.exports(source) for source in impl._star_sources(info))
 
     def resolve(self, module: str, name: str | None) -> Origin:
         return self._impl.resolve(module, name)

@@ -65,7 +65,7 @@ class _Apply(cst.CSTTransformer):
                 pending.extend(self.emptied[id(statement)])
                 continue
             count = self.expanded.get(id(statement), 1)
-            chunk = list(updated[position:position + count])
+            chunk = list(updated[position : position + count])
             position += count
             if pending and chunk:
                 first = chunk[0]
@@ -183,8 +183,9 @@ def rewrite_source(
         changes = decisions.statements or decisions.exprs or decisions.sequences
         new = module.visit(_Apply(decisions)) if changes else module
     except cst.ParserSyntaxError as exc:
-        return FileRewrite(data, (), (), f"LibCST cannot parse it (line {exc.raw_line}): "
-                           f"{exc.message}")
+        return FileRewrite(
+            data, (), (), f"LibCST cannot parse it (line {exc.raw_line}): {exc.message}"
+        )
     except RecursionError:
         return FileRewrite(data, (), (), "too deeply nested for LibCST")
     try:

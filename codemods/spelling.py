@@ -64,8 +64,11 @@ def alias_node(like: cst.ImportAlias | None, name: str, asname: str | None) -> c
         return like.with_changes(name=new_name, asname=None)
     if like.asname is not None:
         kept = like.asname.name
-        new_as = like.asname if _name_of(kept) == asname else like.asname.with_changes(
-            name=cst.Name(asname))
+        new_as = (
+            like.asname
+            if _name_of(kept) == asname
+            else like.asname.with_changes(name=cst.Name(asname))
+        )
         return like.with_changes(name=new_name, asname=new_as)
     return like.with_changes(name=new_name, asname=cst.AsName(name=cst.Name(asname)))
 
@@ -80,8 +83,9 @@ def _name_of(node: cst.CSTNode) -> str | None:
 
 
 def _comment_of(comma: cst.Comma | cst.MaybeSentinel) -> cst.TrailingWhitespace | None:
-    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after,
-                                                   cst.ParenthesizedWhitespace):
+    if isinstance(comma, cst.Comma) and isinstance(
+        comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
         first = comma.whitespace_after.first_line
         return first if first.comment is not None else None
     return None
@@ -96,8 +100,10 @@ def keep_items(original: Sequence[Item], chosen: Sequence[tuple[int, Item]]) -> 
     tail = original[-1].comma
     last = items[-1]
     comment = _comment_of(last.comma)
-    if comment is not None and isinstance(tail, cst.Comma) and isinstance(
-        tail.whitespace_after, cst.ParenthesizedWhitespace
+    if (
+        comment is not None
+        and isinstance(tail, cst.Comma)
+        and isinstance(tail.whitespace_after, cst.ParenthesizedWhitespace)
     ):
         tail = tail.with_changes(
             whitespace_after=tail.whitespace_after.with_changes(first_line=comment)

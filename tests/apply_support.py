@@ -52,8 +52,12 @@ def run(
     **options: object,
 ) -> Applied:
     write_tree(root, files)
-    return apply(root, PlanRequest(shims=shims, moves=moves), ApplyOptions(**options),  # type: ignore[arg-type]
-                 delete=delete)
+    return apply(
+        root,
+        PlanRequest(shims=shims, moves=moves),
+        ApplyOptions(**options),  # type: ignore[arg-type]
+        delete=delete,
+    )
 
 
 def rewritten(

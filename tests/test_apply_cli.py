@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,8 +55,14 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
 def test_refused_part_is_exit_1_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_tree(tmp_path, {**CANONICAL, "old/mixed.py": "from real.core import Real\n\nX = 1\n",
-                          "app/use.py": "from old.mixed import Real, X\n"})
+    write_tree(
+        tmp_path,
+        {
+            **CANONICAL,
+            "old/mixed.py": "from real.core import Real\n\nX = 1\n",
+            "app/use.py": "from old.mixed import Real, X\n",
+        },
+    )
     assert main(["apply", str(tmp_path), "--shim", "old"]) == 1
     err = capsys.readouterr().err
     assert "old/mixed.py:3: old.mixed: impure shim: defines X" in err
@@ -143,10 +149,10 @@ def test_auto_rewrites_every_pure_shim_that_is_imported(tmp_path: Path) -> None:
     assert (tmp_path / "app/client.py").read_text() == files["app/client.py"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bowler") is not None, reason="bowler is installed")
 def test_bowler_engine_without_the_extra_is_exit_2_with_the_install_hint(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, "bowler", None)  # as if the extra were not installed
     write_tree(tmp_path, CONSUMER)
     before = snapshot(tmp_path)
     assert main(["apply", str(tmp_path), "--move", "old=real", "--engine", "bowler"]) == 2

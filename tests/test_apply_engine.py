@@ -80,8 +80,11 @@ def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(
     tmp_path: Path, broken: str
 ) -> None:
     delete = RecordingDelete()
-    applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
-                             "app/use.py": "from old.one import Real\n"}, delete=delete)
+    applied = run(
+        tmp_path,
+        {**CANONICAL, "app/broken.py": broken, "app/use.py": "from old.one import Real\n"},
+        delete=delete,
+    )
     assert (tmp_path / "app/broken.py").read_text() == broken
     assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
     problem = applied.outcome.not_parsed[0]
@@ -99,8 +102,9 @@ def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(
     ],
 )
 def test_unparseable_file_not_naming_a_shim_is_only_reported(tmp_path: Path, broken: str) -> None:
-    applied = run(tmp_path, {**CANONICAL, "app/broken.py": broken,
-                             "app/use.py": "from old.one import Real\n"})
+    applied = run(
+        tmp_path, {**CANONICAL, "app/broken.py": broken, "app/use.py": "from old.one import Real\n"}
+    )
     assert [k.subject for k in applied.outcome.not_parsed] == ["app/broken.py"]
     assert not applied.outcome.refused
 
@@ -133,9 +137,13 @@ def test_workers_give_the_same_result(tmp_path: Path) -> None:
 
 def test_deletion_gets_the_analysis_of_the_rewritten_tree(tmp_path: Path) -> None:
     delete = RecordingDelete()
-    applied = run(tmp_path, {**CANONICAL, "app/use.py": "from old.one import Real\n"},
-                  delete=delete, dry_run=True)
-    (packages, dry_run, after), = delete.calls
+    applied = run(
+        tmp_path,
+        {**CANONICAL, "app/use.py": "from old.one import Real\n"},
+        delete=delete,
+        dry_run=True,
+    )
+    ((packages, dry_run, after),) = delete.calls
     assert packages == ("old",) and dry_run
     importers = {ref.importer for ref in after.refs if ref.target.startswith("old")}
     assert "app.use" not in importers  # the overlay: the rewrite is seen before it is written

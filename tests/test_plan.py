@@ -68,8 +68,11 @@ def test_whole_layer_is_bypassed_and_offered_for_deletion(tmp_path: Path) -> Non
         print(Real, helper, extra, Other, sub.helper)
         """
     stub = "from layer.stars import Real as Real\n"
-    applied = run(tmp_path, {**CANONICAL, **LAYER, "app/use.py": consumer, "app/use.pyi": stub},
-                  shims=("layer",))
+    applied = run(
+        tmp_path,
+        {**CANONICAL, **LAYER, "app/use.py": consumer, "app/use.pyi": stub},
+        shims=("layer",),
+    )
     after = analyze(tmp_path)
     through = [r for r in after.refs if r.target.startswith("layer") and r.path.startswith("app/")]
     assert through == []

@@ -80,8 +80,7 @@ def test_dotted_import_whose_top_name_is_used_otherwise_is_kept(tmp_path: Path) 
     before = "import old.one\nimport old\nprint(old.one.Real, old.renamed.Thing)\n"
     applied = run(tmp_path, {**CANONICAL, "app/use.py": before})
     assert (tmp_path / "app/use.py").read_text() == before
-    assert any("other code uses old through this import" in k.reason
-               for k in applied.outcome.kept)
+    assert any("other code uses old through this import" in k.reason for k in applied.outcome.kept)
 
 
 def test_submodule_imported_from_shim_package_is_rebound(tmp_path: Path) -> None:
@@ -192,15 +191,17 @@ def test_relative_import_stays_relative_inside_top_level_package(tmp_path: Path)
         "pkg/old/one.py": "from ..real.core import Real\n",
         "pkg/app/__init__.py": "",
     }
-    after = rewritten(tmp_path, "from ..old.one import Real\n", files, path="pkg/app/use.py",
-                      shims=("pkg.old",))
+    after = rewritten(
+        tmp_path, "from ..old.one import Real\n", files, path="pkg/app/use.py", shims=("pkg.old",)
+    )
     assert after == "from ..real.core import Real\n"
 
 
 def test_relative_import_becomes_absolute_across_top_level_packages(tmp_path: Path) -> None:
     files = {"app/old/__init__.py": "", "app/old/one.py": "from real.core import Real\n"}
-    after = rewritten(tmp_path, "from ..old.one import Real\n", files, path="app/sub/use.py",
-                      shims=("app.old",))
+    after = rewritten(
+        tmp_path, "from ..old.one import Real\n", files, path="app/sub/use.py", shims=("app.old",)
+    )
     assert after == "from real.core import Real\n"
 
 
@@ -326,10 +327,20 @@ def test_move_rewrites_imports_and_attribute_chains(tmp_path: Path) -> None:
 
 
 def test_move_keeps_relative_imports_relative(tmp_path: Path) -> None:
-    files = {"top/__init__.py": "", "top/newpkg/__init__.py": "", "top/newpkg/mod.py": "X = 1\n",
-             "top/app/__init__.py": ""}
-    after = rewritten(tmp_path, "from ..oldpkg.mod import X\nfrom .. import oldpkg\n", files,
-                      path="top/app/use.py", shims=(), moves=(("top.oldpkg", "top.newpkg"),))
+    files = {
+        "top/__init__.py": "",
+        "top/newpkg/__init__.py": "",
+        "top/newpkg/mod.py": "X = 1\n",
+        "top/app/__init__.py": "",
+    }
+    after = rewritten(
+        tmp_path,
+        "from ..oldpkg.mod import X\nfrom .. import oldpkg\n",
+        files,
+        path="top/app/use.py",
+        shims=(),
+        moves=(("top.oldpkg", "top.newpkg"),),
+    )
     assert after == "from ..newpkg.mod import X\nfrom .. import newpkg as oldpkg\n"
 
 
