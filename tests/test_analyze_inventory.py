@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import textwrap
 from pathlib import Path
 
 import jsonschema
@@ -14,19 +13,9 @@ import pytest
 from bot.cli import main
 from codemods.analysis import Analysis, analyze
 from codemods.inventory import ACTIVE, DEAD, SHIM_LAYER
+from tests.treemaker import make_tree as make
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/analyze.schema.json").read_text())
-
-
-def make(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    for name, source in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(source, bytes):
-            path.write_bytes(source)
-        else:
-            path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
-    return tmp_path
 
 
 LAYOUT = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from codemods.analysis import Analysis, analyze
 from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
+from tests.treemaker import make_tree
 
 REAL = {
     "app/__init__.py": "",
@@ -28,11 +28,7 @@ REAL = {
 
 
 def build(tmp_path: Path, files: dict[str, str]) -> Analysis:
-    for name, source in {**REAL, **files}.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
-    return analyze(tmp_path)
+    return analyze(make_tree(tmp_path, {**REAL, **files}))
 
 
 def origins(analysis: Analysis, module: str) -> dict[str, str]:
