@@ -61,7 +61,6 @@ def _verify_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "and timeout. Prints the report the pull request carries; appends it to "
         "$GITHUB_STEP_SUMMARY when set. Exit 1 when a check fails.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _path(verify, "repository to verify (default: .); compared with its git HEAD if it has one")
     verify.add_argument(
@@ -94,7 +93,6 @@ def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "a throwaway branch, then print the pull request it would open; no push, no API call, "
         "and the work tree is left as it was.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _path(run, "the repository's work tree (default: .)")
     run.add_argument("--dry-run", action="store_true", help="print the PR; push nothing")
@@ -124,7 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="unshim",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version="unshim 0.1.0")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -137,7 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
         "ACTIVE, a SHIM LAYER (re-exports only; with where its names really live) or DEAD (no "
         "importers). Reads the tree; changes nothing.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _path(analyze, "repository or source tree to analyze (default: .)")
     analyze.add_argument(
@@ -165,7 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
         "prints the unified diff instead. Without --shim/--move/--auto, the shims, moves and "
         "auto keys of the configuration are used.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _path(
         apply,
