@@ -182,6 +182,11 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
         say(f"fetching {target.base} and {target.branch}")
         repo.fetch([target.base, target.branch], token=target.token)
     remote_sha = repo.remote_sha(target.branch) if target.base_ref != "HEAD" else None
+    if remote_sha is not None:
+        stopped = _stop_for_people(repo, config, options, target, remote_sha)
+        if stopped is not None:
+            _outputs(stopped, options.environ)
+            return stopped
     work = Path(repo.root)
     with restored(repo):
         repo.start_branch(target.branch, target.base_ref)
@@ -243,7 +248,7 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
         )
         result = RunResult(
             result.action,
-            refused if result.action != "stopped" else EXIT_OK,
+            refused,
             True,
             state,
             title,
@@ -283,9 +288,6 @@ def _nothing_to_do(
     if open_pr is None:
         say("nothing to change: no pull request to open")
         return RunResult("nothing", kept, False, "skipped", calls=pulls.calls)
-    if remote_sha and repo.human_commits(target.base_ref, remote_sha, config.pr.author_email):
-        say(f"nothing left to change, but #{open_pr.number} has commits by people: left open")
-        return RunResult("nothing", kept, False, "skipped", pr=open_pr, calls=pulls.calls)
     shims = comments.shim_list(config.shims)
     pulls.close(
         open_pr.number,
@@ -303,6 +305,42 @@ def _nothing_to_do(
     return RunResult("closed", kept, False, "skipped", pr=open_pr, calls=pulls.calls)
 
 
+def _stop_for_people(
+    repo: GitRepository,
+    config: Config,
+    options: RunOptions,
+    target: _Target,
+    remote_sha: str,
+) -> RunResult | None:
+    """Someone pushed to the bot branch: their work wins. Checked before anything is done, so
+    the bot does not rewrite, verify and then throw the result away."""
+    humans = repo.human_commits(target.base_ref, remote_sha, config.pr.author_email)
+    if not humans:
+        return None
+    who = ", ".join(sorted({f"{c.author_name} <{c.author_email}>" for c in humans}))
+    warning = (
+        f"{target.branch} has {len(humans)} commits not made by unshim (by {who}): "
+        "not pushing over them; delete the branch to hand it back"
+    )
+    if options.dry_run:
+        return RunResult("stopped", EXIT_OK, False, "skipped", warnings=(warning,))
+    pulls = _pulls(target, options)
+    open_pr = pulls.find_open(target.branch)
+    if open_pr is not None:
+        pulls.comment_once(
+            open_pr.number,
+            comments.HUMAN_MARKER,
+            comments.HUMAN_COMMENT.format(
+                branch=target.branch,
+                commits=", ".join(c.sha[:7] for c in humans),
+                base=target.base,
+            ),
+        )
+    return RunResult(
+        "stopped", EXIT_OK, False, "skipped", pr=open_pr, calls=pulls.calls, warnings=(warning,)
+    )
+
+
 def _ship(
     repo: GitRepository,
     config: Config,
@@ -318,27 +356,6 @@ def _ship(
 ) -> RunResult:
     pulls = _pulls(target, options)
     open_pr = pulls.find_open(target.branch)
-    if remote_sha:
-        humans = repo.human_commits(target.base_ref, remote_sha, config.pr.author_email)
-        if humans:
-            who = ", ".join(sorted({f"{c.author_name} <{c.author_email}>" for c in humans}))
-            warning = (
-                f"{target.branch} has {len(humans)} commits not made by unshim (by {who}): "
-                "not pushing over them"
-            )
-            if open_pr is not None:
-                pulls.comment_once(
-                    open_pr.number,
-                    comments.HUMAN_MARKER,
-                    comments.HUMAN_COMMENT.format(
-                        branch=target.branch,
-                        commits=", ".join(c.sha[:7] for c in humans),
-                        base=target.base,
-                    ),
-                )
-            return RunResult(
-                "stopped", EXIT_OK, True, "", pr=open_pr, calls=pulls.calls, warnings=(warning,)
-            )
     if open_pr is None:
         closed = pulls.find_closed_unmerged(target.branch, MARKER.format(plan_fingerprint))
         if closed is not None:
