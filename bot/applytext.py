@@ -32,14 +32,16 @@ def summary(outcome: ApplyOutcome, dry_run: bool) -> str:
     )
 
 
-def reasons(outcome: ApplyOutcome) -> list[str]:
-    """One line per thing unshim left alone, `file:line: what: why`."""
+def reasons(outcome: ApplyOutcome) -> list[tuple[bool, str]]:
+    """One line per thing unshim left alone, `file:line: what: why`, each marked whether it
+    blocked part of the job (a warning) or is only for the record (hidden by --quiet)."""
     lines = []
     for kept in outcome.kept:
         where = f"{kept.location}: " if kept.location else ""
-        lines.append(f"kept: {where}{kept.subject}: {kept.reason}")
+        lines.append((True, f"kept: {where}{kept.subject}: {kept.reason}"))
     for problem in outcome.not_parsed:
-        lines.append(f"not parsed: {problem.subject}: {problem.reason}")
+        blocking = problem.reason.startswith("mentions")
+        lines.append((blocking, f"not parsed: {problem.subject}: {problem.reason}"))
     return lines
 
 

@@ -220,8 +220,11 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     for result in applied.files:
         for edit in result.edits:
             console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
-    for line in applytext.reasons(outcome):
-        console.warn(line)
+    for blocking, line in applytext.reasons(outcome):
+        if blocking:
+            console.warn(line)
+        else:
+            console.info(line)
     console.info(
         applytext.summary(outcome, args.dry_run) + f" ({time.perf_counter() - started:.1f} s)"
     )

@@ -60,7 +60,9 @@ def alias_node(like: cst.ImportAlias | None, name: str, asname: str | None) -> c
         new_as = cst.AsName(name=cst.Name(asname)) if asname and asname != name else None
         return cst.ImportAlias(name=dotted_expr(name), asname=new_as)
     new_name = like.name if _name_of(like.name) == name else dotted_expr(name)
-    if asname is None or (asname == name and like.asname is None):
+    self_alias = like.asname is not None and _name_of(like.asname.name) == _name_of(like.name)
+    if asname is None or (asname == name and not self_alias):
+        # `expand_expr as expand` pointed at `expand` is just `expand`.
         return like.with_changes(name=new_name, asname=None)
     if like.asname is not None:
         kept = like.asname.name

@@ -406,3 +406,9 @@ NO_CHANGE = [
 def test_unrelated_code_is_not_changed(tmp_path: Path, source: str) -> None:
     files = {**CANONICAL, "oldish/__init__.py": "Real = 1\n", "app/one.py": ""}
     assert rewritten(tmp_path, source, files) == source
+
+
+def test_alias_equal_to_the_canonical_name_is_dropped(tmp_path: Path) -> None:
+    extra = {"old/funcs.py": "from real.core import Real as RealThing\n"}
+    consumer = "from old.funcs import RealThing as Real\n"
+    assert rewritten(tmp_path, consumer, extra) == "from real.core import Real\n"
