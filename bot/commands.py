@@ -18,10 +18,12 @@ from bot.report_json import render_json
 from bot.report_text import render_text
 from codemods.analysis import Analysis
 from codemods.analysis import analyze as run_analysis
-from codemods.apply import ApplyOptions, DeleteHook, DeletionResult
+from codemods.apply import ApplyOptions
 from codemods.apply import apply as run_apply
 from codemods.bowler_engine import BowlerMissing
 from codemods.custom import CodemodSpecError
+from codemods.deletion import DeletionResult, prove_and_delete
+from codemods.index import Index
 from codemods.plan import PlanError, PlanRequest, parse_move
 from codemods.sources import TreeError
 
@@ -181,17 +183,8 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     return PlanRequest(config.shims, config_moves, config.auto, delete, configured=True)
 
 
-def _deletion() -> DeleteHook | None:
-    try:
-        from codemods.deletion import prove_and_delete  # type: ignore[import-not-found]
-    except ImportError:  # the deletion stage is not part of this build: rewrite only
-        return None
-
-    def delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
-        result: DeletionResult = prove_and_delete(analysis.index, packages, dry_run=dry_run)
-        return result
-
-    return delete
+def _deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+    return prove_and_delete(index, packages, dry_run=dry_run)
 
 
 def apply(args: argparse.Namespace, console: Console) -> int:
@@ -211,7 +204,7 @@ def apply(args: argparse.Namespace, console: Console) -> int:
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
     started = time.perf_counter()
     try:
-        applied = run_apply(root, request, options, delete=_deletion(), progress=console.progress)
+        applied = run_apply(root, request, options, delete=_deletion, progress=console.progress)
     except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
     outcome = applied.outcome

@@ -21,9 +21,9 @@ from bot.pulls import PullRequestInfo, PullRequests, PullRequestSpec
 from bot.report import MARKER, Metadata, Report, fingerprint, render_markdown
 from bot.snapshot import head_tree
 from bot.verify import append_job_summary, run_checks
-from codemods.analysis import Analysis
 from codemods.apply import Applied, ApplyOptions, apply
 from codemods.deletion import DeletionResult, prove_and_delete
+from codemods.index import Index
 from codemods.outcome import ApplyOutcome
 from codemods.plan import PlanRequest
 
@@ -66,8 +66,8 @@ class _Target:
     branch: str
 
 
-def _delete(analysis: Analysis, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
-    return prove_and_delete(analysis.index, packages, dry_run=dry_run)
+def _delete(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+    return prove_and_delete(index, packages, dry_run=dry_run)
 
 
 def _target(repo: GitRepository, config: Config, options: RunOptions) -> _Target:

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Protocol
 
 from codemods import bowler_engine, engine
-from codemods.analysis import Analysis, analyze, analyze_index
+from codemods.analysis import Analysis, analyze
 from codemods.custom import load_codemods
 from codemods.engine import CHANGED, FAILED, FileResult
 from codemods.graph import within
-from codemods.index import build_index
+from codemods.index import Index, build_index
 from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan import PlanError, PlanRequest, RewritePlan, build_plan
 
@@ -31,8 +31,8 @@ class DeletionResult(Protocol):
     def mentions(self) -> tuple[Location, ...]: ...
 
 
-# (analysis of the rewritten tree, packages to delete, dry run) -> what was (or would be) deleted
-DeleteHook = Callable[[Analysis, tuple[str, ...], bool], DeletionResult]
+# (index of the rewritten tree, packages to delete, dry run) -> what was (or would be) deleted
+DeleteHook = Callable[[Index, tuple[str, ...], bool], DeletionResult]
 Progress = Callable[[str, int, int], None]
 
 
@@ -164,8 +164,12 @@ def apply(
     candidates = _candidates(plan, mentioned)
     if delete is not None and candidates:
         overlay = {r.path: r.after for r in results if r.status == CHANGED}
-        after = analyze_index(
-            build_index(root, options.source_roots, options.exclude, overlay=overlay or None)
+        after = build_index(
+            root,
+            options.source_roots,
+            options.exclude,
+            overlay=overlay or None,
+            reuse=analysis.index,
         )
         deletion = delete(after, candidates, options.dry_run)
         deleted_files, deletion_kept, mentions = (

@@ -152,9 +152,12 @@ def build_index(
     jobs: int = 1,
     progress: Progress | None = None,
     overlay: Mapping[str, bytes | None] | None = None,
+    reuse: Index | None = None,
 ) -> Index:
     """Index the tree at root. `overlay` maps paths to contents that stand in for the files on
-    disk (None: the file is gone), so a planned change can be analyzed before it is written."""
+    disk (None: the file is gone), so a planned change can be analyzed before it is written.
+    `reuse`: an index of the same tree whose readings still hold for every file not in the
+    overlay (the files on disk have not changed since), so only the overlay is read again."""
     tree = discover(root, source_roots, exclude)
     if overlay:
         gone = {p for p, data in overlay.items() if data is None}
@@ -168,6 +171,21 @@ def build_index(
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
     sources = list(tree.sources)
     results: list[tuple[SourceFile, Facts | None, str, str]] = []
+    if reuse is not None:
+        known = {i.path: i for t in (reuse.modules, reuse.stubs) for i in t.values()}
+        failed = {p.path: p.reason for p in reuse.not_analyzed}
+        fresh = []
+        for source in sources:
+            if source.path in contents:
+                fresh.append(source)
+            elif source.path in known:
+                info = known[source.path]
+                results.append((source, info.facts, info.text, ""))
+            elif source.path in failed:
+                results.append((source, None, "", failed[source.path]))
+            else:
+                fresh.append(source)
+        sources = fresh
     if jobs > 1 and len(sources) > 200 and not contents:
         chunks = [sources[i :: jobs * 4] for i in range(jobs * 4)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:

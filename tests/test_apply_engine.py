@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from codemods import engine
-from codemods.analysis import Analysis
+from codemods.graph import all_refs
+from codemods.index import Index
 from codemods.outcome import Kept, Location
 from tests.apply_support import CANONICAL, run, write_tree
 
@@ -28,12 +29,10 @@ class RecordingDelete:
     """Stands in for the deletion proof: records what it was asked, deletes nothing."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[tuple[str, ...], bool, Analysis]] = []
+        self.calls: list[tuple[tuple[str, ...], bool, Index]] = []
 
-    def __call__(
-        self, analysis: Analysis, packages: tuple[str, ...], dry_run: bool
-    ) -> FakeDeletion:
-        self.calls.append((packages, dry_run, analysis))
+    def __call__(self, index: Index, packages: tuple[str, ...], dry_run: bool) -> FakeDeletion:
+        self.calls.append((packages, dry_run, index))
         return FakeDeletion(deleted_files=("old/one.py",))
 
 
@@ -145,7 +144,7 @@ def test_deletion_gets_the_analysis_of_the_rewritten_tree(tmp_path: Path) -> Non
     )
     ((packages, dry_run, after),) = delete.calls
     assert packages == ("old",) and dry_run
-    importers = {ref.importer for ref in after.refs if ref.target.startswith("old")}
+    importers = {ref.importer for ref in all_refs(after) if ref.target.startswith("old")}
     assert "app.use" not in importers  # the overlay: the rewrite is seen before it is written
     assert applied.outcome.deleted_files == ("old/one.py",)
 
