@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemods.graph import ImportRef, all_refs
-from codemods.index import Index, NotAnalyzed, Progress, build_index
+from codemods.index import Index, NotAnalyzed, Progress, start_index
 from codemods.inventory import PackageReport, grep_counts, package_reports
 from codemods.references import Reference, code_references, text_references
 from codemods.resolve import Resolver
@@ -51,8 +51,12 @@ def analyze(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Analysis:
-    index = build_index(root, source_roots, exclude, jobs=jobs, progress=progress)
-    return analyze_index(index)
+    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress)
+    # The analysis of what was read overlaps the grammar check running in the workers; in the
+    # rare tree where a file turns out not to compile, the analysis is done again without it.
+    analysis = analyze_index(pending.index)
+    checked = pending.result()
+    return analysis if checked is analysis.index else analyze_index(checked)
 
 
 def analyze_index(index: Index) -> Analysis:

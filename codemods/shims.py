@@ -9,8 +9,11 @@ re-exports is *impure*.
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 
+from codemods.facts import Body
 from codemods.graph import absolute_base, package_of, within
 from codemods.index import Index, ModuleInfo
 from codemods.resolve import Origin, Resolver
@@ -103,37 +106,29 @@ def classify(
     body = info.facts.body  # None: the fast path saw top-level code, so it is no pure shim
     path = info.path
     imported = _imported_names(info)
-    self_aliased = any(
-        a.asname is not None and a.asname == a.name.split(".")[-1]
+    self_aliased = {
+        a.asname
         for stmt in info.facts.imports
         for a in stmt.names
-    )
-    if body is None and (consumed & imported.keys() or "__all__" in info.text or self_aliased):
-        # It may re-export on purpose, or others import through it: its body says which
-        # names it defines itself. Parsed only for such modules.
-        body = index.body(info.name)
-    exported = _exported_names(index, resolver, info) if body is not None else {}
-    code_lines: list[str] = []
-    if body is not None:
-        code_lines = [
-            f"{path}:{s.line} defines {', '.join(s.names) or 'a statement'}"
-            for s in body.statements
-            if s.kind == "code"
-        ]
+        if a.asname is not None and a.asname == a.name.split(".")[-1]
+    }
+    code_lines = _code_lines(path, body)
     if body is None or code_lines:
-        # Real code here: only names it re-exports on purpose, or that others take from it, count.
-        declared = set(body.all_names or ()) if body is not None else set()
-        declared |= {
-            a.asname
-            for stmt in info.facts.imports
-            for a in stmt.names
-            if a.asname is not None and a.asname == a.name.split(".")[-1]
-        }
-        wanted = declared | set(consumed)
-        bound = _imported_names(info)
-        candidates = {n: line for n, line in bound.items() if n in wanted}
+        # Real code here: only names it re-exports on purpose (`__all__`, `import X as X`), or
+        # that others take from it, count as re-exports.
+        if body is not None:
+            listed = body.all_names
+        elif "__all__" in info.text:
+            listed = literal_all(info.text)
+            if listed is None:  # not a plain list: the body says
+                parsed = index.body(info.name)
+                listed = parsed.all_names if parsed is not None else None
+        else:
+            listed = None
+        wanted = set(listed or ()) | self_aliased | set(consumed)
+        candidates = {n: line for n, line in imported.items() if n in wanted}
     else:
-        candidates = exported
+        candidates = _exported_names(index, resolver, info)
     helpers = _helper_names(index, info)
     reexports: list[Reexport] = []
     for name, line in sorted(candidates.items(), key=lambda item: (item[1], item[0])):
@@ -145,6 +140,11 @@ def classify(
         reexports.append(Reexport(name, origin, line))
     elsewhere = [r for r in reexports if not _own(info, r.origin.module)]
     points_to = tuple(sorted({r.origin.module for r in elsewhere}))
+    has_code = body is None or bool(code_lines)
+    if body is None and elsewhere:
+        # Impure: its body (parsed only now) says what it defines itself.
+        body = index.body(info.name)
+        code_lines = _code_lines(path, body)
     evidence: list[str] = []
     deprecated = False
     if body is not None:
@@ -159,14 +159,16 @@ def classify(
                 evidence.append(f"{path}:{statement.line} aliases itself in sys.modules")
     evidence.extend(_describe(path, r) for r in reexports)
     forwards = body is not None and bool(body.forwards or body.table)
-    if body is None or code_lines:
+    if has_code:
         if elsewhere:
             kind = IMPURE
             first = code_lines[:3] or [f"{path}: has top-level code of its own"]
             evidence = first + evidence
         else:
             kind = NOT_A_SHIM
-    elif elsewhere or (forwards and not all(_own(info, f) for f in body.forwards)):
+    elif elsewhere or (
+        forwards and body is not None and not all(_own(info, f) for f in body.forwards)
+    ):
         kind = PURE
     elif reexports:
         kind = FACADE
@@ -176,6 +178,34 @@ def classify(
     return Verdict(
         info.name, path, kind, tuple(reexports), defined, tuple(evidence), points_to, deprecated
     )
+
+
+def _code_lines(path: str, body: Body | None) -> list[str]:
+    if body is None:
+        return []
+    return [
+        f"{path}:{s.line} defines {', '.join(s.names) or 'a statement'}"
+        for s in body.statements
+        if s.kind == "code"
+    ]
+
+
+ALL_LITERAL = re.compile(r"^__all__\s*(?::[^=]*)?=\s*([\[(][^\]\)]*[\])])", re.MULTILINE)
+
+
+def literal_all(text: str) -> tuple[str, ...] | None:
+    """A module's `__all__` when it is one plain list or tuple of strings, read without
+    parsing the module; None when it is anything else."""
+    found = ALL_LITERAL.findall(text)
+    if len(found) != 1 or re.search(r"^__all__\s*(\+=|\.extend|\.append)", text, re.MULTILINE):
+        return None
+    try:
+        value = ast.literal_eval(found[0])
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
 
 
 def _own(info: ModuleInfo, origin: str) -> bool:

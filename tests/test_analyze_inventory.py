@@ -281,3 +281,16 @@ def test_source_root_flag_overrides_configuration(tmp_path: Path) -> None:
     )
     assert main(["analyze", str(tmp_path), "--source-root", "src", "-q", "-o", "/dev/null"]) == 0
     assert "pkg.m" in analyze(tmp_path, ("src",)).index.modules
+
+
+def test_file_that_does_not_compile_is_found_by_the_parallel_check(tmp_path: Path) -> None:
+    # Enough files for the worker processes to check grammar while the analysis runs.
+    files: dict[str, str | bytes] = {f"app/m{i}.py": f"X{i} = {i}\n" for i in range(250)}
+    files["app/__init__.py"] = ""
+    files["app/legacy.py"] = 'import os\nprint "hello"\n'
+    analysis = analyze(make(tmp_path, files), jobs=2)
+    assert [(p.path, p.reason.startswith("syntax error")) for p in analysis.not_analyzed] == [
+        ("app/legacy.py", True)
+    ]
+    assert "app.legacy" not in analysis.index.modules
+    assert "app.m249" in analysis.index.modules

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codemods.analysis import Analysis, analyze
-from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
+from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, literal_all
 from tests.treemaker import make_tree
 
 REAL = {
@@ -230,3 +230,18 @@ def test_verdict_evidence_names_file_and_line(tmp_path: Path) -> None:
     assert analysis.verdicts["app.old.shim"].evidence == (
         "app/old/shim.py:3 re-exports Core from app.real.core.Core",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('__all__ = ["a", "b"]\n', ("a", "b")),
+        ("__all__ = (\n    'a',  # first\n    'b',\n)\n", ("a", "b")),
+        ('__all__: list[str] = ["a"]\n', ("a",)),
+        ('__all__ = ["a"]\n__all__ += ["b"]\n', None),
+        ("__all__ = names()\n", None),
+        ("x = 1\n", None),
+    ],
+)
+def test_plain_all_is_read_without_parsing(text: str, expected: tuple[str, ...] | None) -> None:
+    assert literal_all(text) == expected
