@@ -214,6 +214,21 @@ def table(verification: Verification) -> list[str]:
 # --- the summary --------------------------------------------------------------------------------
 
 
+def where_names_live(modules: Sequence[str]) -> str:
+    """`a.b.c` and `a.b.d` read as "the modules of `a.b`" once there are more than three."""
+    if len(modules) <= 3:
+        return names(modules)
+    parts = [m.split(".") for m in modules]
+    common = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    if not common:
+        return names(modules)
+    return f"{len(modules)} modules of {code('.'.join(common))}"
+
+
 def summary(report: Report) -> str:
     outcome, verification = report.outcome, report.verification
     shims = list(outcome.shims)
@@ -221,7 +236,8 @@ def summary(report: Report) -> str:
     files = {e.location.path for e in outcome.edits}
     done = []
     if outcome.edits:
-        to = f" to import from {names(outcome.canonical)} directly" if outcome.canonical else ""
+        to = f" to import from {where_names_live(outcome.canonical)} directly"
+        to = to if outcome.canonical else ""
         done.append(
             f"rewrites {plural(len(outcome.edits), 'import')} in {plural(len(files), 'file')}{to}"
         )
@@ -263,13 +279,19 @@ def summary(report: Report) -> str:
 Lists = dict[str, list[str]]
 
 
+def statements(source: str) -> str:
+    """An import as inline code; one that became several lines is shown as several spans,
+    since a line break inside backticks would break the list around it."""
+    return " + ".join(code(" ".join(line.split())) for line in source.splitlines() if line.strip())
+
+
 def edit_line(edit: ImportEdit) -> str:
     line = f"line {edit.location.line}: " if edit.location.line else ""
     if not edit.after:
-        return f"- {line}{code(edit.before)} removed"
+        return f"- {line}{statements(edit.before)} removed"
     if not edit.before:
-        return f"- {line}{code(edit.after)} added"
-    return f"- {line}{code(edit.before)} → {code(edit.after)}"
+        return f"- {line}{statements(edit.after)} added"
+    return f"- {line}{statements(edit.before)} → {statements(edit.after)}"
 
 
 def edit_lines(outcome: ApplyOutcome) -> list[str]:

@@ -294,3 +294,26 @@ def test_the_terminal_text_lists_failures_first_with_the_command_to_rerun() -> N
     assert text.splitlines()[0] == f"6 checks, 4 failed (before: HEAD 1a2b3c4; interpreter: {PY})"
     assert text.splitlines()[1].startswith("FAIL Imports of")
     assert "rerun: make smoke '|' tee log" in text
+
+
+def test_an_import_split_in_two_stays_one_list_item() -> None:
+    split = ImportEdit(
+        Location("src/app/api/health.py", 7),
+        f"from {SHIM} import MexcClient, MarketAdapter",
+        f"from {CANONICAL}.client import MexcClient\n"
+        f"from {CANONICAL}.facades.market import MarketFacade as MarketAdapter",
+    )
+    outcome = replace(applied(files=0), edits=(split,))
+    body = render_markdown(Report(passing().verification, outcome, Metadata("acme/trading")))
+    line = next(x for x in body.splitlines() if "line 7:" in x)
+    assert line.endswith(
+        f"→ `from {CANONICAL}.client import MexcClient` + "
+        f"`from {CANONICAL}.facades.market import MarketFacade as MarketAdapter`"
+    )
+
+
+def test_many_canonical_modules_are_named_by_their_package() -> None:
+    modules = tuple(f"{CANONICAL}.{name}" for name in ("client", "account", "errors", "symbols"))
+    outcome = replace(applied(), canonical=modules)
+    body = render_markdown(Report(passing().verification, outcome, Metadata("acme/trading")))
+    assert f"to import from 4 modules of `{CANONICAL}` directly" in body
