@@ -32,6 +32,7 @@ from codemods.references import (
     code_references,
     names_module,
     path_pattern,
+    reaches_below,
     text_references,
 )
 
@@ -217,6 +218,19 @@ class _Evidence:
                 and not self.owned(where.path, going)
             ):
                 block(_reason(reference, self.module_of.get(where.path, where.path)), where)
+        for reference in self.code:
+            where = reference.location
+            if (
+                reference.target != package
+                and within(package, reference.target)
+                and not self.owned(where.path, going)
+                and reaches_below(self.index, reference)
+            ):
+                reason = (
+                    f"{reference.target} is loaded by name ({reference.text!r}), so modules "
+                    f"under it, {package} among them, may be imported by computed names"
+                )
+                block(reason, where)
         for problem in self.index.not_analyzed:
             if self.owned(problem.path, [package]):
                 reason = f"contains {problem.path}, which unshim did not analyze ({problem.reason})"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from codemods.graph import ImportRef, within
 from codemods.index import Index
-from codemods.references import Reference
+from codemods.references import Reference, reaches_below
 from codemods.shims import FACADE, NOT_A_SHIM, PURE, Verdict
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
@@ -99,6 +99,10 @@ def package_reports(
     for reference in references:
         if not reference.blocks_deletion:
             continue
+        if reaches_below(index, reference):
+            for package in index.packages:
+                if package.startswith(reference.target + "."):
+                    dynamic[package].append(reference)
         parts = reference.target.split(".")
         for depth in range(1, len(parts) + 1):
             package = ".".join(parts[:depth])

@@ -167,3 +167,27 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
                 comment = line[hash_at:].strip()
                 found.append(Reference(Location(info.path, number), target, comment, "comment"))
     return found
+
+
+IMPORT_MACHINERY = ("import_module", "__import__", "meta_path", "find_spec", "VendorImporter")
+
+
+def reaches_below(index: Index, reference: Reference) -> bool:
+    """Whether a reference to a package may load modules below it by computed names: an
+    `import_module`/`__import__` of the package, or its dotted name as a string in a file that
+    uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
+    Nothing below such a package can be proven unused."""
+    if reference.kind in ("import_module", "__import__"):
+        return True
+    if reference.kind != "string":
+        return False
+    info = next(
+        (
+            i
+            for t in (index.modules, index.stubs)
+            for i in t.values()
+            if i.path == reference.location.path
+        ),
+        None,
+    )
+    return info is not None and any(word in info.text for word in IMPORT_MACHINERY)

@@ -354,3 +354,20 @@ def test_delete_dead_indexes_the_tree_then_deletes(tmp_path: Path) -> None:
     make_tree(tmp_path, LAYOUT)
     assert delete_dead(tmp_path, "pkg.shim") == DeletionResult(SHIM_FILES, (), ())
     assert not (tmp_path / "pkg/shim").exists()
+
+
+def test_package_loaded_by_name_keeps_what_is_under_it(tmp_path: Path) -> None:
+    root = make_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/_vendor/__init__.py": "",
+            "pkg/_vendor/lib/__init__.py": "X = 1\n",
+            "pkg/extern.py": 'import importlib\nVENDOR = "pkg._vendor"\n'
+            "def load(name):\n    return importlib.import_module(VENDOR + '.' + name)\n",
+        },
+    )
+    result = prove_and_delete(build_index(root), ["pkg._vendor.lib"])
+    assert result.deleted_files == ()
+    assert [k.location for k in result.kept] == [Location("pkg/extern.py", 2)]
+    assert "computed names" in result.kept[0].reason
