@@ -129,6 +129,11 @@ def public_target(origin: Origin, layer: frozenset[str], verdicts: Mapping[str, 
 def _why_unresolved(origin: Origin) -> str | None:
     if origin.cycle:
         return "import cycle: " + " -> ".join(f"{m}.{n}" if n else m for m, n in origin.chain)
+    if origin.conditional:
+        return (
+            f"{origin.module} binds {origin.name} only conditionally (try/except or if/else), "
+            f"to one of {', '.join(origin.conditional)}: no single module to import it from"
+        )
     if not origin.found:
         return f"not found in {origin.module}"
     if origin.name is not None and "." in origin.name:

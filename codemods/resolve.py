@@ -7,7 +7,7 @@ followed. A module outside the repository is an endpoint. A cycle is reported, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codemods.facts import ImportStmt
 from codemods.graph import absolute_base
@@ -24,6 +24,10 @@ class Origin:
     external: bool = False  # the endpoint is outside the repository
     found: bool = True  # False when the name is bound nowhere we can see
     cycle: bool = False
+    # The name is bound by an import that may not run (try/except ImportError) or by several
+    # imports chosen at run time (if/else, try/except): these are the candidates, and no one
+    # of them is where the name lives.
+    conditional: tuple[str, ...] = ()
 
     @property
     def dotted(self) -> str:
@@ -46,14 +50,7 @@ class _Resolver:
             return Origin(module, name, (*seen, key), cycle=True, found=False)
         if key in self.cache and not self.cache[key].cycle:
             cached = self.cache[key]
-            return Origin(
-                cached.module,
-                cached.name,
-                (*seen, *cached.chain),
-                cached.external,
-                cached.found,
-                cached.cycle,
-            )
+            return replace(cached, chain=(*seen, *cached.chain))
         origin = self._resolve(module, name, (*seen, key))
         if not seen and not origin.cycle:
             self.cache[key] = origin
@@ -90,6 +87,9 @@ class _Resolver:
                     return self._follow_dotted(info, statement.target, chain)
             if name in body.defined:
                 return Origin(module, name, chain)
+        choices = self._conditional_bindings(info, name)
+        if choices:
+            return Origin(module, name, chain, found=False, conditional=choices)
         binding = self._import_binding(info, name)
         if binding is not None:
             target_module, target_name = binding
@@ -132,6 +132,9 @@ class _Resolver:
         self, info: ModuleInfo, dotted: str, chain: tuple[tuple[str, str | None], ...]
     ) -> Origin:
         head, *rest = dotted.split(".")
+        choices = self._conditional_bindings(info, head)
+        if choices:
+            return Origin(info.name, dotted, chain, found=False, conditional=choices)
         binding = self._import_binding(info, head)
         if binding is None:
             return (
@@ -157,6 +160,23 @@ class _Resolver:
             if result is not None:
                 found = result
         return found
+
+    def _conditional_bindings(self, info: ModuleInfo, name: str) -> tuple[str, ...]:
+        """The targets of a name bound conditionally at module scope; () when it is not."""
+        found: list[tuple[ImportStmt, tuple[str, str | None]]] = []
+        for stmt in info.facts.imports:
+            if stmt.in_function or stmt.in_class or stmt.type_checking:
+                continue
+            result = self._binds(info, stmt, name)
+            if result is not None:
+                found.append((stmt, result))
+        targets = {f"{m}.{n}" if n else m for _, (m, n) in found}
+        # A guarded import of an optional dependency may not run; one of a repository module
+        # always does (its fallback is dead code).
+        optional = any(stmt.guarded and not self.index.is_module(m) for stmt, (m, _) in found)
+        if len(targets) > 1 or optional:
+            return tuple(sorted(targets))
+        return ()
 
     def _binds(
         self, info: ModuleInfo, stmt: ImportStmt, name: str

@@ -92,7 +92,9 @@ def _helper_names(index: Index, info: ModuleInfo) -> set[str]:
 
 def _describe(path: str, r: Reexport) -> str:
     note = " (outside the repository)" if r.origin.external else ""
-    if r.origin.cycle:
+    if r.origin.conditional:
+        note = " (conditionally: one of " + ", ".join(r.origin.conditional) + ")"
+    elif r.origin.cycle:
         note = " (import cycle: " + " -> ".join(m for m, _ in r.origin.chain) + ")"
     elif not r.origin.found:
         note = " (not found there)"

@@ -245,3 +245,35 @@ def test_verdict_evidence_names_file_and_line(tmp_path: Path) -> None:
 )
 def test_plain_all_is_read_without_parsing(text: str, expected: tuple[str, ...] | None) -> None:
     assert literal_all(text) == expected
+
+
+CONDITIONAL = [
+    pytest.param(
+        "try:\n    from fastcore import Core\nexcept ImportError:\n"
+        "    from app.real.core import Core\n",
+        ("app.real.core.Core", "fastcore.Core"),
+        id="native-with-fallback",
+    ),
+    pytest.param(
+        "import sys\nif sys.version_info >= (3, 12):\n    from app.real.core import Core\n"
+        "else:\n    from app.real.extra import Extra as Core\n",
+        ("app.real.core.Core", "app.real.extra.Extra"),
+        id="version-switch",
+    ),
+    pytest.param(
+        "try:\n    from fastcore import native as mod\nexcept ImportError:\n"
+        "    from app.real import core as mod\nCore = mod.Core\n",
+        ("app.real.core", "fastcore.native"),
+        id="alias-of-a-switched-module",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "choices"), CONDITIONAL)
+def test_conditionally_bound_name_has_no_single_home(
+    tmp_path: Path, source: str, choices: tuple[str, ...]
+) -> None:
+    analysis = build(tmp_path, {"app/old/switch.py": source})
+    origin = analysis.resolver.resolve("app.old.switch", "Core")
+    assert (origin.found, origin.conditional) == (False, choices)
+    assert analysis.verdicts["app.old.switch"].kind != PURE

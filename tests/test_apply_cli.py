@@ -186,3 +186,25 @@ def test_bowler_engine_reports_every_file_it_cannot_parse(
     assert main(["apply", str(tmp_path), "--move", "oldpkg=newpkg", "--engine", "bowler"]) == 1
     assert (tmp_path / "app/matching.py").read_text() == source
     assert "app/matching.py: mentions oldpkg but Bowler cannot parse it" in capsys.readouterr().err
+
+
+def test_conditionally_bound_name_is_kept_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "real/__init__.py": "",
+        "real/core.py": "class Real: ...\nclass Other: ...\n",
+        "old/__init__.py": "",
+        "old/plain.py": "from real.core import Other\n",
+        "old/fast.py": "try:\n    from fastreal import Real\nexcept ImportError:\n"
+        "    from real.core import Real\n",
+        "app/__init__.py": "",
+        "app/use.py": "from old.fast import Real\nfrom old.plain import Other\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["apply", str(tmp_path), "--shim", "old"]) == 1
+    assert (tmp_path / "app/use.py").read_text() == (
+        "from old.fast import Real\nfrom real.core import Other\n"
+    )
+    assert (tmp_path / "old/fast.py").exists()
+    assert "only conditionally" in capsys.readouterr().err
