@@ -280,13 +280,27 @@ Lists = dict[str, list[str]]
 
 
 def statements(source: str) -> str:
-    """An import as inline code; one that became several lines is shown as several spans,
-    since a line break inside backticks would break the list around it."""
-    return " + ".join(code(" ".join(line.split())) for line in source.splitlines() if line.strip())
+    """An import as inline code; one that became several statements, as several spans."""
+    return " + ".join(code(line.strip()) for line in source.splitlines() if line.strip())
+
+
+def spans_lines(source: str) -> bool:
+    """Whether an import is written over several lines (rather than being several imports)."""
+    return any(
+        not line.lstrip().startswith(("from ", "import ")) for line in source.strip().splitlines()
+    )
 
 
 def edit_line(edit: ImportEdit) -> str:
+    """One rewritten import as a list item, nested under its file. A statement over several
+    lines (parentheses, comments) is shown as a small diff: inline code cannot hold it."""
     line = f"line {edit.location.line}: " if edit.location.line else ""
+    if spans_lines(edit.before) or spans_lines(edit.after):
+        diff = [f"-{x}" for x in edit.before.splitlines()] + [
+            f"+{x}" for x in edit.after.splitlines()
+        ]
+        block = "\n".join(f"    {x}" for x in ["```diff", *diff, "```"])
+        return f"- {line.rstrip(': ') or 'changed'}:\n{block}"
     if not edit.after:
         return f"- {line}{statements(edit.before)} removed"
     if not edit.before:

@@ -17,7 +17,7 @@ from codemods.effects import side_effect_lines
 from codemods.graph import absolute_base, within
 from codemods.index import ModuleInfo
 from codemods.outcome import Kept, Location
-from codemods.resolve import Origin
+from codemods.resolve import Origin, Resolver
 from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 
 DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -108,9 +108,15 @@ def _in_any(module: str, roots: Iterable[str]) -> bool:
     return any(within(module, root) for root in roots)
 
 
-def public_target(origin: Origin, layer: frozenset[str], verdicts: Mapping[str, Verdict]) -> Target:
+def public_target(
+    origin: Origin,
+    layer: frozenset[str],
+    verdicts: Mapping[str, Verdict],
+    resolver: Resolver | None = None,
+) -> Target:
     """The definer, or, when the definer is private, the public module nearest to it on the way
-    that re-exports the name, as a human would write the import."""
+    that re-exports the name, else the nearest public package above it that does (`facades`
+    for `facades._base`), as a human would write the import."""
     if not _private(origin.module):
         return Target(origin.module, origin.name)
     for module, name in reversed(origin.chain[:-1]):
@@ -123,6 +129,18 @@ def public_target(origin: Origin, layer: frozenset[str], verdicts: Mapping[str, 
             and (verdict is None or verdict.kind != PURE)
         ):
             return Target(module, name)
+    if resolver is not None and origin.name is not None:
+        parts = origin.module.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            package = ".".join(parts[:end])
+            verdict = verdicts.get(package)
+            if _private(package) or _in_any(package, layer):
+                continue
+            if verdict is not None and verdict.kind == PURE:
+                continue
+            found = resolver.resolve(package, origin.name)
+            if (found.module, found.name) == (origin.module, origin.name):
+                return Target(package, origin.name)
     return Target(origin.module, origin.name)
 
 
@@ -221,7 +239,7 @@ def _shim_module(
         if why is not None:
             unresolved[name] = why
             continue
-        names[name] = public_target(origin, layer, analysis.verdicts)
+        names[name] = public_target(origin, layer, analysis.verdicts, analysis.resolver)
     modules = {t.module for t in names.values()}
     same_names = all(t.name == n for n, t in names.items())
     exported = {r.name for r in verdict.reexports}

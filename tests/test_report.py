@@ -317,3 +317,18 @@ def test_many_canonical_modules_are_named_by_their_package() -> None:
     outcome = replace(applied(), canonical=modules)
     body = render_markdown(Report(passing().verification, outcome, Metadata("acme/trading")))
     assert f"to import from 4 modules of `{CANONICAL}` directly" in body
+
+
+def test_an_import_over_several_lines_is_shown_as_a_diff() -> None:
+    edit = ImportEdit(
+        Location("src/app/services/market_data.py", 6),
+        f"from {SHIM}.http.endpoints import (  # spot\n    TICKER_PRICE,\n)",
+        f"from {CANONICAL}.endpoints.spot import (  # spot\n    TICKER_PRICE,\n)",
+    )
+    outcome = replace(applied(files=0), edits=(edit,))
+    body = render_markdown(Report(passing().verification, outcome, Metadata("acme/trading")))
+    assert (
+        "  - line 6:\n    ```diff\n"
+        f"    -from {SHIM}.http.endpoints import (  # spot\n    -    TICKER_PRICE,\n    -)\n"
+        f"    +from {CANONICAL}.endpoints.spot import (  # spot\n"
+    ) in body

@@ -412,3 +412,14 @@ def test_alias_equal_to_the_canonical_name_is_dropped(tmp_path: Path) -> None:
     extra = {"old/funcs.py": "from real.core import Real as RealThing\n"}
     consumer = "from old.funcs import RealThing as Real\n"
     assert rewritten(tmp_path, consumer, extra) == "from real.core import Real\n"
+
+
+def test_private_definer_is_imported_from_the_public_package_above_it(tmp_path: Path) -> None:
+    extra = {
+        "lib/__init__.py": "",
+        "lib/parts/__init__.py": "from ._base import Base\n",
+        "lib/parts/_base.py": "class Base: ...\n",
+        "old/base.py": "from lib.parts._base import Base\n",
+    }
+    consumer = "from old.base import Base\n"
+    assert rewritten(tmp_path, consumer, extra) == "from lib.parts import Base\n"
