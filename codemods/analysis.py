@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from codemods.graph import ImportRef, all_refs
@@ -11,18 +13,74 @@ from codemods.index import Index, NotAnalyzed, Progress, start_index
 from codemods.inventory import PackageReport, grep_counts, package_reports
 from codemods.references import Reference, code_references, text_references
 from codemods.resolve import Resolver
-from codemods.shims import Verdict, classify_all
+from codemods.shims import Verdict, classify
+
+
+class Verdicts(Mapping[str, Verdict]):
+    """Every module's verdict, each worked out the first time it is asked for: `apply --shim`
+    needs a handful of them, `analyze` all."""
+
+    def __init__(self, index: Index, resolver: Resolver, refs: tuple[ImportRef, ...]) -> None:
+        self._index, self._resolver, self._refs = index, resolver, refs
+        self._consumed: dict[str, frozenset[str]] | None = None
+        self._known: dict[str, Verdict] = {}
+
+    def __getitem__(self, module: str) -> Verdict:
+        if module not in self._known:
+            info = self._index.modules[module]  # KeyError for a module that is not there
+            if self._consumed is None:
+                self._consumed = consumed_names(list(self._refs))
+            consumed = self._consumed.get(module, frozenset())
+            self._known[module] = classify(self._index, self._resolver, info, consumed)
+        return self._known[module]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._index.modules))
+
+    def __len__(self) -> int:
+        return len(self._index.modules)
 
 
 @dataclass(frozen=True)
 class Analysis:
     index: Index
     refs: tuple[ImportRef, ...]
-    verdicts: dict[str, Verdict]
-    packages: tuple[PackageReport, ...]
-    references: tuple[Reference, ...]  # code strings, configuration, and (for shims) prose
+    verdicts: Mapping[str, Verdict]
     not_analyzed: tuple[NotAnalyzed, ...]
     resolver: Resolver
+
+    @cached_property
+    def code_references(self) -> tuple[Reference, ...]:
+        """Dotted strings in code that name a repository module."""
+        return tuple(code_references(self.index))
+
+    def references_to(self, targets: Sequence[str]) -> tuple[Reference, ...]:
+        """Code strings, plus configuration, prose and comments naming one of `targets`."""
+        return (*self.code_references, *text_references(self.index, list(targets)))
+
+    @cached_property
+    def _inventory(self) -> tuple[tuple[PackageReport, ...], tuple[Reference, ...]]:
+        index, refs, verdicts = self.index, list(self.refs), dict(self.verdicts)
+        references = list(self.code_references)
+        greps = grep_counts(index, index.packages)
+        provisional = package_reports(index, refs, verdicts, references, ".", greps)
+        flagged = [p.name for p in provisional if p.status != "ACTIVE"]
+        outermost = [
+            p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
+        ]
+        references.extend(text_references(index, outermost))
+        packages = package_reports(index, refs, verdicts, references, ".", greps)
+        return tuple(packages), tuple(references)
+
+    @property
+    def packages(self) -> tuple[PackageReport, ...]:
+        """The inventory, one report per package (worked out on first use)."""
+        return self._inventory[0]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Code strings, and configuration and prose naming a non-ACTIVE package."""
+        return self._inventory[1]
 
     @property
     def cycles(self) -> tuple[str, ...]:
@@ -60,23 +118,6 @@ def analyze(
 
 
 def analyze_index(index: Index) -> Analysis:
-    refs = list(all_refs(index))
+    refs = tuple(all_refs(index))
     resolver = Resolver(index)
-    verdicts = classify_all(index, resolver, consumed_names(refs))
-    references = code_references(index)
-    grep_root = "."
-    greps = grep_counts(index, index.packages)
-    provisional = package_reports(index, refs, verdicts, references, grep_root, greps)
-    flagged = [p.name for p in provisional if p.status != "ACTIVE"]
-    outermost = [p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)]
-    references.extend(text_references(index, outermost))
-    packages = package_reports(index, refs, verdicts, references, grep_root, greps)
-    return Analysis(
-        index,
-        tuple(refs),
-        verdicts,
-        tuple(packages),
-        tuple(references),
-        index.not_analyzed,
-        resolver,
-    )
+    return Analysis(index, refs, Verdicts(index, resolver, refs), index.not_analyzed, resolver)

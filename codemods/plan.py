@@ -269,7 +269,7 @@ def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
             "left alone so the patch still applies",
             ref.location,
         )
-        for ref in analysis.references
+        for ref in analysis.code_references
         if ref.kind == "mock.patch" and ref.target == verdict.module
     ]
     if verdict.kind == IMPURE:
@@ -307,7 +307,7 @@ def _blocked(analysis: Analysis, layer: frozenset[str]) -> set[str]:
         i.path: n for t in (analysis.index.modules, analysis.index.stubs) for n, i in t.items()
     }
     named: set[str] = set()
-    for ref in analysis.references:
+    for ref in analysis.references_to(sorted(layer)):
         if ref.blocks_deletion and not _in_any(module_of.get(ref.location.path, ""), layer):
             parts = ref.target.split(".")
             named.update(".".join(parts[:depth]) for depth in range(1, len(parts) + 1))
