@@ -177,6 +177,8 @@ def reaches_below(index: Index, reference: Reference) -> bool:
     `import_module`/`__import__` of the package, or its dotted name as a string in a file that
     uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
     Nothing below such a package can be proven unused."""
+    if "." not in reference.target:
+        return False  # loading a whole top-level package by name computes no names below it
     if reference.kind in ("import_module", "__import__"):
         return True
     if reference.kind != "string":

@@ -371,3 +371,17 @@ def test_package_loaded_by_name_keeps_what_is_under_it(tmp_path: Path) -> None:
     assert result.deleted_files == ()
     assert [k.location for k in result.kept] == [Location("pkg/extern.py", 2)]
     assert "computed names" in result.kept[0].reason
+
+
+def test_top_level_package_loaded_by_name_does_not_keep_what_is_under_it(tmp_path: Path) -> None:
+    root = make_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/old/__init__.py": "X = 1\n",
+            "tools/__init__.py": "",
+            "tools/check.py": 'import importlib\nPKG = importlib.import_module("pkg")\n',
+        },
+    )
+    result = prove_and_delete(build_index(root), ["pkg.old"])
+    assert result.deleted_files == ("pkg/old/__init__.py",)
