@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from codemods.graph import common_package
 from codemods.outcome import ApplyOutcome
 
 BRANCH_PREFIX = "unshim/"
@@ -55,21 +56,6 @@ def title(outcome: ApplyOutcome) -> str:
         parts.append(f"{deleted} file{'s' if deleted != 1 else ''} deleted")
     suffix = f" ({', '.join(parts)})" if parts else ""
     return f"Remove the {names} shim layer{suffix}"
-
-
-def common_package(modules: tuple[str, ...]) -> str:
-    """The deepest package holding every module (`a.b` for `a.b.c` and `a.b.d.e`), or ''."""
-    if not modules:
-        return ""
-    parts = [m.split(".") for m in modules]
-    common = []
-    for column in zip(*parts, strict=False):
-        if len(set(column)) != 1:
-            break
-        common.append(column[0])
-    if len(modules) == 1:
-        return modules[0]
-    return ".".join(common)
 
 
 def commit_message(outcome: ApplyOutcome, fingerprint: str) -> str:

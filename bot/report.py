@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bot import checks as c
 from bot import counts as k
 from bot.checks import Check, Counts, Run, Verification
+from codemods.graph import common_package
 from codemods.outcome import ApplyOutcome, ImportEdit
 
 BODY_LIMIT = 65_536  # characters GitHub accepts in a pull request body
@@ -218,15 +219,10 @@ def where_names_live(modules: Sequence[str]) -> str:
     """`a.b.c` and `a.b.d` read as "the modules of `a.b`" once there are more than three."""
     if len(modules) <= 3:
         return names(modules)
-    parts = [m.split(".") for m in modules]
-    common = []
-    for column in zip(*parts, strict=False):
-        if len(set(column)) != 1:
-            break
-        common.append(column[0])
+    common = common_package(modules)
     if not common:
         return names(modules)
-    return f"{len(modules)} modules of {code('.'.join(common))}"
+    return f"{len(modules)} modules of {code(common)}"
 
 
 def summary(report: Report) -> str:

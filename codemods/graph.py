@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from codemods.facts import ImportStmt
@@ -75,3 +75,14 @@ def all_refs(index: Index) -> Iterator[ImportRef]:
 
 def within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
+
+
+def common_package(modules: Sequence[str]) -> str:
+    """The longest dotted prefix all `modules` share (`a.b` for `a.b.c` and `a.b.d.e`; a
+    single module is its own); '' when they share nothing."""
+    common: list[str] = []
+    for column in zip(*(m.split(".") for m in modules), strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    return ".".join(common)

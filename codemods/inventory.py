@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from codemods.graph import ImportRef, within
+from codemods.graph import ImportRef, common_package, within
 from codemods.index import Index
 from codemods.references import Reference, reaches_below
 from codemods.shims import FACADE, NOT_A_SHIM, PURE, Verdict
@@ -63,16 +63,6 @@ def grep_counts(index: Index, packages: Iterable[str]) -> dict[str, int]:
 
 def grep_count(index: Index, package: str) -> int:
     return grep_counts(index, [package])[package]
-
-
-def _common_package(modules: list[str]) -> str:
-    parts = [m.split(".") for m in modules]
-    common: list[str] = []
-    for group in zip(*parts, strict=False):
-        if len(set(group)) != 1:
-            break
-        common.append(group[0])
-    return ".".join(common)
 
 
 def package_reports(
@@ -143,7 +133,7 @@ def package_reports(
         status = ACTIVE
         if shim_modules and not others and external_points:
             status = SHIM_LAYER
-            points_to = tuple(sorted({_common_package(external_points)} - {""})) or tuple(
+            points_to = tuple(sorted({common_package(external_points)} - {""})) or tuple(
                 external_points
             )
             evidence.append(

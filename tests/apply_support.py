@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codemods.apply import Applied, ApplyOptions, DeleteHook, apply
 from codemods.plan import PlanRequest
+from tests.treemaker import make_tree
 
 # A canonical package, and a shim package that only forwards to it.
 CANONICAL = {
@@ -32,15 +33,8 @@ CANONICAL = {
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Text is dedented and written as UTF-8; bytes are written as they are."""
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    """Byte-exact tests give files as they are: nothing but the indentation is taken off."""
+    return make_tree(root, files, strip_first_newline=False)
 
 
 def run(

@@ -7,13 +7,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def make_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write each file under root (text is dedented, so tests can indent it) and return root."""
+def make_tree(
+    root: Path, files: Mapping[str, str | bytes], *, strip_first_newline: bool = True
+) -> Path:
+    """Write each file under root (text is dedented, so tests can indent it, and written as
+    UTF-8; bytes as they are) and return root."""
     for name, contents in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(contents, bytes):
             path.write_bytes(contents)
         else:
-            path.write_text(textwrap.dedent(contents).lstrip("\n"), encoding="utf-8")
+            text = textwrap.dedent(contents)
+            path.write_text(text.lstrip("\n") if strip_first_newline else text, encoding="utf-8")
     return root
