@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.layout import Metadata
+from codemods.layout import FileView
 
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 
@@ -41,7 +41,7 @@ class Uses:
     other: int  # uses of a shorter prefix bound by the same `import a.b.c` (`a.q`)
 
 
-def _chain(node: cst.CSTNode, meta: Metadata) -> tuple[Link, ...]:
+def _chain(node: cst.CSTNode, meta: FileView) -> tuple[Link, ...]:
     links: list[Link] = []
     current = node
     while True:
@@ -64,7 +64,7 @@ def _string_use(node: cst.SimpleString, local: str) -> Use | None:
     return Use(node, tuple(Link(attr, node, False) for attr in rest), annotation=node)
 
 
-def uses_of(statement: cst.CSTNode, local: str, meta: Metadata) -> Uses:
+def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
     """Uses of the name `local` that `statement` (an import) binds. For `import a.b.c` the
     local is the dotted `a.b.c`; its uses are the chains that start with it."""
     scope = meta.scopes.get(statement)

@@ -17,7 +17,7 @@ from libcst.helpers import get_full_name_for_node
 from codemods.bindings import uses_of
 from codemods.facts import ImportStmt
 from codemods.graph import absolute_base
-from codemods.layout import Metadata
+from codemods.layout import FileView
 from codemods.outcome import ImportEdit, Kept, Location
 from codemods.plan import FileTask, RewritePlan, ShimModule, Target
 from codemods.rebinding import Piece, import_of, rebind, replace
@@ -53,7 +53,7 @@ def _local(alias: cst.ImportAlias) -> str:
 
 
 class _Decider:
-    def __init__(self, module: cst.Module, meta: Metadata, task: FileTask, plan: RewritePlan):
+    def __init__(self, module: cst.Module, meta: FileView, task: FileTask, plan: RewritePlan):
         self.module = module
         self.meta = meta
         self.task = task
@@ -296,7 +296,7 @@ class _Decider:
 
     def _all_names(self) -> set[str]:
         found: set[str] = set()
-        for value in self.statements.all_values:
+        for value in self.meta.all_values:
             for element in value.elements:
                 if isinstance(element.value, cst.SimpleString):
                     text = element.value.evaluated_value
@@ -410,7 +410,9 @@ class _Decider:
         return new
 
     def _record(self, statement: cst.CSTNode, new: list[Small]) -> None:
-        render = self.module.code_for_node
+        def render(node: cst.CSTNode) -> str:
+            return self.meta.source_of(node, statement)
+
         before = render(statement).strip().rstrip(";").strip()
         after = "\n".join(render(s).strip().rstrip(";").strip() for s in new)
         if len(new) == 1 and render(new[0]) == render(statement):
@@ -421,7 +423,7 @@ class _Decider:
         )
 
     def _drop_from_all(self) -> None:
-        for value in self.statements.all_values:
+        for value in self.meta.all_values:
             chosen = [
                 (i, e)
                 for i, e in enumerate(value.elements)
@@ -436,6 +438,6 @@ class _Decider:
                 )
 
 
-def decide(module: cst.Module, meta: Metadata, task: FileTask, plan: RewritePlan) -> Decisions:
+def decide(module: cst.Module, meta: FileView, task: FileTask, plan: RewritePlan) -> Decisions:
     """Every change to one file, decided from its parse and the plan."""
     return _Decider(module, meta, task, plan).run()

@@ -1,14 +1,15 @@
-"""What the decisions know about a parsed file, computed as late and as cheaply as possible.
+"""What the decisions know about a file, computed as late and as cheaply as possible.
 
-LibCST's Python-side tree walks and metadata cost many times the parse itself, so a file whose
-imports only need re-pointing gets a walk over its statements (never into expressions) and the
-line numbers `ast` gives; the full walk and scope analysis run only when a module binding's
-uses must be found.
+Two views answer the same questions. `codemods.importlines` gives the import lines alone, parsed
+without the rest of the file, which is all most files need. `Metadata` is the whole module: a
+walk over its statements (never into expressions) and the line numbers `ast` gives, with the
+full walk and scope analysis only when a module binding's uses must be found.
 """
 
 from __future__ import annotations
 
 import ast
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -182,8 +183,48 @@ def bound_names(tree: ast.Module) -> frozenset[str]:
     return frozenset(names)
 
 
-class Metadata:
-    """The file as the decisions see it; the expensive parts on first use only."""
+class WholeModuleNeeded(Exception):
+    """A decision needs more of the file than its import lines (the uses of a module binding,
+    the names a star import provides): the whole module has to be parsed."""
+
+
+class FileView(ABC):
+    """The file as the decisions see it: its import statements, where each stands, and what
+    else it binds. The parts a view cannot give raise WholeModuleNeeded."""
+
+    module: cst.Module
+    statements: Statements
+    order: dict[int, int]  # id(import) -> its position among the file's imports
+
+    @abstractmethod
+    def line(self, node: cst.CSTNode) -> int: ...
+
+    @property
+    @abstractmethod
+    def rebound(self) -> frozenset[str]:
+        """Names something other than an import binds."""
+
+    @property
+    @abstractmethod
+    def layout(self) -> Layout: ...
+
+    @property
+    @abstractmethod
+    def scopes(self) -> Mapping[cst.CSTNode, Scope | None]: ...
+
+    @property
+    def all_values(self) -> list[cst.List | cst.Tuple]:
+        """The module-level `__all__` literals."""
+        return self.statements.all_values
+
+    def source_of(self, node: cst.CSTNode, at: cst.CSTNode) -> str:
+        """The node's code as it reads where the statement `at` stands, its continuation lines
+        relative to that statement's block (as LibCST renders a node out of its module)."""
+        return self.module.code_for_node(node)
+
+
+class Metadata(FileView):
+    """The whole module, parsed; the expensive parts on first use only."""
 
     def __init__(self, module: cst.Module, data: bytes, lines: Sequence[int] = ()) -> None:
         self.module = module
@@ -209,9 +250,8 @@ class Metadata:
 
     @cached_property
     def rebound(self) -> frozenset[str]:
-        """Names something other than an import binds; all of them when unknown."""
         if self._tree is None:
-            return frozenset(self.layout.names)
+            return frozenset(self.layout.names)  # unknown: every name might be
         return bound_names(self._tree)
 
     @cached_property

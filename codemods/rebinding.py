@@ -11,7 +11,7 @@ from typing import Protocol
 import libcst as cst
 
 from codemods.bindings import Use, Uses, string_with, uses_of
-from codemods.layout import Metadata
+from codemods.layout import FileView
 from codemods.plan import RewritePlan, Target
 from codemods.spelling import dotted_expr, split_module
 
@@ -76,7 +76,7 @@ def _follow(plan: RewritePlan, shim: str, use: Use) -> tuple[Target, int] | None
 
 
 def _resolve(
-    plan: RewritePlan, meta: Metadata, shim: str, local: str, uses: Uses
+    plan: RewritePlan, meta: FileView, shim: str, local: str, uses: Uses
 ) -> tuple[Resolved, list[Use], str]:
     resolved: Resolved = []
     bare: list[Use] = []
@@ -127,7 +127,7 @@ def rebind(
     shim: str,
     dotted: bool,
     plan: RewritePlan,
-    meta: Metadata,
+    meta: FileView,
     names: Names,
 ) -> Binding:
     """What to do with the binding `local` of the shim module `shim` that `statement` makes.

@@ -1,9 +1,11 @@
-"""The rewrite of one file: parse its bytes with LibCST, carry out the decisions, emit bytes.
+"""The rewrite of one file: parse it with LibCST, carry out the decisions, emit bytes.
 
-LibCST keeps every byte it is not asked to change (comments, quotes, line endings, the BOM and
-the file's encoding), so only the decided statements and expressions differ. A team's own
-codemods run on the same tree in the same pass. Problems are values: a file LibCST cannot parse
-comes back unchanged with the reason.
+Most files are rewritten from their import lines alone (`codemods.importlines`): only those
+lines are parsed and replaced. A file whose decisions need more, or that carries a team's own
+codemods, is parsed whole. Either way LibCST keeps every byte it is not asked to change
+(comments, quotes, line endings, the BOM and the file's encoding), so only the decided
+statements and expressions differ, and both ways give the same bytes. Problems are values: a
+file LibCST cannot parse comes back unchanged with the reason.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile
 
+from codemods import importlines
 from codemods.decisions import Decisions, decide
-from codemods.layout import CLAUSES, Metadata
+from codemods.layout import CLAUSES, Metadata, WholeModuleNeeded
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 from codemods.spelling import is_pragma
 
-__all__ = ["FileRewrite", "FileTask", "rewrite_source"]
+__all__ = ["FileRewrite", "FileTask", "rewrite_import_lines", "rewrite_source"]
 
 
 @dataclass(frozen=True)
@@ -169,14 +172,53 @@ def _run_codemods(
     return module
 
 
+def rewrite_import_lines(data: bytes, task: FileTask, plan: RewritePlan) -> FileRewrite | None:
+    """The rewrite done on the import lines alone; None when the whole module is needed."""
+    found = importlines.view_of(data)
+    if found is None:
+        return None
+    physical, parsed = found
+    try:
+        decisions = decide(parsed.module, parsed.view, task, plan)
+    except WholeModuleNeeded:
+        return None
+    if decisions.exprs or decisions.sequences:
+        return None  # only a whole module's expressions can be replaced
+    if not decisions.statements:
+        return FileRewrite(data, (), tuple(decisions.kept))
+    apply = _Apply(decisions)
+
+    def changed(line: cst.SimpleStatementLine) -> bool:
+        return any(s in decisions.statements for s in line.body)
+
+    def rewrite(
+        line: cst.SimpleStatementLine,
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        return line.visit(apply)  # type: ignore[return-value]
+
+    try:
+        out = importlines.splice(data, physical, parsed, changed, rewrite)
+    except UnicodeEncodeError as exc:
+        return FileRewrite(data, (), (), f"the new text cannot be encoded as utf-8: {exc}")
+    edits = tuple(decisions.edits) if out != data else ()
+    return FileRewrite(out, edits, tuple(decisions.kept))
+
+
 def rewrite_source(
     data: bytes,
     task: FileTask,
     plan: RewritePlan,
     codemods: Sequence[type[Codemod]] = (),
+    *,
+    whole: bool = False,
 ) -> FileRewrite:
     """The file's new bytes, what was edited and what was kept. Never raises for a file that
-    does not parse or a codemod that fails: that is the `error` of the result."""
+    does not parse or a codemod that fails: that is the `error` of the result. `whole`: parse
+    the whole module even when the import lines would do (the two give the same result)."""
+    if not (whole or codemods):
+        done = rewrite_import_lines(data, task, plan)
+        if done is not None:
+            return done
     try:
         module = cst.parse_module(data)
         decisions = decide(module, Metadata(module, data, task.import_lines), task, plan)
