@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from codemods.focus import Focus
 from codemods.graph import ImportRef, all_refs
 from codemods.index import Index, NotAnalyzed, Progress, start_index
 from codemods.inventory import PackageReport, grep_counts, package_reports
@@ -27,7 +28,9 @@ class Verdicts(Mapping[str, Verdict]):
 
     def __getitem__(self, module: str) -> Verdict:
         if module not in self._known:
-            info = self._index.modules[module]  # KeyError for a module that is not there
+            info = self._index.load(module, stubs=False)
+            if info is None:
+                raise KeyError(module)  # no such module, or it does not parse
             if self._consumed is None:
                 self._consumed = consumed_names(list(self._refs))
             consumed = self._consumed.get(module, frozenset())
@@ -108,8 +111,11 @@ def analyze(
     exclude: tuple[str, ...] = (),
     jobs: int = 1,
     progress: Progress | None = None,
+    focus: Focus | None = None,
 ) -> Analysis:
-    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress)
+    """The analysis of the tree at root; with `focus`, of the files that may name those
+    modules (everything a job about them needs), other modules read only when asked for."""
+    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress, focus=focus)
     # The analysis of what was read overlaps the grammar check running in the workers; in the
     # rare tree where a file turns out not to compile, the analysis is done again without it.
     analysis = analyze_index(pending.index)

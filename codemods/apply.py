@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Protocol
 
 from codemods import bowler_engine, engine
-from codemods.analysis import Analysis, analyze
+from codemods.analysis import Analysis, analyze, analyze_index
 from codemods.custom import load_codemods
 from codemods.engine import CHANGED, FAILED, FileResult
+from codemods.focus import Focus
 from codemods.graph import within
-from codemods.index import Index, build_index
+from codemods.index import Index, build_index, check_grammar
 from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan import PlanError, PlanRequest, RewritePlan, build_plan
 
@@ -78,7 +79,7 @@ def _unparsed(
     names = [*plan.shims, *(old for old, _ in plan.moves)]
     reports: list[Kept] = []
     kept: set[str] = set()
-    for problem in analysis.not_analyzed:
+    for problem in (*analysis.not_analyzed, *analysis.index.late_problems):
         if not problem.path.endswith((".py", ".pyi")):
             continue
         text = engine.read_text(root, problem.path)
@@ -112,6 +113,15 @@ def _check_bowler(request: PlanRequest) -> None:
     bowler_engine.require()
 
 
+def focus_of(request: PlanRequest) -> Focus | None:
+    """The modules a request is about, so that only the files that may name them are read;
+    None for `--auto`, which needs every module's verdict."""
+    if request.auto:
+        return None
+    named = [*request.shims, *(old for old, _ in request.moves), *request.delete]
+    return Focus(tuple(dict.fromkeys(named))) if named else None
+
+
 def _candidates(plan: RewritePlan, kept: set[str]) -> tuple[str, ...]:
     return tuple(p for p in plan.delete if not any(within(k, p) or within(p, k) for k in kept))
 
@@ -137,8 +147,15 @@ def apply(
         options.exclude,
         options.jobs,
         lambda done, total: step("files scanned", done, total),
+        focus_of(request),
     )
     plan = build_plan(analysis, request)
+    # The files to rewrite are parsed by the rewrite; the others read for the plan are
+    # compiled now, and the plan is made again in the rare tree where one does not compile.
+    checked = check_grammar(analysis.index, {task.path for task in plan.files})
+    if checked is not analysis.index:
+        analysis = analyze_index(checked)
+        plan = build_plan(analysis, request)
     if options.engine == "bowler":
         results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
     else:
@@ -170,6 +187,7 @@ def apply(
             options.exclude,
             overlay=overlay or None,
             reuse=analysis.index,
+            focus=analysis.index.focus,
         )
         deletion = delete(after, candidates, options.dry_run)
         deleted_files, deletion_kept, mentions = (

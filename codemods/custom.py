@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from libcst.codemod import Codemod
+if TYPE_CHECKING:  # importing libcst.codemod takes longer than most runs' rewrite: on demand
+    from libcst.codemod import Codemod
 
 
 class CodemodSpecError(ValueError):
@@ -16,6 +18,8 @@ class CodemodSpecError(ValueError):
 def load_codemod(spec: str, root: Path | None = None) -> type[Codemod]:
     """The Codemod subclass `spec` names. The tree's root is importable, so a codemod kept in
     the repository itself (`tools.codemods:Rename`) is found."""
+    from libcst.codemod import Codemod
+
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute.isidentifier():
         raise CodemodSpecError(f"codemods: {spec!r} must look like 'package.module:Command'")

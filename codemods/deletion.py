@@ -277,7 +277,8 @@ def _star_export(index: Index, package: str) -> Location | None:
     if body is None or name not in (body.all_names or ()):
         return None
     line = next((s.line for s in body.statements if s.kind == "all"), 0)
-    return Location(index.modules[parent].path, line)
+    info = index.load(parent, stubs=False)
+    return Location(info.path, line) if info is not None else None
 
 
 def _reason(reference: Reference, module: str) -> str:

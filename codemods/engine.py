@@ -15,13 +15,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from libcst.codemod import Codemod
+from typing import TYPE_CHECKING
 
 from codemods.custom import load_codemods
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 from codemods.rewrite import rewrite_source
+
+if TYPE_CHECKING:
+    from libcst.codemod import Codemod
 
 CHANGED, UNCHANGED, FAILED = "changed", "unchanged", "failed"
 PARALLEL_FROM = 16  # below this many files, starting workers costs more than it saves

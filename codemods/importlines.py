@@ -297,14 +297,11 @@ def physical_lines(data: bytes) -> list[bytes] | None:
     return (data[len(BOM) :] if data.startswith(BOM) else data).splitlines(keepends=True)
 
 
-def view_of(data: bytes) -> tuple[list[bytes], Parsed] | None:
-    """Everything the import-lines path needs of a file, or None when it does not apply."""
+def view_of(data: bytes, tree: ast.Module) -> tuple[list[bytes], Parsed] | None:
+    """Everything the import-lines path needs of a file (its bytes, and their `ast`), or None
+    when it does not apply."""
     physical = physical_lines(data)
     if physical is None:
-        return None
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     parsed = parse_import_lines(data, physical, tree)
     return (physical, parsed) if parsed is not None else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from codemods.facts import Body, Facts, file_facts, module_body, parse
+from codemods.focus import Focus
 from codemods.sources import SourceFile, Tree, discover
 
 try:  # the fast path is optional: without it every file goes through ast
@@ -56,11 +58,50 @@ class Index:
     packages: frozenset[str]  # every package, namespace packages included
     not_analyzed: tuple[NotAnalyzed, ...]
     tree: Tree
+    # A focused index read only the files that may name its focus; the others are read when
+    # something asks for their module (`load`), and are not part of `modules`.
+    focus: Focus | None = None
+    unread: tuple[SourceFile, ...] = ()
+    # Paths a focused index read without checking their grammar (`check_grammar` does).
+    unchecked: frozenset[str] = frozenset()
     _bodies: dict[str, Body | None] = field(default_factory=dict, repr=False, compare=False)
+    _loaded: dict[str, ModuleInfo | None] = field(default_factory=dict, repr=False, compare=False)
+    _late: list[NotAnalyzed] = field(default_factory=list, repr=False, compare=False)
+
+    @cached_property
+    def _unread(self) -> dict[tuple[str, bool], SourceFile]:
+        return {(s.module, s.is_stub): s for s in self.unread}
+
+    def load(self, module: str, *, stubs: bool = True) -> ModuleInfo | None:
+        """The module's reading (its .py, else with `stubs` its .pyi): from the index, or read
+        now when a focused index left it unread. None: no such module, or it does not parse
+        (then it is in `late_problems`)."""
+        found = self.modules.get(module) or (self.stubs.get(module) if stubs else None)
+        if found is not None or not self.unread:
+            return found
+        for stub in (False, True) if stubs else (False,):
+            source = self._unread.get((module, stub))
+            if source is None:
+                continue
+            if source.path not in self._loaded:
+                # Read only to follow names through it, never written or deleted, so not compiled:
+                # were it broken, the shim importing from it would be broken already.
+                source, facts, text, reason = _read_one(str(self.root), source, unchecked=[])
+                if facts is None:
+                    self._late.append(NotAnalyzed(source.path, reason))
+                self._loaded[source.path] = _info(source, facts, text) if facts else None
+            if self._loaded[source.path] is not None:
+                return self._loaded[source.path]
+        return None
+
+    @property
+    def late_problems(self) -> tuple[NotAnalyzed, ...]:
+        """Files read on demand (`load`) that turned out not to parse."""
+        return tuple(self._late)
 
     def body(self, module: str) -> Body | None:
         """The module's body, parsed on first need (bodies are skipped on the fast path)."""
-        info = self.modules.get(module)
+        info = self.load(module, stubs=False)
         if info is None:
             return None
         if info.facts.body is not None:
@@ -73,7 +114,13 @@ class Index:
         return self._bodies[module]
 
     def is_module(self, name: str) -> bool:
-        return name in self.modules or name in self.packages or name in self.stubs
+        return (
+            name in self.modules
+            or name in self.packages
+            or name in self.stubs
+            or (name, False) in self._unread
+            or (name, True) in self._unread
+        )
 
     def under(self, package: str) -> Iterator[ModuleInfo]:
         prefix = package + "."
@@ -149,13 +196,27 @@ def _read_one(
 ) -> Result:
     """One file read; when `unchecked` is given, a file whose grammar was not checked yet is
     added to it (the check then runs elsewhere)."""
+    if overlay is not None and source.path in overlay:
+        return _read_planned(source, overlay[source.path])
     try:
-        if overlay is not None and source.path in overlay:
-            data = overlay[source.path]
-        else:
-            data = (Path(root) / source.path).read_bytes()
+        data = (Path(root) / source.path).read_bytes()
+    except OSError as exc:
+        return _problem(source, exc)
+    return _read_data(source, data, unchecked)
+
+
+def _read_planned(source: SourceFile, data: bytes) -> Result:
+    """A planned change (an overlay): LibCST wrote it from a tree that parsed, so only its
+    imports and strings are read, not its grammar checked again."""
+    return _read_data(source, data, unchecked=[])
+
+
+def _read_data(
+    source: SourceFile, data: bytes, unchecked: list[tuple[SourceFile, str]] | None = None
+) -> Result:
+    try:
         facts, text, checked = read_facts(data, source.path, check_grammar=unchecked is None)
-    except (SyntaxError, ValueError, LookupError, OSError, RecursionError, MemoryError) as exc:
+    except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError) as exc:
         return _problem(source, exc)
     if not checked and unchecked is not None:
         unchecked.append((source, text))
@@ -215,9 +276,10 @@ def build_index(
     progress: Progress | None = None,
     overlay: Mapping[str, bytes | None] | None = None,
     reuse: Index | None = None,
+    focus: Focus | None = None,
 ) -> Index:
     """`start_index`, waited for: the index with every file's grammar checked."""
-    return start_index(root, source_roots, exclude, jobs, progress, overlay, reuse).result()
+    return start_index(root, source_roots, exclude, jobs, progress, overlay, reuse, focus).result()
 
 
 def start_index(
@@ -228,12 +290,16 @@ def start_index(
     progress: Progress | None = None,
     overlay: Mapping[str, bytes | None] | None = None,
     reuse: Index | None = None,
+    focus: Focus | None = None,
 ) -> PendingIndex:
     """Index the tree at root. `overlay` maps paths to contents that stand in for the files on
     disk (None: the file is gone), so a planned change can be analyzed before it is written.
-    `reuse`: an index of the same tree whose readings still hold for every file not in the
-    overlay (the files on disk have not changed since), so only the overlay is read again."""
-    tree = discover(root, source_roots, exclude)
+    `reuse`: an index of the same tree whose listing and readings still hold for every file not
+    in the overlay (no file on disk was added, removed or changed since), so only the overlay
+    is read again.
+    `focus`: read only the files that may name these modules (`codemods.focus`); the others
+    are left unread until something asks for their module."""
+    tree = reuse.tree if reuse is not None else discover(root, source_roots, exclude)
     if overlay:
         gone = {p for p, data in overlay.items() if data is None}
         tree = Tree(
@@ -244,6 +310,8 @@ def start_index(
             tree.skipped,
         )
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
+    if focus is not None:
+        return PendingIndex(_focused(root, tree, focus, contents, reuse, progress), [])
     sources = list(tree.sources)
     results: list[tuple[SourceFile, Facts | None, str, str]] = []
     if reuse is not None:
@@ -293,7 +361,96 @@ def start_index(
     return pending
 
 
-def _assemble(root: Path, tree: Tree, results: list[Result]) -> Index:
+def _focused(
+    root: Path,
+    tree: Tree,
+    focus: Focus,
+    contents: Mapping[str, bytes],
+    reuse: Index | None,
+    progress: Progress | None,
+) -> Index:
+    """Only the files that may name the focus, read in this process (they are few)."""
+    known: dict[str, Result] = {}
+    unread_before: set[str] = set()
+    if reuse is not None and reuse.focus == focus:
+        known = {
+            i.path: (i.source, i.facts, i.text, "")
+            for t in (reuse.modules, reuse.stubs)
+            for i in t.values()
+        }
+        known.update(
+            {
+                p.path: (SourceFile(p.path, "", False, False), None, "", p.reason)
+                for p in reuse.not_analyzed
+            }
+        )
+        unread_before = {s.path for s in reuse.unread}
+    results: list[Result] = []
+    unread: list[SourceFile] = []
+    deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
+    for position, source in enumerate(tree.sources, 1):
+        if progress and (position % 200 == 0 or position == len(tree.sources)):
+            progress(position, len(tree.sources))
+        if source.path in contents:
+            results.append(_read_planned(source, contents[source.path]))
+        elif source.path in known:
+            results.append((source, *known[source.path][1:]))
+        elif source.path in unread_before:
+            unread.append(source)
+        else:
+            try:
+                data = (root / source.path).read_bytes()
+            except OSError as exc:
+                results.append(_problem(source, exc))
+                continue
+            if focus.wants(source.module, data):
+                results.append(_read_data(source, data, deferred))
+            else:
+                unread.append(source)
+    unchecked = frozenset(s.path for s, _ in deferred)
+    if reuse is not None and reuse.focus == focus:
+        unchecked |= reuse.unchecked - set(contents)
+    return _assemble(root, tree, results, focus, tuple(unread), unchecked)
+
+
+def check_grammar(index: Index, skip: Collection[str] = ()) -> Index:
+    """The index once the files it read without a grammar check are compiled, but for those in
+    `skip` (their rewrite parses them anyway): the same object when they all compile, else an
+    index that lists the ones that do not under `not_analyzed`."""
+    infos = [i for t in (index.modules, index.stubs) for i in t.values()]
+    todo = [(i.path, i.text) for i in infos if i.path in index.unchecked and i.path not in skip]
+    errors = dict(_compile_errors(todo))
+    if not errors:
+        return index
+    sources = {s.path: s for s in index.tree.sources}
+    skipped = {path for path, _ in index.tree.skipped}
+    results: list[Result] = [
+        (i.source, None, "", errors[i.path])
+        if i.path in errors
+        else (i.source, i.facts, i.text, "")
+        for i in infos
+    ]
+    results += [
+        (sources[p.path], None, "", p.reason)
+        for p in index.not_analyzed
+        if p.path in sources and p.path not in skipped
+    ]
+    unchecked = index.unchecked - {path for path, _ in todo}
+    return _assemble(index.root, index.tree, results, index.focus, index.unread, unchecked)
+
+
+def _info(source: SourceFile, facts: Facts, text: str) -> ModuleInfo:
+    return ModuleInfo(source, facts, text.count("\n") + (not text.endswith("\n")), text)
+
+
+def _assemble(
+    root: Path,
+    tree: Tree,
+    results: list[Result],
+    focus: Focus | None = None,
+    unread: tuple[SourceFile, ...] = (),
+    unchecked: frozenset[str] = frozenset(),
+) -> Index:
     modules: dict[str, ModuleInfo] = {}
     stubs: dict[str, ModuleInfo] = {}
     problems = [NotAnalyzed(path, reason) for path, reason in tree.skipped]
@@ -301,15 +458,15 @@ def _assemble(root: Path, tree: Tree, results: list[Result]) -> Index:
         if facts is None:
             problems.append(NotAnalyzed(source.path, reason))
             continue
-        info = ModuleInfo(source, facts, text.count("\n") + (not text.endswith("\n")), text)
-        (stubs if source.is_stub else modules)[source.module] = info
+        (stubs if source.is_stub else modules)[source.module] = _info(source, facts, text)
     packages = set()
-    for name, info in [*modules.items(), *stubs.items()]:
+    named = [(i.name, i.source.is_package) for t in (modules, stubs) for i in t.values()]
+    for name, is_package in [*named, *((s.module, s.is_package) for s in unread)]:
         parts = name.split(".")
         # Every parent directory of a module is a package, namespace packages included.
         for depth in range(1, len(parts)):
             packages.add(".".join(parts[:depth]))
-        if info.source.is_package:
+        if is_package:
             packages.add(name)
     return Index(
         root,
@@ -318,6 +475,9 @@ def _assemble(root: Path, tree: Tree, results: list[Result]) -> Index:
         frozenset(packages),
         tuple(sorted(problems, key=lambda p: p.path)),
         tree,
+        focus,
+        unread,
+        unchecked,
     )
 
 

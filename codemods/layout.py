@@ -226,17 +226,24 @@ class FileView(ABC):
 class Metadata(FileView):
     """The whole module, parsed; the expensive parts on first use only."""
 
-    def __init__(self, module: cst.Module, data: bytes, lines: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        data: bytes,
+        lines: Sequence[int] = (),
+        tree: ast.Module | None = None,
+    ) -> None:
         self.module = module
         self.statements = statements_of(module)
         self.order = {id(node): i for i, node in enumerate(self.statements.imports)}
         self._wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self._data = data
         self._known_lines = lines  # from the scan, when it read the same bytes
+        self._parsed = tree
 
     @cached_property
     def _tree(self) -> ast.Module | None:
-        return _tree(self._data)
+        return self._parsed if self._parsed is not None else _tree(self._data)
 
     @cached_property
     def _lines(self) -> dict[int, int]:

@@ -212,7 +212,7 @@ def _star_module(analysis: Analysis, info: ModuleInfo, layer: frozenset[str]) ->
     if base is None or resolver.exports(info.name) != resolver.exports(base):
         return None
     if _in_any(base, layer):
-        inner = analysis.index.modules.get(base)
+        inner = analysis.index.load(base, stubs=False)
         return _star_module(analysis, inner, layer) if inner and inner is not info else None
     return base
 

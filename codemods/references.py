@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from codemods.focus import IMPORT_MACHINERY
 from codemods.index import Index
 from codemods.outcome import Location
 
@@ -167,9 +168,6 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
                 comment = line[hash_at:].strip()
                 found.append(Reference(Location(info.path, number), target, comment, "comment"))
     return found
-
-
-IMPORT_MACHINERY = ("import_module", "__import__", "meta_path", "find_spec", "VendorImporter")
 
 
 def reaches_below(index: Index, reference: Reference) -> bool:

@@ -40,7 +40,7 @@ class _Resolver:
         self.cache: dict[tuple[str, str | None], Origin] = {}
 
     def info(self, module: str) -> ModuleInfo | None:
-        return self.index.modules.get(module) or self.index.stubs.get(module)
+        return self.index.load(module)
 
     def resolve(
         self, module: str, name: str | None, seen: tuple[tuple[str, str | None], ...] = ()

@@ -10,11 +10,12 @@ file LibCST cannot parse comes back unchanged with the reason.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.codemod import Codemod, CodemodContext, SkipFile
 
 from codemods import importlines
 from codemods.decisions import Decisions, decide
@@ -22,6 +23,9 @@ from codemods.layout import CLAUSES, Metadata, WholeModuleNeeded
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 from codemods.spelling import is_pragma
+
+if TYPE_CHECKING:
+    from libcst.codemod import Codemod
 
 __all__ = ["FileRewrite", "FileTask", "rewrite_import_lines", "rewrite_source"]
 
@@ -163,6 +167,10 @@ class _Apply(cst.CSTTransformer):
 def _run_codemods(
     module: cst.Module, task: FileTask, codemods: Sequence[type[Codemod]]
 ) -> cst.Module:
+    if not codemods:
+        return module
+    from libcst.codemod import CodemodContext, SkipFile  # only a team's codemods need it
+
     for command in codemods:
         context = CodemodContext(filename=task.path, full_module_name=task.module)
         try:
@@ -172,9 +180,11 @@ def _run_codemods(
     return module
 
 
-def rewrite_import_lines(data: bytes, task: FileTask, plan: RewritePlan) -> FileRewrite | None:
+def rewrite_import_lines(
+    data: bytes, tree: ast.Module, task: FileTask, plan: RewritePlan
+) -> FileRewrite | None:
     """The rewrite done on the import lines alone; None when the whole module is needed."""
-    found = importlines.view_of(data)
+    found = importlines.view_of(data, tree)
     if found is None:
         return None
     physical, parsed = found
@@ -215,13 +225,25 @@ def rewrite_source(
     """The file's new bytes, what was edited and what was kept. Never raises for a file that
     does not parse or a codemod that fails: that is the `error` of the result. `whole`: parse
     the whole module even when the import lines would do (the two give the same result)."""
+    try:
+        # The grammar check: a file that does not parse is never written.
+        tree = ast.parse(data)
+    except SyntaxError as exc:
+        return FileRewrite(
+            data, (), (), f"does not parse (syntax error at line {exc.lineno}: {exc.msg})"
+        )
+    except ValueError as exc:
+        return FileRewrite(data, (), (), f"does not parse ({exc})")
+    except (RecursionError, MemoryError):
+        return FileRewrite(data, (), (), "does not parse (too deeply nested)")
     if not (whole or codemods):
-        done = rewrite_import_lines(data, task, plan)
+        done = rewrite_import_lines(data, tree, task, plan)
         if done is not None:
             return done
     try:
         module = cst.parse_module(data)
-        decisions = decide(module, Metadata(module, data, task.import_lines), task, plan)
+        meta = Metadata(module, data, task.import_lines, tree)
+        decisions = decide(module, meta, task, plan)
         changes = decisions.statements or decisions.exprs or decisions.sequences
         new = module.visit(_Apply(decisions)) if changes else module
     except cst.ParserSyntaxError as exc:

@@ -95,17 +95,36 @@ def test_unparseable_file_naming_the_shim_is_untouched_and_keeps_it(
 @pytest.mark.parametrize(
     "broken",
     [
-        pytest.param("def f(:\n", id="no_mention"),
-        pytest.param("# the bold and the old\ndef f(:\n", id="word_in_prose"),
-        pytest.param("import oldish\ndef f(:\n", id="longer_name"),
+        pytest.param("# the bold and the old\ndef f(:\n", id="word_in_a_comment"),
+        pytest.param("x = 'old'\ndef f(:\n", id="word_in_a_string"),
     ],
 )
-def test_unparseable_file_not_naming_a_shim_is_only_reported(tmp_path: Path, broken: str) -> None:
+def test_unparseable_file_that_may_name_a_shim_is_reported_without_refusing(
+    tmp_path: Path, broken: str
+) -> None:
     applied = run(
         tmp_path, {**CANONICAL, "app/broken.py": broken, "app/use.py": "from old.one import Real\n"}
     )
     assert [k.subject for k in applied.outcome.not_parsed] == ["app/broken.py"]
     assert not applied.outcome.refused
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("def f(:\n", id="no_mention"),
+        pytest.param("import oldish\ndef f(:\n", id="longer_name"),
+        pytest.param("import bold\ndef f(:\n", id="name_ending_like_it"),
+    ],
+)
+def test_file_that_cannot_name_a_shim_is_not_read(tmp_path: Path, broken: str) -> None:
+    """apply reads the files whose text may name a shim; `analyze` and `verify` check them all."""
+    applied = run(
+        tmp_path, {**CANONICAL, "app/broken.py": broken, "app/use.py": "from old.one import Real\n"}
+    )
+    assert applied.outcome.not_parsed == ()
+    assert not applied.outcome.refused
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
 
 
 def test_failing_codemod_is_that_files_failure(tmp_path: Path) -> None:

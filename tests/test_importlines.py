@@ -6,6 +6,7 @@ tests pin which files take the short way, and the block shapes only the splice h
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def by_import_lines(root: Path, consumer: bytes) -> bool:
     write_tree(root, {**CANONICAL, CONSUMER: consumer})
     plan = build_plan(analyze(root), PlanRequest(shims=("old",)))
     task = next(t for t in plan.files if t.path == CONSUMER)
-    short = rewrite_import_lines(consumer, task, plan)
+    short = rewrite_import_lines(consumer, ast.parse(consumer), task, plan)
     assert short is None or short == rewrite_source(consumer, task, plan, whole=True)
     return short is not None
 
