@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?")
+PACKAGE_PREFIX = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+MODULE_LOADERS = frozenset({"import_module", "__import__"})
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 DYNAMIC_CALLS = {
     "import_module": "import_module",
@@ -217,6 +219,10 @@ class _Collector(ast.NodeVisitor):
                 kind = name
         if kind and node.args:
             first = node.args[0]
+            prefix = _computed_prefix(first) if kind in MODULE_LOADERS else None
+            if prefix is not None:
+                # `import_module("app.plugins." + name)`: any module under that package.
+                self.strings.append(StringRef(first.lineno, prefix, kind))
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 self.strings.append(StringRef(first.lineno, first.value, kind))
                 for arg in node.args[1:]:
@@ -235,6 +241,19 @@ class _Collector(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and DOTTED.fullmatch(node.value):
             self.strings.append(StringRef(node.lineno, node.value, "string"))
+
+
+def _computed_prefix(node: ast.expr) -> str | None:
+    """The package a computed module name starts with: `"a.b." + name`, `f"a.b.{name}"`."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+        if text.endswith(".") and PACKAGE_PREFIX.fullmatch(text[:-1]):
+            return text[:-1]
+    return None
 
 
 def _literal_strings(node: ast.expr) -> tuple[str, ...] | None:
