@@ -29,6 +29,7 @@ from codemods.index import Index, NotAnalyzed, build_index
 from codemods.outcome import Kept, Location
 from codemods.references import (
     Reference,
+    blocking_reason,
     code_references,
     names_module,
     path_pattern,
@@ -217,7 +218,7 @@ class _Evidence:
                 and within(reference.target, package)
                 and not self.owned(where.path, going)
             ):
-                block(_reason(reference, self.module_of.get(where.path, where.path)), where)
+                block(blocking_reason(reference, self.module_of.get(where.path, where.path)), where)
         for reference in self.code:
             where = reference.location
             if (
@@ -279,19 +280,6 @@ def _star_export(index: Index, package: str) -> Location | None:
     line = next((s.line for s in body.statements if s.kind == "all"), 0)
     info = index.load(parent, stubs=False)
     return Location(info.path, line) if info is not None else None
-
-
-def _reason(reference: Reference, module: str) -> str:
-    text = reference.text
-    if reference.kind in ("import_module", "__import__"):
-        return f"imported by {module} through {reference.kind}({text!r})"
-    if reference.kind == "mock.patch":
-        return f"patched by {module}: mock.patch({text!r})"
-    if reference.kind == "config":
-        return f"named in {reference.location.path}: {text}"
-    if reference.kind == "manifest":
-        return f"listed in the build manifest {reference.location.path}: {text}"
-    return f"named by the string {text!r} in {module}"
 
 
 def _unanalyzed(problem: NotAnalyzed) -> str:

@@ -17,6 +17,7 @@ from codemods.effects import side_effect_lines
 from codemods.graph import absolute_base, within
 from codemods.index import ModuleInfo
 from codemods.outcome import Kept, Location
+from codemods.references import blocking_reason
 from codemods.resolve import Origin, Resolver
 from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 
@@ -301,16 +302,21 @@ def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
     )
 
 
-def _blocked(analysis: Analysis, layer: frozenset[str]) -> set[str]:
-    """Modules a string, configuration or patch outside the layer names (and their packages)."""
+def _blocked(analysis: Analysis, layer: frozenset[str]) -> dict[str, list[Kept]]:
+    """Modules a string, configuration or patch outside the layer names (and their packages,
+    which importing them runs), each with why it stays."""
     module_of = {
         i.path: n for t in (analysis.index.modules, analysis.index.stubs) for n, i in t.items()
     }
-    named: set[str] = set()
+    named: dict[str, list[Kept]] = {}
     for ref in analysis.references_to(sorted(layer)):
-        if ref.blocks_deletion and not _in_any(module_of.get(ref.location.path, ""), layer):
+        importer = module_of.get(ref.location.path, "")
+        if ref.blocks_deletion and not _in_any(importer, layer):
             parts = ref.target.split(".")
-            named.update(".".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+            for depth in range(1, len(parts) + 1):
+                module = ".".join(parts[:depth])
+                why = blocking_reason(ref, importer or ref.location.path)
+                named.setdefault(module, []).append(Kept(module, f"stays: {why}", ref.location))
     return named
 
 
@@ -360,6 +366,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
                 line = next((r.line for r in verdict.reexports if r.name == name), 0)
                 kept.append(Kept(module, f"{name} stays: {why}", Location(verdict.path, line)))
             deleting = forwarding and not shim.unresolved and module not in blocked
+            if forwarding and not shim.unresolved and module in blocked:
+                kept.extend(blocked[module])
             shims[module] = replace(shim, deleting=deleting)
         if requested in request.shims and not any(analysis.verdicts[m].is_shim for m in modules):
             raise PlanError(

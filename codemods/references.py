@@ -191,3 +191,17 @@ def reaches_below(index: Index, reference: Reference) -> bool:
         None,
     )
     return info is not None and any(word in info.text for word in IMPORT_MACHINERY)
+
+
+def blocking_reason(reference: Reference, module: str) -> str:
+    """Why a reference keeps what it names, for a reviewer; `module`: the file's module."""
+    text = reference.text
+    if reference.kind in ("import_module", "__import__"):
+        return f"imported by {module} through {reference.kind}({text!r})"
+    if reference.kind == "mock.patch":
+        return f"patched by {module}: mock.patch({text!r})"
+    if reference.kind == "config":
+        return f"named in {reference.location.path}: {text}"
+    if reference.kind == "manifest":
+        return f"listed in the build manifest {reference.location.path}: {text}"
+    return f"named by the string {text!r} in {module}"
