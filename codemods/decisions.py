@@ -8,6 +8,7 @@ that replaces it, the `__all__` entries to drop, and what stays and why. The tra
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -44,6 +45,37 @@ class Decisions:
     kept: list[Kept] = field(default_factory=list)
 
 
+def rewritten(plan: RewritePlan, module: str, name: str | None) -> bool:
+    """An import of this goes through a shim or a moved module: it is being rewritten."""
+    full = f"{module}.{name}" if name else module
+    return module in plan.shims or full in plan.shims or plan.moved(full) is not None
+
+
+def import_keys(node: ast.Import | ast.ImportFrom, task: FileTask) -> Iterator[Key]:
+    """What an import binds, read from `ast`: the same keys `_Decider._keys` reads from LibCST."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name, None, alias.asname or alias.name
+        return
+    stmt = ImportStmt(0, 0, True, node.module, node.level, ())
+    base = absolute_base(task.module, task.is_package, stmt)
+    if base is None or any(alias.name == "*" for alias in node.names):
+        return
+    for alias in node.names:
+        yield base, alias.name, alias.asname or alias.name
+
+
+def touches_plan(node: ast.Import | ast.ImportFrom, task: FileTask, plan: RewritePlan) -> bool:
+    """Whether the decisions may change this import (else it only matters as what the file
+    already imports)."""
+    if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+        base = absolute_base(
+            task.module, task.is_package, ImportStmt(0, 0, True, node.module, node.level, ())
+        )
+        return base is not None and rewritten(plan, base, None)
+    return any(rewritten(plan, module, name) for module, name, _ in import_keys(node, task))
+
+
 def _name(node: cst.CSTNode | None) -> str:
     return get_full_name_for_node(node) or "" if node is not None else ""
 
@@ -64,12 +96,16 @@ class _Decider:
         # Imports the rewrite leaves alone, where they stand: a rewritten import that would
         # repeat one of them is dropped.
         self.existing: dict[Key, list[tuple[cst.CSTNode, int]]] = {}  # key -> (block, order)
-        for statement in meta.statements.imports:
-            for key in self._keys(statement):
+        found = [
+            (self._order(s), self._suite(s), list(self._keys(s))) for s in meta.statements.imports
+        ]
+        found += [
+            (at, block, list(import_keys(node, task))) for node, block, at in meta.other_imports
+        ]
+        for order, block, keys in sorted(found, key=lambda entry: entry[0]):
+            for key in keys:
                 if not self._rewritten(key[0], key[1]):
-                    self.existing.setdefault(key, []).append(
-                        (self._suite(statement), self._order(statement))
-                    )
+                    self.existing.setdefault(key, []).append((block, order))
         self.emitted: set[tuple[int, Key]] = set()  # (block, key) the rewrite produced
         self.module_level: dict[Key, int] = {
             k: min(at for _, at in places)
@@ -133,13 +169,7 @@ class _Decider:
         )
 
     def _rewritten(self, module: str, name: str | None) -> bool:
-        """An import of this goes through a shim or a moved module: it is being rewritten."""
-        full = f"{module}.{name}" if name else module
-        return (
-            module in self.plan.shims
-            or full in self.plan.shims
-            or self.plan.moved(full) is not None
-        )
+        return rewritten(self.plan, module, name)
 
     def reuse(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
         """The name a module-level import already binds `module.name` to, usable here."""

@@ -18,6 +18,7 @@ import ast
 import io
 import re
 import tokenize
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -59,7 +60,7 @@ class ImportLine:
     indent: bytes
     block: int  # the block it stands in; 0 is the module body
     in_function: bool  # runs when a function is called
-    lines: tuple[int, ...]  # the line number of each import on it, in order
+    imports: tuple[ast.Import | ast.ImportFrom, ...]  # the imports on it, in order
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,8 @@ def _cut(
         return None  # `if x: import y`: the line belongs to a compound statement
     if LINE_END.fullmatch(physical[last][tail.end_col_offset or 0 :]) is None:
         return None
-    lines = tuple(s.lineno for s in group if isinstance(s, IMPORTS))
-    return ImportLine(first, last, indent, block, in_function, lines)
+    imports = tuple(s for s in group if isinstance(s, (ast.Import, ast.ImportFrom)))
+    return ImportLine(first, last, indent, block, in_function, imports)
 
 
 def locate(tree: ast.Module, physical: Sequence[bytes]) -> Located | None:
@@ -99,6 +100,13 @@ def locate(tree: ast.Module, physical: Sequence[bytes]) -> Located | None:
     found: list[ImportLine] = []
     sizes: dict[int, int] = {}
     numbers = count(1)
+    # Lines where the word `import` appears: a statement spanning none of them holds no
+    # import, so the walk need not enter it (most of a file's code).
+    marks = [number for number, line in enumerate(physical, 1) if b"import" in line]
+
+    def holds_import(statement: ast.stmt) -> bool:
+        at = bisect_left(marks, statement.lineno)
+        return at < len(marks) and marks[at] <= (statement.end_lineno or statement.lineno)
 
     def walk(body: list[ast.stmt], block: int, in_function: bool) -> bool:
         groups: list[list[ast.stmt]] = []
@@ -115,6 +123,8 @@ def locate(tree: ast.Module, physical: Sequence[bytes]) -> Located | None:
                     return False
                 found.append(line)
         for statement in body:
+            if not holds_import(statement):
+                continue
             nested = in_function or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
             for inner in _blocks_of(statement):
                 if not walk(inner, next(numbers), nested):
@@ -136,13 +146,20 @@ class ImportLinesView(FileView):
         lines: Mapping[int, int],
         indents: Mapping[int, str],
         tree: ast.Module,
+        order: dict[int, int],
+        others: list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]],
     ) -> None:
         self.module = module
         self.statements = statements
-        self.order = {id(node): i for i, node in enumerate(statements.imports)}
+        self.order = order
         self._lines = lines
         self._indents = indents
         self._tree = tree
+        self._others = others
+
+    @property
+    def other_imports(self) -> list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]]:
+        return self._others
 
     def source_of(self, node: cst.CSTNode, at: cst.CSTNode) -> str:
         # These lines were parsed on their own, so a line inside brackets keeps the block's
@@ -180,9 +197,10 @@ class ImportLinesView(FileView):
 
 @dataclass(frozen=True)
 class Parsed:
-    """The import lines parsed: the small module, one statement line per `ImportLine`."""
+    """The import lines that matter parsed: the small module, one statement line per line."""
 
-    located: Located
+    located: Located  # every import line of the file
+    lines: tuple[ImportLine, ...]  # the ones parsed, in the order of `module.body`
     module: cst.Module
     view: ImportLinesView
     newline: bytes
@@ -196,18 +214,23 @@ def _utf8(data: bytes) -> bool:
     return encoding in ("utf-8", "utf-8-sig")
 
 
-def parse_import_lines(data: bytes, physical: Sequence[bytes], tree: ast.Module) -> Parsed | None:
-    """The file's import lines as one LibCST module, or None when they cannot stand alone."""
+def parse_import_lines(
+    data: bytes,
+    physical: Sequence[bytes],
+    tree: ast.Module,
+    relevant: Callable[[ast.Import | ast.ImportFrom], bool],
+) -> Parsed | None:
+    """The file's import lines that hold a `relevant` import, as one LibCST module; the other
+    imports are known from `ast` alone. None when the lines cannot stand alone."""
     located = locate(tree, physical)
-    if located is None or not located.lines:
+    if located is None:
         return None
-    if not physical[-1].endswith(b"\n") and located.lines[-1].last == len(physical) - 1:
+    chosen = tuple(line for line in located.lines if any(map(relevant, line.imports)))
+    if chosen and not physical[-1].endswith(b"\n") and chosen[-1].last == len(physical) - 1:
         return None  # the last line has no newline: LibCST renders such a file's end itself
     match = NEWLINE.search(data)
     newline = match.group(0) if match else b"\n"
-    pieces = [
-        b"".join(physical[line.first : line.last + 1])[len(line.indent) :] for line in located.lines
-    ]
+    pieces = [b"".join(physical[line.first : line.last + 1])[len(line.indent) :] for line in chosen]
     try:
         source = b"".join(pieces).decode("utf-8")
         module = cst.parse_module(
@@ -215,30 +238,42 @@ def parse_import_lines(data: bytes, physical: Sequence[bytes], tree: ast.Module)
         )
     except (UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
         return None
-    if len(module.body) != len(located.lines) or module.header:
+    if len(module.body) != len(chosen) or module.header:
         return None
     statements = Statements()
+    # Placeholders for the blocks: only which imports share a block matters to the decisions.
     blocks: dict[int, cst.CSTNode] = {0: module}
     lines: dict[int, int] = {}
     indents: dict[int, str] = {}
-    for line, node in zip(located.lines, module.body, strict=True):
+    order: dict[int, int] = {}
+    others: list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]] = []
+    position = 0  # among all the file's imports
+    parsed = iter(module.body)
+    wanted = {line.first for line in chosen}
+    for line in located.lines:
+        block = blocks.setdefault(line.block, cst.IndentedBlock(body=()))
+        if line.first not in wanted:
+            for other in line.imports:
+                others.append((other, block, position))
+                position += 1
+            continue
+        node = next(parsed)
         if not isinstance(node, cst.SimpleStatementLine):
             return None
         imports = [s for s in node.body if isinstance(s, (cst.Import, cst.ImportFrom))]
-        if len(imports) != len(line.lines):
+        if len(imports) != len(line.imports):
             return None
-        # Another block's placeholder: only who shares a block matters to the decisions.
-        block = blocks.setdefault(line.block, cst.IndentedBlock(body=()))
-        for statement, number in zip(imports, line.lines, strict=True):
+        for statement, found in zip(imports, line.imports, strict=True):
             statements.imports.append(statement)
             statements.block[id(statement)] = block
-            lines[id(statement)] = number
+            lines[id(statement)] = found.lineno
             indents[id(statement)] = line.indent.decode("utf-8")
+            order[id(statement)] = position
+            position += 1
             if line.in_function:
                 statements.in_function.add(id(statement))
-    return Parsed(
-        located, module, ImportLinesView(module, statements, lines, indents, tree), newline
-    )
+    view = ImportLinesView(module, statements, lines, indents, tree, order, others)
+    return Parsed(located, chosen, module, view, newline)
 
 
 Rewrite = Callable[
@@ -259,7 +294,7 @@ def splice(
     located, module = parsed.located, parsed.module
     new: dict[int, bytes] = {}
     removed: dict[int, list[ImportLine]] = {}
-    for line, node in zip(located.lines, module.body, strict=True):
+    for line, node in zip(parsed.lines, module.body, strict=True):
         assert isinstance(node, cst.SimpleStatementLine)
         if not changed(node):
             continue
@@ -278,7 +313,7 @@ def splice(
             new[last.first] = last.indent + b"pass" + parsed.newline
     if not new:
         return data
-    ends = {line.first: line.last for line in located.lines}
+    ends = {line.first: line.last for line in parsed.lines}
     out: list[bytes] = [BOM] if data.startswith(BOM) else []
     position = 0
     for first in sorted(new):
@@ -297,11 +332,13 @@ def physical_lines(data: bytes) -> list[bytes] | None:
     return (data[len(BOM) :] if data.startswith(BOM) else data).splitlines(keepends=True)
 
 
-def view_of(data: bytes, tree: ast.Module) -> tuple[list[bytes], Parsed] | None:
+def view_of(
+    data: bytes, tree: ast.Module, relevant: Callable[[ast.Import | ast.ImportFrom], bool]
+) -> tuple[list[bytes], Parsed] | None:
     """Everything the import-lines path needs of a file (its bytes, and their `ast`), or None
     when it does not apply."""
     physical = physical_lines(data)
     if physical is None:
         return None
-    parsed = parse_import_lines(data, physical, tree)
+    parsed = parse_import_lines(data, physical, tree, relevant)
     return (physical, parsed) if parsed is not None else None

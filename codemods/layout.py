@@ -213,6 +213,12 @@ class FileView(ABC):
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]: ...
 
     @property
+    def other_imports(self) -> list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]]:
+        """Imports the view did not parse (none of them touches the plan), with their block
+        and position among the file's imports."""
+        return []
+
+    @property
     def all_values(self) -> list[cst.List | cst.Tuple]:
         """The module-level `__all__` literals."""
         return self.statements.all_values

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from codemods import importlines
-from codemods.decisions import Decisions, decide
+from codemods.decisions import Decisions, decide, touches_plan
 from codemods.layout import CLAUSES, Metadata, WholeModuleNeeded
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
@@ -184,7 +184,7 @@ def rewrite_import_lines(
     data: bytes, tree: ast.Module, task: FileTask, plan: RewritePlan
 ) -> FileRewrite | None:
     """The rewrite done on the import lines alone; None when the whole module is needed."""
-    found = importlines.view_of(data, tree)
+    found = importlines.view_of(data, tree, lambda node: touches_plan(node, task, plan))
     if found is None:
         return None
     physical, parsed = found
