@@ -67,6 +67,9 @@ class Index:
     _bodies: dict[str, Body | None] = field(default_factory=dict, repr=False, compare=False)
     _loaded: dict[str, ModuleInfo | None] = field(default_factory=dict, repr=False, compare=False)
     _late: list[NotAnalyzed] = field(default_factory=list, repr=False, compare=False)
+    _definitions: dict[str, frozenset[str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def _unread(self) -> dict[tuple[str, bool], SourceFile]:
@@ -93,6 +96,17 @@ class Index:
             if self._loaded[source.path] is not None:
                 return self._loaded[source.path]
         return None
+
+    def defines(self, module: str, name: str) -> bool:
+        """True when the module surely has a top-level `def` or `class` of that name (False:
+        not sure; its body says). Read without parsing the module."""
+        info = self.load(module, stubs=False)
+        if info is None or _scanner is None:
+            return False
+        if module not in self._definitions:
+            self._definitions[module] = _scanner.top_level_definitions(info.text)
+        found = self._definitions[module]
+        return found is not None and name in found
 
     @property
     def late_problems(self) -> tuple[NotAnalyzed, ...]:

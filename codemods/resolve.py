@@ -252,6 +252,8 @@ class Resolver:
         info = impl.info(module)
         if info is None:
             return True  # outside the repository: not ours to check
+        if self._index.defines(module, name):
+            return True
         body = self._index.body(module)
         if body is None:
             return False

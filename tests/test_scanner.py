@@ -12,7 +12,7 @@ import pytest
 
 from codemods import scanner
 from codemods.facts import Facts, file_facts, module_body, parse
-from codemods.scanner import scan, scan_file_bytes, shim_candidate
+from codemods.scanner import scan, scan_file_bytes, shim_candidate, top_level_definitions
 
 needs_fast = pytest.mark.skipif(
     not scanner.FAST, reason="the scanner needs Python 3.11+ (possessive quantifiers)"
@@ -493,6 +493,30 @@ def test_shim_candidate_drops_real_code(name: str) -> None:
     assert not shim_candidate(text)
 
 
+def defined_at_top(tree: ast.Module) -> frozenset[str]:
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return frozenset(s.name for s in tree.body if isinstance(s, kinds))
+
+
+@needs_fast
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("def f(): ...\nclass C: ...\nasync def g(): ...\n", id="plain"),
+        pytest.param("@cache\ndef f(): ...\n", id="decorated"),
+        pytest.param('"""\ndef not_code(): ...\n"""\nclass C: ...\n', id="inside_a_string"),
+        pytest.param("if X:\n    def f(): ...\nclass C:\n    def m(self): ...\n", id="nested"),
+    ],
+)
+def test_top_level_definitions_are_the_ones_ast_sees(text: str) -> None:
+    assert top_level_definitions(text) == defined_at_top(ast.parse(text))
+
+
+@needs_fast
+def test_sympy_top_level_definitions(sympy_report: dict[str, list[str] | int]) -> None:
+    assert sympy_report["wrong_definitions"] == []
+
+
 @pytest.fixture(scope="module")
 def sympy_report() -> dict[str, list[str] | int]:
     """One pass over every file of the installed sympy package, each parsed once with ast."""
@@ -502,6 +526,7 @@ def sympy_report() -> dict[str, list[str] | int]:
     compared = declined = dropped = 0
     mismatched: list[str] = []
     wrongly_dropped: list[str] = []
+    wrong_definitions: list[str] = []
     for path in sorted(Path(spec.origin).parent.rglob("*.py")):
         data = path.read_bytes()
         try:
@@ -515,6 +540,9 @@ def sympy_report() -> dict[str, list[str] | int]:
             declined += 1
         elif found != expected:
             mismatched.append(str(path))
+        definitions = top_level_definitions(data.decode("utf-8"))
+        if definitions is not None and definitions != defined_at_top(tree):
+            wrong_definitions.append(str(path))
         if not shim_candidate(data.decode("utf-8")):
             dropped += 1
             if not any(s.kind == "code" for s in module_body(tree).statements):
@@ -522,6 +550,7 @@ def sympy_report() -> dict[str, list[str] | int]:
     return {
         "compared": compared, "declined": declined, "mismatched": mismatched,
         "dropped": dropped, "wrongly_dropped": wrongly_dropped,
+        "wrong_definitions": wrong_definitions,
     }  # fmt: skip
 
 
