@@ -8,9 +8,11 @@ virtualenvs, `.git`, `node_modules` and build folders.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 SKIPPED_DIRS = frozenset(
@@ -84,8 +86,16 @@ def list_files(root: Path) -> tuple[list[str], bool]:
     except (OSError, subprocess.SubprocessError):
         return _walk(root), False
     paths = sorted({p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p})
-    # git lists deleted-but-unstaged files too: keep what is really there.
-    return [p for p in paths if (root / p).is_file() and not (root / p).is_symlink()], True
+    # git lists deleted-but-unstaged files too: keep what is really there (not a link).
+    base = os.fspath(root)
+    return [p for p in paths if _regular(os.path.join(base, p))], True
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _walk(root: Path) -> list[str]:
@@ -106,22 +116,23 @@ def _walk(root: Path) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=16)
+def _roots(source_roots: tuple[str, ...]) -> tuple[str, ...]:
+    """Each source root as a prefix of the paths under it ('' for the repository root)."""
+    normalized = (str(PurePosixPath(root)) for root in source_roots)
+    return tuple("" if root in ("", ".") else root + "/" for root in normalized)
+
+
 def module_name(path: str, source_roots: tuple[str, ...]) -> str | None:
     """The dotted module name of a Python file, from the first source root that contains it."""
-    pure = PurePosixPath(path)
-    if pure.suffix not in PYTHON_SUFFIXES:
+    if not path.endswith(PYTHON_SUFFIXES):
         return None
-    for root in source_roots:
-        root_path = PurePosixPath(root)
-        if str(root_path) in ("", "."):
-            relative = pure
-        else:
-            try:
-                relative = pure.relative_to(root_path)
-            except ValueError:
-                continue
-        parts = list(relative.with_suffix("").parts)
-        if parts and parts[-1] == "__init__":
+    stem = path[: path.rindex(".")]
+    for prefix in _roots(source_roots):
+        if not stem.startswith(prefix):
+            continue
+        parts = stem[len(prefix) :].split("/")
+        if parts[-1] == "__init__":
             parts.pop()
         if parts and all(part.isidentifier() for part in parts):
             return ".".join(parts)
@@ -138,6 +149,7 @@ def discover(
     if not root.is_dir():
         raise TreeError(f"{root}: not a directory")
     paths, _ = list_files(root)
+    base = os.fspath(root)
     sources: list[SourceFile] = []
     configs: list[str] = []
     prose: list[str] = []
@@ -159,7 +171,7 @@ def discover(
         if module is None:
             skipped.append((path, "not under a source root, or not a valid module name"))
             continue
-        size = (root / path).stat().st_size
+        size = os.path.getsize(os.path.join(base, path))
         if size > MAX_FILE_BYTES:
             skipped.append((path, f"file too large ({size} bytes)"))
             continue
