@@ -12,7 +12,12 @@ from codemods.focus import Focus
 from codemods.graph import ImportRef, all_refs
 from codemods.index import Index, NotAnalyzed, Progress, start_index
 from codemods.inventory import PackageReport, grep_counts, package_reports
-from codemods.references import Reference, code_references, text_references
+from codemods.references import (
+    Reference,
+    attribute_references,
+    code_references,
+    text_references,
+)
 from codemods.resolve import Resolver
 from codemods.shims import Verdict, classify
 
@@ -58,8 +63,13 @@ class Analysis:
         return tuple(code_references(self.index))
 
     def references_to(self, targets: Sequence[str]) -> tuple[Reference, ...]:
-        """Code strings, plus configuration, prose and comments naming one of `targets`."""
-        return (*self.code_references, *text_references(self.index, list(targets)))
+        """Code strings, plus uses as attributes, configuration, prose and comments naming one
+        of `targets`."""
+        return (
+            *self.code_references,
+            *attribute_references(self.index, targets),
+            *text_references(self.index, list(targets)),
+        )
 
     @cached_property
     def _inventory(self) -> tuple[tuple[PackageReport, ...], tuple[Reference, ...]]:

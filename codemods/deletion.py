@@ -29,6 +29,7 @@ from codemods.index import Index, NotAnalyzed, build_index
 from codemods.outcome import Kept, Location
 from codemods.references import (
     Reference,
+    attribute_references,
     blocking_reason,
     code_references,
     names_module,
@@ -181,8 +182,12 @@ class _Evidence:
         return self.folders[package]
 
     def _texts(self, package: str) -> list[Reference]:
+        """Configuration, prose, comments and uses as an attribute naming the package."""
         if package not in self.text:
-            self.text[package] = text_references(self.index, [package])
+            self.text[package] = [
+                *text_references(self.index, [package]),
+                *attribute_references(self.index, [package]),
+            ]
         return self.text[package]
 
     def owned(self, path: str, packages: Iterable[str]) -> bool:

@@ -8,15 +8,19 @@ a reviewer can update the docs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from codemods.attributes import attribute_uses
 from codemods.focus import IMPORT_MACHINERY
 from codemods.index import Index
 from codemods.outcome import Location
 
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
-BLOCKING = frozenset({"import_module", "__import__", "mock.patch", "string", "config", "manifest"})
+BLOCKING = frozenset(
+    {"import_module", "__import__", "mock.patch", "string", "config", "manifest", "attribute"}
+)
 # Calls whose first argument can only be a module name: there a single word is a module too.
 MODULE_NAME_KINDS = frozenset({"import_module", "__import__"})
 
@@ -26,7 +30,8 @@ class Reference:
     location: Location
     target: str  # the repository module the text names
     text: str  # the string or line as found
-    kind: str  # import_module|__import__|mock.patch|string|config|manifest|prose|comment
+    # import_module|__import__|mock.patch|string|config|manifest|attribute|prose|comment
+    kind: str
 
     @property
     def blocks_deletion(self) -> bool:
@@ -202,6 +207,16 @@ def blocking_reason(reference: Reference, module: str) -> str:
         return f"patched by {module}: mock.patch({text!r})"
     if reference.kind == "config":
         return f"named in {reference.location.path}: {text}"
+    if reference.kind == "attribute":
+        return f"used by {module} as {text}, an attribute of a package it imports"
     if reference.kind == "manifest":
         return f"listed in the build manifest {reference.location.path}: {text}"
     return f"named by the string {text!r} in {module}"
+
+
+def attribute_references(index: Index, targets: Sequence[str]) -> list[Reference]:
+    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names."""
+    return [
+        Reference(where, module, text, "attribute")
+        for where, module, text in attribute_uses(index, targets)
+    ]

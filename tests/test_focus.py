@@ -179,3 +179,36 @@ def test_registration_in_the_parent_goes_with_the_layer(
     applied = both_ways(tmp_path, monkeypatch, {"proj/pkg/__init__.py": parent})
     after = dict((r.path, r.after) for r in applied.files)["proj/pkg/__init__.py"]
     assert after == b"__all__ = ['other']\nother = 1\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("import proj.pkg\nproj.pkg.shim.x.handler()\n", id="import_of_the_parent"),
+        pytest.param("import proj\nprint(proj.pkg.shim.Thing)\n", id="import_of_the_top"),
+        pytest.param("from proj import pkg as p\ndef f():\n    return p.shim\n", id="aliased"),
+    ],
+)
+def test_layer_used_as_an_attribute_of_its_package_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """No import names it, but deleting it would break the line all the same."""
+    applied = both_ways(tmp_path, monkeypatch, {"app/attr.py": text})
+    assert blocked(applied, "app/attr.py")
+    assert applied.outcome.refused
+    assert "proj/pkg/shim/__init__.py" not in applied.outcome.deleted_files
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("import proj.pkg.shim.x\nproj.pkg.shim.x.handler()\n", id="import_of_it"),
+        pytest.param("import os\nos.path.shim = 1\n", id="another_package"),
+        pytest.param("def f(self):\n    return self.shim\n", id="not_an_import"),
+    ],
+)
+def test_attribute_named_like_the_layer_elsewhere_does_not_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    applied = both_ways(tmp_path, monkeypatch, {"app/attr.py": text})
+    assert not blocked(applied, "app/attr.py")
