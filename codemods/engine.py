@@ -76,11 +76,12 @@ def rewrite_files(
     tasks = list(plan.files)
     results: list[FileResult] = []
     if jobs > 1 and len(tasks) >= PARALLEL_FROM:
+        # The largest files first, one at a time: the workers then finish together.
+        tasks.sort(key=lambda task: -_size(root / task.path))
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_start_worker, initargs=(plan, codemods, str(root))
         ) as pool:
-            chunk = max(1, min(8, len(tasks) // (jobs * 8)))
-            for result in pool.map(_rewrite_one, [str(root)] * len(tasks), tasks, chunksize=chunk):
+            for result in pool.map(_rewrite_one, [str(root)] * len(tasks), tasks):
                 results.append(result)
                 if progress:
                     progress(len(results), len(tasks))
@@ -91,6 +92,13 @@ def rewrite_files(
             if progress:
                 progress(len(results), len(tasks))
     return tuple(sorted(results, key=lambda r: r.path))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def write_atomic(path: Path, data: bytes) -> None:
