@@ -423,3 +423,23 @@ def test_private_definer_is_imported_from_the_public_package_above_it(tmp_path: 
     }
     consumer = "from old.base import Base\n"
     assert rewritten(tmp_path, consumer, extra) == "from lib.parts import Base\n"
+
+
+@pytest.mark.parametrize(
+    ("decorator", "bypassed"),
+    [
+        pytest.param("@REGISTRY.register", False, id="registering_attribute"),
+        pytest.param("@receiver('saved')", False, id="registering_call"),
+        pytest.param("@dataclass", True, id="dataclass_only_shapes"),
+        pytest.param("@functools.lru_cache(maxsize=None)", True, id="cache_only_shapes"),
+    ],
+)
+def test_decorator_that_may_register_keeps_the_shim_imported(
+    tmp_path: Path, decorator: str, bypassed: bool
+) -> None:
+    files = {
+        "old/plugin.py": f"from real.core import Real\n\n{decorator}\ndef handler(): ...\n",
+    }
+    before = "from old.plugin import Real\n"
+    after = rewritten(tmp_path, before, files)
+    assert after == ("from real.core import Real\n" if bypassed else before)
