@@ -2,9 +2,10 @@
 
 Parsing a whole file with LibCST is the slow part of a rewrite, and most files only need their
 import statements re-pointed. Here `ast` finds the logical lines that hold imports, LibCST
-parses those lines alone (together, as one small module), the same decisions and transformer
-as for a whole module run on them, and each changed line's new text takes the place of its old
-bytes. Nothing else in the file is ever decoded or rendered.
+parses those of them the rewrite may change (together, as one small module; the file's other
+imports are known from `ast`), the same decisions and transformer as for a whole module run on
+them, and each changed line's new text takes the place of its old bytes. Nothing else in the
+file is ever decoded or rendered.
 
 When that is not enough, `rewrite_import_lines` returns None and the caller parses the whole
 module: a decision needs more than the import lines (the uses of a module binding, the names a

@@ -875,6 +875,19 @@ def _assemble(reading: _Reading, order: list[int]) -> str | None:
     return "".join(pieces)
 
 
+def _definitions(normalized: str) -> Iterator[re.Match[str] | None]:
+    """The column-0 `def`, `async def` and `class` statements, as `_DEFINED_NAME` matches; a
+    None means a lexical error, and ends them."""
+    for line in _recorded(normalized):
+        if line is None:
+            yield None
+            return
+        if line.end(_IND) == line.start(_IND) and line.group(_KW) in _DECORATED:
+            found = _DEFINED_NAME.match(normalized, line.start(_IND))
+            if found is not None:
+                yield found
+
+
 def shim_candidate(text: str) -> bool:
     """False only when the module surely has top-level real code (a def or a class).
 
@@ -887,17 +900,10 @@ def shim_candidate(text: str) -> bool:
     normalized = _normalize(text)
     if normalized is None:
         return True
-    for line in _recorded(normalized):
-        if line is None:
+    for found in _definitions(normalized):
+        if found is None:
             return True
-        keyword = line.group(_KW)
-        if line.end(_IND) != line.start(_IND) or keyword not in _DECORATED:
-            continue
-        if keyword == "async":
-            kind = _ASYNC.match(normalized, line.end(_KW))
-            if kind is None or kind.group(1) != "def":
-                continue
-        if not _NOT_CODE_DEF.match(normalized, line.start(_IND)):
+        if not _NOT_CODE_DEF.match(normalized, found.start()):
             return False
     return True
 
@@ -911,15 +917,10 @@ def top_level_definitions(text: str) -> frozenset[str] | None:
     if normalized is None:
         return None
     names: set[str] = set()
-    for line in _recorded(normalized):
-        if line is None:
+    for found in _definitions(normalized):
+        if found is None:
             return None
-        keyword = line.group(_KW)
-        if line.end(_IND) != line.start(_IND) or keyword not in _DECORATED:
-            continue
-        found = _DEFINED_NAME.match(normalized, line.start(_IND))
-        if found is not None:
-            names.add(found.group(1))
+        names.add(found.group(1))
     return frozenset(names)
 
 
