@@ -113,6 +113,17 @@ def _check_bowler(request: PlanRequest) -> None:
     bowler_engine.require()
 
 
+def _importers(analysis: Analysis, focus: Focus) -> list[str]:
+    """Files with an import of a module under the focus: the ones the plan will name."""
+    return sorted(
+        {
+            ref.path
+            for ref in analysis.refs
+            if focus.covers(ref.target) and not focus.covers(ref.importer)
+        }
+    )
+
+
 def focus_of(request: PlanRequest) -> Focus | None:
     """The modules a request is about, so that only the files that may name them are read;
     None for `--auto`, which needs every module's verdict."""
@@ -141,31 +152,34 @@ def apply(
     if options.engine == "bowler":
         _check_bowler(request)
     load_codemods(commands, root)  # a bad spec fails the run before anything is touched
-    analysis = analyze(
-        root,
-        options.source_roots,
-        options.exclude,
-        options.jobs,
-        lambda done, total: step("files scanned", done, total),
-        focus_of(request),
-    )
-    plan = build_plan(analysis, request)
-    # The files to rewrite are parsed by the rewrite; the others read for the plan are
-    # compiled now, and the plan is made again in the rare tree where one does not compile.
-    checked = check_grammar(analysis.index, {task.path for task in plan.files})
-    if checked is not analysis.index:
-        analysis = analyze_index(checked)
-        plan = build_plan(analysis, request)
-    if options.engine == "bowler":
-        results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
-    else:
-        results = engine.rewrite_files(
+    focus = focus_of(request)
+    jobs = options.jobs if options.engine == "libcst" else 1
+    # The rewrite's workers start now: they load LibCST, then parse the files that import
+    # what the request names, while this process makes the plan.
+    with engine.Rewriter(root, jobs, commands) as rewriter:
+        analysis = analyze(
             root,
-            plan,
+            options.source_roots,
+            options.exclude,
             options.jobs,
-            commands,
-            lambda done, total: step("files rewritten", done, total),
+            lambda done, total: step("files scanned", done, total),
+            focus,
         )
+        if focus is not None:
+            rewriter.prepare(_importers(analysis, focus))
+        plan = build_plan(analysis, request)
+        # The files to rewrite are parsed by the rewrite; the others read for the plan are
+        # compiled now, and the plan is made again in the rare tree where one does not compile.
+        checked = check_grammar(analysis.index, {task.path for task in plan.files})
+        if checked is not analysis.index:
+            analysis = analyze_index(checked)
+            plan = build_plan(analysis, request)
+        if options.engine == "bowler":
+            results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
+        else:
+            results = rewriter.rewrite(
+                plan, lambda done, total: step("files rewritten", done, total)
+            )
     failed = tuple(r for r in results if r.status == FAILED)
     not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
     if not options.dry_run:

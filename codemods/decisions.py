@@ -440,13 +440,12 @@ class _Decider:
         return new
 
     def _record(self, statement: cst.CSTNode, new: list[Small]) -> None:
-        def render(node: cst.CSTNode) -> str:
-            return self.meta.source_of(node, statement)
-
-        before = render(statement).strip().rstrip(";").strip()
-        after = "\n".join(render(s).strip().rstrip(";").strip() for s in new)
-        if len(new) == 1 and render(new[0]) == render(statement):
+        old = self.meta.source_of(statement, statement)
+        rendered = [self.meta.source_of(node, statement) for node in new]
+        if rendered == [old]:
             return  # every name already comes from where it lives
+        before = old.strip().rstrip(";").strip()
+        after = "\n".join(text.strip().rstrip(";").strip() for text in rendered)
         self.out.statements[statement] = new
         self.out.edits.append(
             ImportEdit(Location(self.task.path, self._line(statement)), before, after)

@@ -1,26 +1,31 @@
 """The only module that reads and writes source files for `apply`.
 
 Files are read as bytes and handed to the rewrite as bytes, so encodings, BOMs and line endings
-go through untouched. Workers (processes) do the LibCST work for `-j N`. Writes are atomic per
-file: a temporary file in the same folder, then `os.replace`, with the file's mode kept; an
-interrupted run leaves every file either old or new.
+go through untouched. With `-j N` a `Rewriter` runs the rewrite in N worker processes, started
+before the plan exists: they load LibCST and read and parse (with `ast`) the files the plan
+will most likely name while the plan is being made, and rewrite them once it is there; this
+process never loads LibCST then. Writes are atomic per file: a temporary file in the same
+folder, then `os.replace`, with the file's mode kept; an interrupted run leaves every file
+either old or new.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from codemods.custom import load_codemods
+from codemods.located import Prepared, prepare
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
-from codemods.rewrite import rewrite_source
 
 if TYPE_CHECKING:
     from libcst.codemod import Codemod
@@ -42,27 +47,128 @@ class FileResult:
     reason: str = ""  # why it FAILED
 
 
-_plan: RewritePlan | None = None
+# A worker's state: the team's codemods, and the plan it was last sent (by its pickled bytes).
 _codemods: tuple[type[Codemod], ...] = ()
+_plan: tuple[bytes, RewritePlan] | None = None
 
 
-def _start_worker(plan: RewritePlan, specs: tuple[str, ...], root: str) -> None:
-    global _plan, _codemods
-    _plan = plan
+def _start_worker(specs: tuple[str, ...], root: str) -> None:
+    global _codemods
+    from codemods import rewrite  # noqa: F401  LibCST loads while the plan is being made
+
     _codemods = load_codemods(specs, Path(root))
 
 
-def _rewrite_one(root: str, task: FileTask) -> FileResult:
-    assert _plan is not None
+def _read(root: str, path: str) -> Prepared | FileResult:
     try:
-        data = (Path(root) / task.path).read_bytes()
+        data = (Path(root) / path).read_bytes()
     except OSError as exc:
-        return FileResult(task.path, FAILED, b"", b"", reason=f"cannot be read: {exc.strerror}")
-    done = rewrite_source(data, task, _plan, _codemods)
+        return FileResult(path, FAILED, b"", b"", reason=f"cannot be read: {exc.strerror}")
+    return prepare(data)
+
+
+def _nothing() -> None:
+    """A first task: it makes the pool start its worker now."""
+
+
+def _result(task: FileTask, prepared: Prepared, plan: RewritePlan) -> FileResult:
+    from codemods.rewrite import rewrite_prepared
+
+    data = prepared.data
+    done = rewrite_prepared(prepared, task, plan, _codemods)
     if done.error is not None:
         return FileResult(task.path, FAILED, data, data, kept=done.kept, reason=done.error)
     status = CHANGED if done.data != data else UNCHANGED
     return FileResult(task.path, status, data, done.data, done.edits, done.kept)
+
+
+def _rewrite_one(
+    root: str, plan_bytes: bytes, task: FileTask, prepared: Prepared | FileResult | None
+) -> FileResult:
+    global _plan
+    if _plan is None or _plan[0] != plan_bytes:
+        _plan = (plan_bytes, pickle.loads(plan_bytes))
+    if prepared is None:
+        prepared = _read(root, task.path)
+    if isinstance(prepared, FileResult):
+        return prepared
+    return _result(task, prepared, _plan[1])
+
+
+class Rewriter:
+    """Rewrites a plan's files, in worker processes when `jobs` > 1. Create it before the plan,
+    hand it the files the plan will most likely name (`prepare`), then `rewrite` the plan."""
+
+    def __init__(self, root: Path, jobs: int = 1, codemods: tuple[str, ...] = ()) -> None:
+        self.root = root
+        self.codemods = codemods
+        self.prepared: dict[str, Future[Prepared | FileResult]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=jobs, initializer=_start_worker, initargs=(codemods, str(root))
+            )
+            self.pool.submit(_nothing)  # workers are started on demand: start one now
+
+    def __enter__(self) -> Rewriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        """Start reading and parsing these files in the workers, the largest first."""
+        if self.pool is None:
+            return
+        todo = [p for p in paths if p not in self.prepared]
+        for path in sorted(todo, key=lambda p: -_size(self.root / p)):
+            self.prepared[path] = self.pool.submit(_read, str(self.root), path)
+
+    def rewrite(
+        self, plan: RewritePlan, progress: Progress | None = None
+    ) -> tuple[FileResult, ...]:
+        """Every file of the plan rewritten in memory, in path order; nothing is written."""
+        tasks = list(plan.files)
+        results: list[FileResult] = []
+        if self.pool is not None:
+            plan_bytes = pickle.dumps(plan)
+            # Files already parsed first, in the order they were; then the largest of the rest.
+            tasks.sort(key=lambda t: (t.path not in self.prepared, -_size(self.root / t.path)))
+            futures = [
+                self.pool.submit(
+                    _rewrite_one,
+                    str(self.root),
+                    plan_bytes,
+                    task,
+                    self.prepared[task.path].result() if task.path in self.prepared else None,
+                )
+                for task in tasks
+            ]
+            for future in futures:
+                results.append(future.result())
+                if progress:
+                    progress(len(results), len(tasks))
+        else:
+            global _codemods
+            _codemods = load_codemods(self.codemods, self.root)
+            for task in tasks:
+                prepared = _read(str(self.root), task.path)
+                results.append(
+                    prepared if isinstance(prepared, FileResult) else _result(task, prepared, plan)
+                )
+                if progress:
+                    progress(len(results), len(tasks))
+        return tuple(sorted(results, key=lambda r: r.path))
 
 
 def rewrite_files(
@@ -73,25 +179,9 @@ def rewrite_files(
     progress: Progress | None = None,
 ) -> tuple[FileResult, ...]:
     """Every file of the plan rewritten in memory, in path order; nothing is written."""
-    tasks = list(plan.files)
-    results: list[FileResult] = []
-    if jobs > 1 and len(tasks) >= PARALLEL_FROM:
-        # The largest files first, one at a time: the workers then finish together.
-        tasks.sort(key=lambda task: -_size(root / task.path))
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(plan, codemods, str(root))
-        ) as pool:
-            for result in pool.map(_rewrite_one, [str(root)] * len(tasks), tasks):
-                results.append(result)
-                if progress:
-                    progress(len(results), len(tasks))
-    else:
-        _start_worker(plan, codemods, str(root))
-        for task in tasks:
-            results.append(_rewrite_one(str(root), task))
-            if progress:
-                progress(len(results), len(tasks))
-    return tuple(sorted(results, key=lambda r: r.path))
+    workers = jobs if len(plan.files) >= PARALLEL_FROM else 1
+    with Rewriter(root, workers, codemods) as rewriter:
+        return rewriter.rewrite(plan, progress)
 
 
 def _size(path: Path) -> int:

@@ -16,125 +16,18 @@ the file is not UTF-8, or its lines end in a lone carriage return.
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import count
 
 import libcst as cst
 from libcst.metadata import Scope
 
 from codemods.layout import FileView, Layout, Statements, WholeModuleNeeded, bound_names
+from codemods.located import BOM, ImportLine, Located, Prepared, physical_lines
 
-BOM = b"\xef\xbb\xbf"
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one
-LONE_CR = re.compile(rb"\r(?!\n)")
-INDENT = re.compile(rb"[ \t\f]*")
-LINE_END = re.compile(rb"[ \t\f]*(?:;[ \t\f]*)?(?:#[^\r\n]*)?(?:\r?\n)?")
-IMPORTS = (ast.Import, ast.ImportFrom)
-COMPOUND = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    ast.If,
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.With,
-    ast.AsyncWith,
-    ast.Try,
-    ast.Match,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
-)
-
-
-@dataclass(frozen=True)
-class ImportLine:
-    """One logical line holding imports (with whatever shares it through `;`)."""
-
-    first: int  # index of its first physical line
-    last: int  # index of its last physical line
-    indent: bytes
-    block: int  # the block it stands in; 0 is the module body
-    in_function: bool  # runs when a function is called
-    imports: tuple[ast.Import | ast.ImportFrom, ...]  # the imports on it, in order
-
-
-@dataclass(frozen=True)
-class Located:
-    lines: tuple[ImportLine, ...]  # in source order
-    block_sizes: Mapping[int, int]  # block -> how many logical lines it holds
-
-
-def _blocks_of(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        inner = getattr(statement, name, None)
-        if isinstance(inner, list) and inner:
-            yield inner
-    for clause in getattr(statement, "handlers", ()) or getattr(statement, "cases", ()):
-        yield clause.body
-
-
-def _cut(
-    group: list[ast.stmt], physical: Sequence[bytes], block: int, in_function: bool
-) -> ImportLine | None:
-    """The group's physical lines, when they hold nothing but the group (and a comment)."""
-    head, tail = group[0], group[-1]
-    first, last = head.lineno - 1, (tail.end_lineno or tail.lineno) - 1
-    if any(isinstance(s, COMPOUND) for s in group) or last >= len(physical):
-        return None
-    indent = physical[first][: head.col_offset]
-    if INDENT.fullmatch(indent) is None:
-        return None  # `if x: import y`: the line belongs to a compound statement
-    if LINE_END.fullmatch(physical[last][tail.end_col_offset or 0 :]) is None:
-        return None
-    imports = tuple(s for s in group if isinstance(s, (ast.Import, ast.ImportFrom)))
-    return ImportLine(first, last, indent, block, in_function, imports)
-
-
-def locate(tree: ast.Module, physical: Sequence[bytes]) -> Located | None:
-    """Every logical line with an import, or None when one cannot be cut out cleanly."""
-    found: list[ImportLine] = []
-    sizes: dict[int, int] = {}
-    numbers = count(1)
-    # Lines where the word `import` appears: a statement spanning none of them holds no
-    # import, so the walk need not enter it (most of a file's code).
-    marks = [number for number, line in enumerate(physical, 1) if b"import" in line]
-
-    def holds_import(statement: ast.stmt) -> bool:
-        at = bisect_left(marks, statement.lineno)
-        return at < len(marks) and marks[at] <= (statement.end_lineno or statement.lineno)
-
-    def walk(body: list[ast.stmt], block: int, in_function: bool) -> bool:
-        groups: list[list[ast.stmt]] = []
-        for statement in body:
-            if groups and statement.lineno == groups[-1][-1].end_lineno:
-                groups[-1].append(statement)  # `a = 1; import b`: one logical line
-            else:
-                groups.append([statement])
-        sizes[block] = len(groups)
-        for group in groups:
-            if any(isinstance(s, IMPORTS) for s in group):
-                line = _cut(group, physical, block, in_function)
-                if line is None:
-                    return False
-                found.append(line)
-        for statement in body:
-            if not holds_import(statement):
-                continue
-            nested = in_function or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-            for inner in _blocks_of(statement):
-                if not walk(inner, next(numbers), nested):
-                    return False
-        return True
-
-    if not walk(tree.body, 0, False):
-        return None
-    return Located(tuple(sorted(found, key=lambda line: line.first)), sizes)
 
 
 class ImportLinesView(FileView):
@@ -146,7 +39,7 @@ class ImportLinesView(FileView):
         statements: Statements,
         lines: Mapping[int, int],
         indents: Mapping[int, str],
-        tree: ast.Module,
+        data: bytes,
         order: dict[int, int],
         others: list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]],
     ) -> None:
@@ -155,7 +48,7 @@ class ImportLinesView(FileView):
         self.order = order
         self._lines = lines
         self._indents = indents
-        self._tree = tree
+        self._data = data
         self._others = others
 
     @property
@@ -181,7 +74,7 @@ class ImportLinesView(FileView):
 
     @cached_property
     def rebound(self) -> frozenset[str]:
-        return bound_names(self._tree)
+        return bound_names(ast.parse(self._data))  # rarely asked: parsed again then
 
     @property
     def layout(self) -> Layout:
@@ -207,25 +100,14 @@ class Parsed:
     newline: bytes
 
 
-def _utf8(data: bytes) -> bool:
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
-        return False
-    return encoding in ("utf-8", "utf-8-sig")
-
-
 def parse_import_lines(
     data: bytes,
     physical: Sequence[bytes],
-    tree: ast.Module,
+    located: Located,
     relevant: Callable[[ast.Import | ast.ImportFrom], bool],
 ) -> Parsed | None:
     """The file's import lines that hold a `relevant` import, as one LibCST module; the other
     imports are known from `ast` alone. None when the lines cannot stand alone."""
-    located = locate(tree, physical)
-    if located is None:
-        return None
     chosen = tuple(line for line in located.lines if any(map(relevant, line.imports)))
     if chosen and not physical[-1].endswith(b"\n") and chosen[-1].last == len(physical) - 1:
         return None  # the last line has no newline: LibCST renders such a file's end itself
@@ -273,7 +155,7 @@ def parse_import_lines(
             position += 1
             if line.in_function:
                 statements.in_function.add(id(statement))
-    view = ImportLinesView(module, statements, lines, indents, tree, order, others)
+    view = ImportLinesView(module, statements, lines, indents, data, order, others)
     return Parsed(located, chosen, module, view, newline)
 
 
@@ -325,21 +207,13 @@ def splice(
     return b"".join(out)
 
 
-def physical_lines(data: bytes) -> list[bytes] | None:
-    """The file's lines as `ast` numbers them (BOM left out), or None for a file this path does
-    not handle: not UTF-8, or with a carriage return that ends a line on its own."""
-    if LONE_CR.search(data) or not _utf8(data):
-        return None
-    return (data[len(BOM) :] if data.startswith(BOM) else data).splitlines(keepends=True)
-
-
 def view_of(
-    data: bytes, tree: ast.Module, relevant: Callable[[ast.Import | ast.ImportFrom], bool]
+    prepared: Prepared, relevant: Callable[[ast.Import | ast.ImportFrom], bool]
 ) -> tuple[list[bytes], Parsed] | None:
-    """Everything the import-lines path needs of a file (its bytes, and their `ast`), or None
-    when it does not apply."""
-    physical = physical_lines(data)
-    if physical is None:
+    """Everything the import-lines path needs of a prepared file, or None when it does not
+    apply."""
+    physical = physical_lines(prepared.data)
+    if physical is None or prepared.located is None:
         return None
-    parsed = parse_import_lines(data, physical, tree, relevant)
+    parsed = parse_import_lines(prepared.data, physical, prepared.located, relevant)
     return (physical, parsed) if parsed is not None else None

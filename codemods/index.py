@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import tokenize
 from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -64,6 +65,8 @@ class Index:
     unread: tuple[SourceFile, ...] = ()
     # Paths a focused index read without checking their grammar (`check_grammar` does).
     unchecked: frozenset[str] = frozenset()
+    # Contents that stand in for files on disk (`start_index(overlay=)`), for `load`.
+    overlay: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     _bodies: dict[str, Body | None] = field(default_factory=dict, repr=False, compare=False)
     _loaded: dict[str, ModuleInfo | None] = field(default_factory=dict, repr=False, compare=False)
     _late: list[NotAnalyzed] = field(default_factory=list, repr=False, compare=False)
@@ -89,7 +92,9 @@ class Index:
             if source.path not in self._loaded:
                 # Read only to follow names through it, never written or deleted, so not compiled:
                 # were it broken, the shim importing from it would be broken already.
-                source, facts, text, reason = _read_one(str(self.root), source, unchecked=[])
+                source, facts, text, reason = _read_one(
+                    str(self.root), source, self.overlay, unchecked=[]
+                )
                 if facts is None:
                     self._late.append(NotAnalyzed(source.path, reason))
                 self._loaded[source.path] = _info(source, facts, text) if facts else None
@@ -401,19 +406,25 @@ def _focused(
         unread_before = {s.path for s in reuse.unread}
     results: list[Result] = []
     unread: list[SourceFile] = []
-    deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
+    deferred: list[tuple[SourceFile, str]] = []
+    base = os.fspath(root)  # read by the scanner, grammar not checked
     for position, source in enumerate(tree.sources, 1):
         if progress and (position % 200 == 0 or position == len(tree.sources)):
             progress(position, len(tree.sources))
         if source.path in contents:
-            results.append(_read_planned(source, contents[source.path]))
+            data = contents[source.path]
+            if focus.wants(source.module, data):
+                results.append(_read_planned(source, data))
+            else:
+                unread.append(source)  # rewritten so that it no longer names the focus
         elif source.path in known:
             results.append((source, *known[source.path][1:]))
         elif source.path in unread_before:
             unread.append(source)
         else:
             try:
-                data = (root / source.path).read_bytes()
+                with open(os.path.join(base, source.path), "rb") as stream:
+                    data = stream.read()
             except OSError as exc:
                 results.append(_problem(source, exc))
                 continue
@@ -424,7 +435,9 @@ def _focused(
     unchecked = frozenset(s.path for s, _ in deferred)
     if reuse is not None and reuse.focus == focus:
         unchecked |= reuse.unchecked - set(contents)
-    return _assemble(root, tree, results, focus, tuple(unread), unchecked)
+    index = _assemble(root, tree, results, focus, tuple(unread), unchecked)
+    index.overlay.update(contents)
+    return index
 
 
 def check_grammar(index: Index, skip: Collection[str] = ()) -> Index:

@@ -131,7 +131,12 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
     def forms(folder_of: str) -> dict[str, list[re.Pattern[str]]]:
         return {t: _patterns(folder_of, paths[t]) for t in targets}
 
+    # Every form of a target (dotted name, path from anywhere) spells its last name.
+    words = {target.rpartition(".")[2] for target in targets}
+
     def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> str | None:
+        if not any(word in line for word in words):
+            return None
         for target in targets:
             if dotted and names_module(line, target):
                 return target

@@ -10,7 +10,6 @@ file LibCST cannot parse comes back unchanged with the reason.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ import libcst as cst
 from codemods import importlines
 from codemods.decisions import Decisions, decide, touches_plan
 from codemods.layout import CLAUSES, Metadata, WholeModuleNeeded
+from codemods.located import Prepared, prepare
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 from codemods.spelling import is_pragma
@@ -27,7 +27,7 @@ from codemods.spelling import is_pragma
 if TYPE_CHECKING:
     from libcst.codemod import Codemod
 
-__all__ = ["FileRewrite", "FileTask", "rewrite_import_lines", "rewrite_source"]
+__all__ = ["FileRewrite", "FileTask", "rewrite_import_lines", "rewrite_prepared", "rewrite_source"]
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,13 @@ def _run_codemods(
 
 
 def rewrite_import_lines(
-    data: bytes, tree: ast.Module, task: FileTask, plan: RewritePlan
+    prepared: Prepared, task: FileTask, plan: RewritePlan
 ) -> FileRewrite | None:
     """The rewrite done on the import lines alone; None when the whole module is needed."""
-    found = importlines.view_of(data, tree, lambda node: touches_plan(node, task, plan))
+    found = importlines.view_of(prepared, lambda node: touches_plan(node, task, plan))
     if found is None:
         return None
+    data = prepared.data
     physical, parsed = found
     try:
         decisions = decide(parsed.module, parsed.view, task, plan)
@@ -225,24 +226,28 @@ def rewrite_source(
     """The file's new bytes, what was edited and what was kept. Never raises for a file that
     does not parse or a codemod that fails: that is the `error` of the result. `whole`: parse
     the whole module even when the import lines would do (the two give the same result)."""
-    try:
-        # The grammar check: a file that does not parse is never written.
-        tree = ast.parse(data)
-    except SyntaxError as exc:
-        return FileRewrite(
-            data, (), (), f"does not parse (syntax error at line {exc.lineno}: {exc.msg})"
-        )
-    except ValueError as exc:
-        return FileRewrite(data, (), (), f"does not parse ({exc})")
-    except (RecursionError, MemoryError):
-        return FileRewrite(data, (), (), "does not parse (too deeply nested)")
+    return rewrite_prepared(prepare(data), task, plan, codemods, whole=whole)
+
+
+def rewrite_prepared(
+    prepared: Prepared,
+    task: FileTask,
+    plan: RewritePlan,
+    codemods: Sequence[type[Codemod]] = (),
+    *,
+    whole: bool = False,
+) -> FileRewrite:
+    """`rewrite_source` of a file already read and parsed with `ast` (`codemods.located`)."""
+    data = prepared.data
+    if prepared.problem is not None:
+        return FileRewrite(data, (), (), prepared.problem)  # never written
     if not (whole or codemods):
-        done = rewrite_import_lines(data, tree, task, plan)
+        done = rewrite_import_lines(prepared, task, plan)
         if done is not None:
             return done
     try:
         module = cst.parse_module(data)
-        meta = Metadata(module, data, task.import_lines, tree)
+        meta = Metadata(module, data, task.import_lines)
         decisions = decide(module, meta, task, plan)
         changes = decisions.statements or decisions.exprs or decisions.sequences
         new = module.visit(_Apply(decisions)) if changes else module

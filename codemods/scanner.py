@@ -366,10 +366,23 @@ def _recorded(text: str) -> Iterator[Line | None]:
         position = deep.end()
 
 
+# The last text lexed and its recorded lines: `scan` and `shim_candidate` (or
+# `top_level_definitions`) read the same text one after the other.
+_LAST: list[tuple[str, list[Line | None]]] = []
+
+
+def _recorded_lines(text: str) -> list[Line | None]:
+    if _LAST and _LAST[0][0] is text:
+        return _LAST[0][1]
+    lines = list(_recorded(text))
+    _LAST[:] = [(text, lines)]
+    return lines
+
+
 def _lex(text: str) -> tuple[list[Line], list[int]] | None:
     """The recorded lines of the text and which of them are kept (they may report
     something), or None on a lexical error."""
-    lines = list(_recorded(text))
+    lines = list(_recorded_lines(text))
     if lines and lines[-1] is None:
         return None
     found: list[Line] = lines  # type: ignore[assignment]  # no None but last, checked
@@ -878,7 +891,7 @@ def _assemble(reading: _Reading, order: list[int]) -> str | None:
 def _definitions(normalized: str) -> Iterator[re.Match[str] | None]:
     """The column-0 `def`, `async def` and `class` statements, as `_DEFINED_NAME` matches; a
     None means a lexical error, and ends them."""
-    for line in _recorded(normalized):
+    for line in _recorded_lines(normalized):
         if line is None:
             yield None
             return

@@ -7,25 +7,32 @@ from collections.abc import Sequence
 import pytest
 from libcst.codemod import Codemod
 
-from codemods import engine
+from codemods import rewrite
+from codemods.located import Prepared
 from codemods.plan import FileTask, RewritePlan
-from codemods.rewrite import FileRewrite, rewrite_source
+from codemods.rewrite import FileRewrite
 
 pytest_plugins = ["pytester", "tests.fakegithub.fixtures"]
 
 
 @pytest.fixture(autouse=True)
 def both_rewrite_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file any test rewrites in this process is rewritten twice: from its import lines
-    alone (what `apply` does when it can) and from the whole module. The two must agree byte
-    for byte, and in what they report, or the test fails."""
+    """Every file any test rewrites (in this process or in workers it starts) is rewritten
+    twice: from its import lines alone (what `apply` does when it can) and from the whole
+    module. The two must agree byte for byte, and in what they report, or the test fails."""
+    original = rewrite.rewrite_prepared
 
     def checked(
-        data: bytes, task: FileTask, plan: RewritePlan, codemods: Sequence[type[Codemod]] = ()
+        prepared: Prepared,
+        task: FileTask,
+        plan: RewritePlan,
+        codemods: Sequence[type[Codemod]] = (),
+        *,
+        whole: bool = False,
     ) -> FileRewrite:
-        done = rewrite_source(data, task, plan, codemods)
-        whole = rewrite_source(data, task, plan, codemods, whole=True)
-        assert done == whole, f"{task.path}: the import-lines rewrite differs from the whole one"
+        done = original(prepared, task, plan, codemods, whole=whole)
+        entire = original(prepared, task, plan, codemods, whole=True)
+        assert done == entire, f"{task.path}: the import-lines rewrite differs from the whole one"
         return done
 
-    monkeypatch.setattr(engine, "rewrite_source", checked)
+    monkeypatch.setattr(rewrite, "rewrite_prepared", checked)

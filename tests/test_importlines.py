@@ -6,12 +6,12 @@ tests pin which files take the short way, and the block shapes only the splice h
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from codemods.analysis import analyze
+from codemods.located import prepare
 from codemods.plan import PlanRequest, build_plan
 from codemods.rewrite import rewrite_import_lines, rewrite_source
 from tests.apply_support import CANONICAL, dedent, rewritten, write_tree
@@ -24,7 +24,7 @@ def by_import_lines(root: Path, consumer: bytes) -> bool:
     write_tree(root, {**CANONICAL, CONSUMER: consumer})
     plan = build_plan(analyze(root), PlanRequest(shims=("old",)))
     task = next(t for t in plan.files if t.path == CONSUMER)
-    short = rewrite_import_lines(consumer, ast.parse(consumer), task, plan)
+    short = rewrite_import_lines(prepare(consumer), task, plan)
     assert short is None or short == rewrite_source(consumer, task, plan, whole=True)
     return short is not None
 
