@@ -137,26 +137,15 @@ def _candidates(plan: RewritePlan, kept: set[str]) -> tuple[str, ...]:
     return tuple(p for p in plan.delete if not any(within(k, p) or within(p, k) for k in kept))
 
 
-def apply(
-    root: Path,
-    request: PlanRequest,
-    options: ApplyOptions = ApplyOptions(),
-    delete: DeleteHook | None = None,
-    progress: Progress | None = None,
-) -> Applied:
-    """Rewrite every import that goes through the requested shims (or moved modules) to the
-    canonical module, write the files (unless dry run), then hand the shims to `delete`.
-    PlanError / CodemodSpecError / TreeError: nothing was touched."""
-    step = progress or (lambda what, done, total: None)
-    commands = options.codemods
-    if options.engine == "bowler":
-        _check_bowler(request)
-    load_codemods(commands, root)  # a bad spec fails the run before anything is touched
+def _rewritten(
+    root: Path, request: PlanRequest, options: ApplyOptions, step: Progress
+) -> tuple[Analysis, RewritePlan, tuple[FileResult, ...]]:
+    """The analysis, the plan, and every file of the plan rewritten in memory."""
     focus = focus_of(request)
     jobs = options.jobs if options.engine == "libcst" else 1
     # The rewrite's workers start now: they load LibCST, then parse the files that import
     # what the request names, while this process makes the plan.
-    with engine.Rewriter(root, jobs, commands) as rewriter:
+    with engine.Rewriter(root, jobs, options.codemods) as rewriter:
         analysis = analyze(
             root,
             options.source_roots,
@@ -175,11 +164,26 @@ def apply(
             analysis = analyze_index(checked)
             plan = build_plan(analysis, request)
         if options.engine == "bowler":
-            results = bowler_engine.rewrite_files(root, plan.moves, plan.files)
-        else:
-            results = rewriter.rewrite(
-                plan, lambda done, total: step("files rewritten", done, total)
-            )
+            return analysis, plan, bowler_engine.rewrite_files(root, plan.moves, plan.files)
+        rewritten = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))
+        return analysis, plan, rewritten
+
+
+def apply(
+    root: Path,
+    request: PlanRequest,
+    options: ApplyOptions = ApplyOptions(),
+    delete: DeleteHook | None = None,
+    progress: Progress | None = None,
+) -> Applied:
+    """Rewrite every import that goes through the requested shims (or moved modules) to the
+    canonical module, write the files (unless dry run), then hand the shims to `delete`.
+    PlanError / CodemodSpecError / TreeError: nothing was touched."""
+    step = progress or (lambda what, done, total: None)
+    if options.engine == "bowler":
+        _check_bowler(request)
+    load_codemods(options.codemods, root)  # a bad spec fails the run before anything is touched
+    analysis, plan, results = _rewritten(root, request, options, step)
     failed = tuple(r for r in results if r.status == FAILED)
     not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
     if not options.dry_run:
