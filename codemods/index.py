@@ -2,7 +2,9 @@
 
 `build_index` reads each Python file once, takes its imports from the fast scanner when it can
 and from `ast` when it cannot, and examines module bodies only where a shim could be. Files
-that do not parse are values in `not_analyzed`, never exceptions.
+that do not parse are values in `not_analyzed`, never exceptions. With a `focus` (what `apply`
+is about) it reads only the files that may name it; any other module is read when something
+asks for it (`Index.load`), and the grammar of what it read is checked by `check_grammar`.
 """
 
 from __future__ import annotations
