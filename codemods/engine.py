@@ -1,12 +1,12 @@
 """The only module that reads and writes source files for `apply`.
 
 Files are read as bytes and handed to the rewrite as bytes, so encodings, BOMs and line endings
-go through untouched. With `-j N` a `Rewriter` runs the rewrite in N worker processes, started
-before the plan exists: they load LibCST and read and parse (with `ast`) the files the plan
-will most likely name while the plan is being made, and rewrite them once it is there; this
-process never loads LibCST then. Writes are atomic per file: a temporary file in the same
-folder, then `os.replace`, with the file's mode kept; an interrupted run leaves every file
-either old or new.
+go through untouched. With `-j N` a `Rewriter` reads and parses (with `ast`) the files in N
+worker processes, started before the plan exists: they parse the files the plan will most
+likely name while the plan is being made. This process then rewrites their import lines (the
+cheap part, once the parse is done); a file that needs its whole module parsed by LibCST goes
+back to a worker. Writes are atomic per file: a temporary file in the same folder, then
+`os.replace`, with the file's mode kept; an interrupted run leaves every file either old or new.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pickle
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +28,7 @@ from codemods.outcome import ImportEdit, Kept
 from codemods.plan import FileTask, RewritePlan
 
 if TYPE_CHECKING:
-    from libcst.codemod import Codemod
+    from codemods.rewrite import FileRewrite
 
 CHANGED, UNCHANGED, FAILED = "changed", "unchanged", "failed"
 PARALLEL_FROM = 16  # below this many files, starting workers costs more than it saves
@@ -47,18 +47,6 @@ class FileResult:
     reason: str = ""  # why it FAILED
 
 
-# A worker's state: the team's codemods, and the plan it was last sent (by its pickled bytes).
-_codemods: tuple[type[Codemod], ...] = ()
-_plan: tuple[bytes, RewritePlan] | None = None
-
-
-def _start_worker(specs: tuple[str, ...], root: str) -> None:
-    global _codemods
-    from codemods import rewrite  # noqa: F401  LibCST loads while the plan is being made
-
-    _codemods = load_codemods(specs, Path(root))
-
-
 def _read(root: str, path: str) -> Prepared | FileResult:
     try:
         data = (Path(root) / path).read_bytes()
@@ -67,48 +55,46 @@ def _read(root: str, path: str) -> Prepared | FileResult:
     return prepare(data)
 
 
-def _nothing() -> None:
-    """A first task: it makes the pool start its worker now."""
-
-
-def _result(task: FileTask, prepared: Prepared, plan: RewritePlan) -> FileResult:
-    from codemods.rewrite import rewrite_prepared
-
-    data = prepared.data
-    done = rewrite_prepared(prepared, task, plan, _codemods)
+def _file_result(task: FileTask, data: bytes, done: FileRewrite) -> FileResult:
     if done.error is not None:
         return FileResult(task.path, FAILED, data, data, kept=done.kept, reason=done.error)
     status = CHANGED if done.data != data else UNCHANGED
     return FileResult(task.path, status, data, done.data, done.edits, done.kept)
 
 
-def _rewrite_one(
-    root: str, plan_bytes: bytes, task: FileTask, prepared: Prepared | FileResult | None
+# A worker's state: the plan and the team's codemods it was last sent, by their pickled bytes.
+_loaded: dict[str, tuple[bytes, object]] = {}
+
+
+def _cached(key: str, blob: bytes) -> object:
+    if key not in _loaded or _loaded[key][0] != blob:
+        _loaded[key] = (blob, pickle.loads(blob))
+    return _loaded[key][1]
+
+
+def _rewrite_whole(
+    root: str, plan_blob: bytes, specs: tuple[str, ...], task: FileTask, prepared: Prepared
 ) -> FileResult:
-    global _plan
-    if _plan is None or _plan[0] != plan_bytes:
-        _plan = (plan_bytes, pickle.loads(plan_bytes))
-    if prepared is None:
-        prepared = _read(root, task.path)
-    if isinstance(prepared, FileResult):
-        return prepared
-    return _result(task, prepared, _plan[1])
+    """In a worker: a file whose rewrite needs its whole module (or a team's codemods)."""
+    from codemods.rewrite import rewrite_prepared
+
+    plan = _cached("plan", plan_blob)
+    assert isinstance(plan, RewritePlan)
+    codemods = load_codemods(specs, Path(root))
+    return _file_result(task, prepared.data, rewrite_prepared(prepared, task, plan, codemods))
 
 
 class Rewriter:
-    """Rewrites a plan's files, in worker processes when `jobs` > 1. Create it before the plan,
-    hand it the files the plan will most likely name (`prepare`), then `rewrite` the plan."""
+    """Rewrites a plan's files, with worker processes when `jobs` > 1. Create it before the
+    plan, hand it the files the plan will most likely name (`prepare`), then `rewrite`."""
 
     def __init__(self, root: Path, jobs: int = 1, codemods: tuple[str, ...] = ()) -> None:
         self.root = root
         self.codemods = codemods
         self.prepared: dict[str, Future[Prepared | FileResult]] = {}
-        self.pool: ProcessPoolExecutor | None = None
-        if jobs > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=jobs, initializer=_start_worker, initargs=(codemods, str(root))
-            )
-            self.pool.submit(_nothing)  # workers are started on demand: start one now
+        # Workers start on demand, with the first files to read; they never load LibCST
+        # unless a file needs its whole module rewritten.
+        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
 
     def __enter__(self) -> Rewriter:
         return self
@@ -138,36 +124,50 @@ class Rewriter:
         self, plan: RewritePlan, progress: Progress | None = None
     ) -> tuple[FileResult, ...]:
         """Every file of the plan rewritten in memory, in path order; nothing is written."""
-        tasks = list(plan.files)
+        from codemods import rewrite
+
+        tasks = {task.path: task for task in plan.files}
         results: list[FileResult] = []
-        if self.pool is not None:
-            plan_bytes = pickle.dumps(plan)
-            # Files already parsed first, in the order they were; then the largest of the rest.
-            tasks.sort(key=lambda t: (t.path not in self.prepared, -_size(self.root / t.path)))
-            futures = [
-                self.pool.submit(
-                    _rewrite_one,
-                    str(self.root),
-                    plan_bytes,
-                    task,
-                    self.prepared[task.path].result() if task.path in self.prepared else None,
+
+        def done(result: FileResult) -> None:
+            results.append(result)
+            if progress:
+                progress(len(results), len(tasks))
+
+        if self.pool is None:
+            codemods = load_codemods(self.codemods, self.root)
+            for task in tasks.values():
+                read = _read(str(self.root), task.path)
+                if isinstance(read, FileResult):
+                    done(read)
+                else:
+                    done(
+                        _file_result(
+                            task, read.data, rewrite.rewrite_prepared(read, task, plan, codemods)
+                        )
+                    )
+            return tuple(sorted(results, key=lambda r: r.path))
+        self.prepare(tasks)
+        plan_blob = pickle.dumps(plan)
+        whole: list[Future[FileResult]] = []
+        pending = {self.prepared[path]: path for path in tasks}
+        for future in as_completed(pending):
+            task = tasks[pending[future]]
+            read = future.result()
+            if isinstance(read, FileResult):
+                done(read)
+                continue
+            lines = None if self.codemods else rewrite.rewrite_import_lines(read, task, plan)
+            if lines is not None:
+                done(_file_result(task, read.data, lines))
+            else:
+                whole.append(
+                    self.pool.submit(
+                        _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
+                    )
                 )
-                for task in tasks
-            ]
-            for future in futures:
-                results.append(future.result())
-                if progress:
-                    progress(len(results), len(tasks))
-        else:
-            global _codemods
-            _codemods = load_codemods(self.codemods, self.root)
-            for task in tasks:
-                prepared = _read(str(self.root), task.path)
-                results.append(
-                    prepared if isinstance(prepared, FileResult) else _result(task, prepared, plan)
-                )
-                if progress:
-                    progress(len(results), len(tasks))
+        for rewritten in whole:
+            done(rewritten.result())
         return tuple(sorted(results, key=lambda r: r.path))
 
 
