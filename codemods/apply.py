@@ -143,8 +143,8 @@ def _rewritten(
     """The analysis, the plan, and every file of the plan rewritten in memory."""
     focus = focus_of(request)
     jobs = options.jobs if options.engine == "libcst" else 1
-    # The rewrite's workers start now: they load LibCST, then parse the files that import
-    # what the request names, while this process makes the plan.
+    # The rewrite's workers start with the first files to read: they parse the files that
+    # import what the request names while this process makes the plan.
     with engine.Rewriter(root, jobs, options.codemods) as rewriter:
         analysis = analyze(
             root,
