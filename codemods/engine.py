@@ -124,51 +124,65 @@ class Rewriter:
         self, plan: RewritePlan, progress: Progress | None = None
     ) -> tuple[FileResult, ...]:
         """Every file of the plan rewritten in memory, in path order; nothing is written."""
-        from codemods import rewrite
-
-        tasks = {task.path: task for task in plan.files}
         results: list[FileResult] = []
 
         def done(result: FileResult) -> None:
             results.append(result)
             if progress:
-                progress(len(results), len(tasks))
+                progress(len(results), len(plan.files))
 
         if self.pool is None:
-            codemods = load_codemods(self.codemods, self.root)
-            for task in tasks.values():
-                read = _read(str(self.root), task.path)
-                if isinstance(read, FileResult):
-                    done(read)
-                else:
-                    done(
-                        _file_result(
-                            task, read.data, rewrite.rewrite_prepared(read, task, plan, codemods)
-                        )
+            self._in_process(plan, done)
+        else:
+            self._with_workers(self.pool, plan, done)
+        return tuple(sorted(results, key=lambda r: r.path))
+
+    def _in_process(self, plan: RewritePlan, done: Callable[[FileResult], None]) -> None:
+        from codemods import rewrite
+
+        codemods = load_codemods(self.codemods, self.root)
+        for task in plan.files:
+            read = _read(str(self.root), task.path)
+            if isinstance(read, FileResult):
+                done(read)
+            else:
+                done(
+                    _file_result(
+                        task, read.data, rewrite.rewrite_prepared(read, task, plan, codemods)
                     )
-            return tuple(sorted(results, key=lambda r: r.path))
+                )
+
+    def _with_workers(
+        self, pool: ProcessPoolExecutor, plan: RewritePlan, done: Callable[[FileResult], None]
+    ) -> None:
+        """Each file as soon as a worker has parsed it: its import lines here, or its whole
+        module back in a worker."""
+        from codemods import rewrite
+
+        tasks = {task.path: task for task in plan.files}
         self.prepare(tasks)
         plan_blob = pickle.dumps(plan)
         whole: list[Future[FileResult]] = []
-        pending = {self.prepared[path]: path for path in tasks}
-        for future in as_completed(pending):
-            task = tasks[pending[future]]
-            read = future.result()
+        parsed = {self.prepared[path]: tasks[path] for path in tasks}
+        for future in as_completed(parsed):
+            task, read = parsed[future], future.result()
             if isinstance(read, FileResult):
                 done(read)
+                continue
+            if read.problem is not None:  # never written
+                done(FileResult(task.path, FAILED, read.data, read.data, reason=read.problem))
                 continue
             lines = None if self.codemods else rewrite.rewrite_import_lines(read, task, plan)
             if lines is not None:
                 done(_file_result(task, read.data, lines))
             else:
                 whole.append(
-                    self.pool.submit(
+                    pool.submit(
                         _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
                     )
                 )
         for rewritten in whole:
             done(rewritten.result())
-        return tuple(sorted(results, key=lambda r: r.path))
 
 
 def rewrite_files(

@@ -146,11 +146,18 @@ def test_failing_codemod_is_that_files_failure(tmp_path: Path) -> None:
 
 
 def test_workers_give_the_same_result(tmp_path: Path) -> None:
-    consumers = {f"app/use{n}.py": "import old.shim as m\nm.Real(m.extra())\n" for n in range(20)}
+    """Whole-module rewrites, import-line rewrites and a file that does not parse, with and
+    without workers."""
+    consumers = {f"app/use{n}.py": "import old.shim as m\nm.Real(m.extra())\n" for n in range(10)}
+    consumers |= {f"app/line{n}.py": "from old.one import Real\n" for n in range(10)}
+    consumers["app/broken.py"] = "from old.one import Real\ndef f(:\n"
     one = run(tmp_path / "one", {**CANONICAL, **consumers}, jobs=1, dry_run=True)
     two = run(tmp_path / "two", {**CANONICAL, **consumers}, jobs=2, dry_run=True)
-    assert [(r.path, r.after) for r in one.files] == [(r.path, r.after) for r in two.files]
+    assert [(r.path, r.status, r.after, r.reason) for r in one.files] == [
+        (r.path, r.status, r.after, r.reason) for r in two.files
+    ]
     assert len(two.outcome.changed_files) == 20
+    assert [k.subject for k in two.outcome.not_parsed] == ["app/broken.py"]
 
 
 def test_deletion_gets_the_analysis_of_the_rewritten_tree(tmp_path: Path) -> None:
