@@ -92,11 +92,7 @@ class Index:
             if source is None:
                 continue
             if source.path not in self._loaded:
-                # Read only to follow names through it, never written or deleted, so not compiled:
-                # were it broken, the shim importing from it would be broken already.
-                source, facts, text, reason = _read_one(
-                    str(self.root), source, self.overlay, unchecked=[]
-                )
+                source, facts, text, reason = _read_unchecked(self.root, source, self.overlay)
                 if facts is None:
                     self._late.append(NotAnalyzed(source.path, reason))
                 self._loaded[source.path] = _info(source, facts, text) if facts else None
@@ -218,7 +214,7 @@ def _read_one(
     """One file read; when `unchecked` is given, a file whose grammar was not checked yet is
     added to it (the check then runs elsewhere)."""
     if overlay is not None and source.path in overlay:
-        return _read_planned(source, overlay[source.path])
+        return _read_unchecked(Path(root), source, overlay)
     try:
         data = (Path(root) / source.path).read_bytes()
     except OSError as exc:
@@ -226,9 +222,18 @@ def _read_one(
     return _read_data(source, data, unchecked)
 
 
-def _read_planned(source: SourceFile, data: bytes) -> Result:
-    """A planned change (an overlay): LibCST wrote it from a tree that parsed, so only its
-    imports and strings are read, not its grammar checked again."""
+def _read_unchecked(root: Path, source: SourceFile, overlay: Mapping[str, bytes]) -> Result:
+    """A file read for its imports and strings, its grammar not checked: a planned change (in
+    `overlay`: LibCST wrote it from a tree that parsed), or a module read only to follow
+    names through it, never written or deleted (were it broken, the shim importing from it
+    would be broken already)."""
+    if source.path in overlay:
+        data = overlay[source.path]
+    else:
+        try:
+            data = (root / source.path).read_bytes()
+        except OSError as exc:
+            return _problem(source, exc)
     return _read_data(source, data, unchecked=[])
 
 
@@ -266,7 +271,6 @@ class PendingIndex:
     object when every file compiled, else one without the files that did not."""
 
     index: Index
-    results: list[Result]
     pool: ProcessPoolExecutor | None = None
     checks: list[Future[list[tuple[str, str]]]] = field(default_factory=list)
 
@@ -278,14 +282,8 @@ class PendingIndex:
         finally:
             self.pool.shutdown()
             self.pool = None
-        if not errors:
-            return self.index
-        results = [
-            (source, None, "", errors[source.path]) if source.path in errors else result
-            for result in self.results
-            for source in (result[0],)
-        ]
-        self.index = _assemble(self.index.root, self.index.tree, results)
+        if errors:
+            self.index = _without(self.index, errors, self.index.unchecked)
         return self.index
 
 
@@ -332,21 +330,15 @@ def start_index(
         )
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
     if focus is not None:
-        return PendingIndex(_focused(root, tree, focus, contents, reuse, progress), [])
+        return PendingIndex(_focused(root, tree, focus, contents, reuse, progress))
     sources = list(tree.sources)
     results: list[tuple[SourceFile, Facts | None, str, str]] = []
     if reuse is not None:
-        known = {i.path: i for t in (reuse.modules, reuse.stubs) for i in t.values()}
-        failed = {p.path: p.reason for p in reuse.not_analyzed}
+        known = _readings(reuse)
         fresh = []
         for source in sources:
-            if source.path in contents:
-                fresh.append(source)
-            elif source.path in known:
-                info = known[source.path]
-                results.append((source, info.facts, info.text, ""))
-            elif source.path in failed:
-                results.append((source, None, "", failed[source.path]))
+            if source.path in known and source.path not in contents:
+                results.append((source, *known[source.path]))
             else:
                 fresh.append(source)
         sources = fresh
@@ -372,7 +364,7 @@ def start_index(
             results.append(_read_one(str(root), source, contents))
             if progress and (position % 50 == 0 or position == len(sources)):
                 progress(position, len(sources))
-    pending = PendingIndex(_assemble(root, tree, results), results)
+    pending = PendingIndex(_assemble(root, tree, results))
     if checks:
         pending.pool = ProcessPoolExecutor(max_workers=jobs)
         batches = [
@@ -391,36 +383,26 @@ def _focused(
     progress: Progress | None,
 ) -> Index:
     """Only the files that may name the focus, read in this process (they are few)."""
-    known: dict[str, Result] = {}
+    known: dict[str, Reading] = {}
     unread_before: set[str] = set()
     if reuse is not None and reuse.focus == focus:
-        known = {
-            i.path: (i.source, i.facts, i.text, "")
-            for t in (reuse.modules, reuse.stubs)
-            for i in t.values()
-        }
-        known.update(
-            {
-                p.path: (SourceFile(p.path, "", False, False), None, "", p.reason)
-                for p in reuse.not_analyzed
-            }
-        )
+        known = _readings(reuse)
         unread_before = {s.path for s in reuse.unread}
     results: list[Result] = []
     unread: list[SourceFile] = []
-    deferred: list[tuple[SourceFile, str]] = []
-    base = os.fspath(root)  # read by the scanner, grammar not checked
+    deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
+    base = os.fspath(root)
     for position, source in enumerate(tree.sources, 1):
         if progress and (position % 200 == 0 or position == len(tree.sources)):
             progress(position, len(tree.sources))
         if source.path in contents:
             data = contents[source.path]
             if focus.wants(source.module, data):
-                results.append(_read_planned(source, data))
+                results.append(_read_unchecked(root, source, contents))
             else:
                 unread.append(source)  # rewritten so that it no longer names the focus
         elif source.path in known:
-            results.append((source, *known[source.path][1:]))
+            results.append((source, *known[source.path]))
         elif source.path in unread_before:
             unread.append(source)
         else:
@@ -451,20 +433,31 @@ def check_grammar(index: Index, skip: Collection[str] = ()) -> Index:
     errors = dict(_compile_errors(todo))
     if not errors:
         return index
-    sources = {s.path: s for s in index.tree.sources}
-    skipped = {path for path, _ in index.tree.skipped}
+    return _without(index, errors, index.unchecked - {path for path, _ in todo})
+
+
+Reading = tuple[Facts | None, str, str]  # a file's facts (None: not analyzed), text, why not
+
+
+def _readings(index: Index) -> dict[str, Reading]:
+    """What the index read of each file, by path."""
+    found: dict[str, Reading] = {
+        i.path: (i.facts, i.text, "") for t in (index.modules, index.stubs) for i in t.values()
+    }
+    found.update({p.path: (None, "", p.reason) for p in index.not_analyzed})
+    return found
+
+
+def _without(index: Index, errors: Mapping[str, str], unchecked: frozenset[str]) -> Index:
+    """The index again, with the files in `errors` (path -> why) as not analyzed."""
+    readings = _readings(index)
     results: list[Result] = [
-        (i.source, None, "", errors[i.path])
-        if i.path in errors
-        else (i.source, i.facts, i.text, "")
-        for i in infos
+        (source, None, "", errors[source.path])
+        if source.path in errors
+        else (source, *readings[source.path])
+        for source in index.tree.sources
+        if source.path in readings
     ]
-    results += [
-        (sources[p.path], None, "", p.reason)
-        for p in index.not_analyzed
-        if p.path in sources and p.path not in skipped
-    ]
-    unchecked = index.unchecked - {path for path, _ in todo}
     return _assemble(index.root, index.tree, results, index.focus, index.unread, unchecked)
 
 

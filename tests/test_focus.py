@@ -212,3 +212,13 @@ def test_attribute_named_like_the_layer_elsewhere_does_not_block(
 ) -> None:
     applied = both_ways(tmp_path, monkeypatch, {"app/attr.py": text})
     assert not blocked(applied, "app/attr.py")
+
+
+def test_layer_module_that_does_not_compile_keeps_the_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read for the plan without a grammar check, compiled before anything is written."""
+    broken = "from proj.real import handler\ndef f(:\n    pass\n"
+    applied = both_ways(tmp_path, monkeypatch, {"proj/pkg/shim/x.py": broken})
+    assert applied.outcome.deleted_files == ()
+    assert blocked(applied, "proj/pkg/shim/x.py")
