@@ -13,8 +13,7 @@ import ast
 import re
 from collections.abc import Iterator, Sequence
 
-from codemods.facts import ImportStmt
-from codemods.graph import absolute_base, within
+from codemods.graph import from_base, within
 from codemods.index import Index, ModuleInfo
 from codemods.outcome import Location
 
@@ -28,8 +27,7 @@ def _bindings(tree: ast.Module, info: ModuleInfo) -> dict[str, set[str]]:
                 local = alias.asname or alias.name.split(".")[0]
                 bound.setdefault(local, set()).add(alias.name if alias.asname else local)
         elif isinstance(node, ast.ImportFrom):
-            stmt = ImportStmt(0, 0, True, node.module, node.level, ())
-            base = absolute_base(info.name, info.source.is_package, stmt)
+            base = from_base(info.name, info.source.is_package, node.module, node.level)
             for alias in node.names:
                 if base is not None and alias.name != "*":
                     local = alias.asname or alias.name

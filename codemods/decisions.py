@@ -16,8 +16,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from codemods.bindings import uses_of
-from codemods.facts import ImportStmt
-from codemods.graph import absolute_base
+from codemods.graph import from_base
 from codemods.layout import FileView
 from codemods.outcome import ImportEdit, Kept, Location
 from codemods.plan import FileTask, RewritePlan, ShimModule, Target
@@ -57,8 +56,7 @@ def import_keys(node: ast.Import | ast.ImportFrom, task: FileTask) -> Iterator[K
         for alias in node.names:
             yield alias.name, None, alias.asname or alias.name
         return
-    stmt = ImportStmt(0, 0, True, node.module, node.level, ())
-    base = absolute_base(task.module, task.is_package, stmt)
+    base = from_base(task.module, task.is_package, node.module, node.level)
     if base is None or any(alias.name == "*" for alias in node.names):
         return
     for alias in node.names:
@@ -69,9 +67,7 @@ def touches_plan(node: ast.Import | ast.ImportFrom, task: FileTask, plan: Rewrit
     """Whether the decisions may change this import (else it only matters as what the file
     already imports)."""
     if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-        base = absolute_base(
-            task.module, task.is_package, ImportStmt(0, 0, True, node.module, node.level, ())
-        )
+        base = from_base(task.module, task.is_package, node.module, node.level)
         return base is not None and rewritten(plan, base, None)
     return any(rewritten(plan, module, name) for module, name, _ in import_keys(node, task))
 
@@ -132,8 +128,8 @@ class _Decider:
         return isinstance(self._suite(statement), cst.Module)
 
     def _base(self, node: cst.ImportFrom) -> str | None:
-        stmt = ImportStmt(0, 0, True, _name(node.module) or None, len(node.relative), ())
-        return absolute_base(self.task.module, self.task.is_package, stmt)
+        module = _name(node.module) or None
+        return from_base(self.task.module, self.task.is_package, module, len(node.relative))
 
     def _keys(self, statement: cst.Import | cst.ImportFrom) -> Iterator[Key]:
         if isinstance(statement, cst.Import):

@@ -33,15 +33,21 @@ def package_of(module: str, is_package: bool) -> str:
 
 def absolute_base(info_module: str, is_package: bool, stmt: ImportStmt) -> str | None:
     """The absolute module a `from` import names; None when the dots climb above the top."""
-    if not stmt.level:
-        return stmt.module
-    parts = package_of(info_module, is_package).split(".") if info_module else []
-    climb = stmt.level - 1
-    if climb > len(parts) or (climb == len(parts) and not stmt.module):
+    return from_base(info_module, is_package, stmt.module, stmt.level)
+
+
+def from_base(importer: str, is_package: bool, module: str | None, level: int) -> str | None:
+    """The absolute module `from <level dots><module> import ...` in `importer` names; None
+    when the dots climb above the top."""
+    if not level:
+        return module
+    parts = package_of(importer, is_package).split(".") if importer else []
+    climb = level - 1
+    if climb > len(parts) or (climb == len(parts) and not module):
         return None
     base = parts[: len(parts) - climb] if climb else parts
-    if stmt.module:
-        base = [*base, *stmt.module.split(".")]
+    if module:
+        base = [*base, *module.split(".")]
     return ".".join(p for p in base if p) or None
 
 

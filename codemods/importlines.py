@@ -25,7 +25,7 @@ import libcst as cst
 from libcst.metadata import Scope
 
 from codemods.layout import FileView, Layout, Statements, WholeModuleNeeded, bound_names
-from codemods.located import BOM, ImportLine, Located, Prepared, physical_lines
+from codemods.located import BOM, ImportLine, Located, Prepared, split_lines
 
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one
 
@@ -212,8 +212,8 @@ def view_of(
 ) -> tuple[list[bytes], Parsed] | None:
     """Everything the import-lines path needs of a prepared file, or None when it does not
     apply."""
-    physical = physical_lines(prepared.data)
-    if physical is None or prepared.located is None:
-        return None
+    if prepared.located is None:
+        return None  # located only where `physical_lines` accepted the file
+    physical = split_lines(prepared.data)
     parsed = parse_import_lines(prepared.data, physical, prepared.located, relevant)
     return (physical, parsed) if parsed is not None else None

@@ -9,7 +9,6 @@ asks for it (`Index.load`), and the grammar of what it read is checked by `check
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import tokenize
@@ -501,8 +500,3 @@ def _assemble(
         unread,
         unchecked,
     )
-
-
-def ast_facts(text: str, path: str = "<unknown>") -> Facts:
-    """The reference reading, for tests: `ast` over the whole file."""
-    return file_facts(ast.parse(text, filename=path))

@@ -78,7 +78,7 @@ def _cut(
         return None  # `if x: import y`: the line belongs to a compound statement
     if LINE_END.fullmatch(physical[last][tail.end_col_offset or 0 :]) is None:
         return None
-    imports = tuple(s for s in group if isinstance(s, (ast.Import, ast.ImportFrom)))
+    imports = tuple(s for s in group if isinstance(s, IMPORTS))
     return ImportLine(first, last, indent, block, in_function, imports)
 
 
@@ -163,4 +163,9 @@ def physical_lines(data: bytes) -> list[bytes] | None:
     not handle: not UTF-8, or with a carriage return that ends a line on its own."""
     if LONE_CR.search(data) or not _utf8(data):
         return None
+    return split_lines(data)
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The physical lines of a file `physical_lines` accepts."""
     return (data[len(BOM) :] if data.startswith(BOM) else data).splitlines(keepends=True)

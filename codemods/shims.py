@@ -230,13 +230,3 @@ def _imported_names(info: ModuleInfo) -> dict[str, int]:
             if alias.name != "*":
                 names.setdefault(alias.asname or alias.name.split(".")[0], stmt.line)
     return names
-
-
-def classify_all(
-    index: Index, resolver: Resolver, consumed: dict[str, frozenset[str]] | None = None
-) -> dict[str, Verdict]:
-    consumed = consumed or {}
-    return {
-        name: classify(index, resolver, info, consumed.get(name, frozenset()))
-        for name, info in sorted(index.modules.items())
-    }
