@@ -75,14 +75,20 @@ def _mentions(text: str, module: str) -> bool:
 def _unparsed(
     root: Path, analysis: Analysis, plan: RewritePlan, failed: tuple[FileResult, ...]
 ) -> tuple[list[Kept], set[str]]:
-    """Files that do not parse, each reported; the shims they mention are kept."""
+    """Files that do not parse, each reported; the shims they mention are kept. A focused
+    apply reports only the files that may name what it changes: of the Python files the
+    listing left out (not a module name), only those."""
     names = [*plan.shims, *(old for old, _ in plan.moves)]
     reports: list[Kept] = []
     kept: set[str] = set()
+    focus = analysis.index.focus
+    listed_only = {path for path, _ in analysis.index.tree.skipped}
     for problem in (*analysis.not_analyzed, *analysis.index.late_problems):
         if not problem.path.endswith((".py", ".pyi")):
             continue
         text = engine.read_text(root, problem.path)
+        if focus is not None and problem.path in listed_only and not focus.wants("", text.encode()):
+            continue
         named = [n for n in names if _mentions(text, n)]
         kept.update(named)
         reason = (

@@ -197,3 +197,22 @@ def test_no_consumer_triggers_the_deprecation_warning_after_the_rewrite(tmp_path
     check = [sys.executable, "-W", "error::DeprecationWarning", "-c", "import app.use"]
     done = subprocess.run(check, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_script_that_is_no_module_is_reported_only_when_it_may_name_the_shim(
+    tmp_path: Path,
+) -> None:
+    """A file the listing leaves out (its name is no module name) is never rewritten: when it
+    imports the shim, the shim stays; when it cannot name it, apply says nothing of it."""
+    files = {
+        **CANONICAL,
+        "bin/run-tool.py": "from old.one import Real\n",
+        "bin/other-tool.py": "import json\n",
+        "app/use.py": "from old.one import Real\n",
+    }
+    delete = RecordingDelete()
+    applied = run(tmp_path, files, delete=delete)
+    assert [k.subject for k in applied.outcome.not_parsed] == ["bin/run-tool.py"]
+    assert applied.outcome.not_parsed[0].reason.startswith("mentions old")
+    assert applied.outcome.refused
+    assert delete.calls == []
