@@ -18,21 +18,44 @@ from codemods.index import Index, ModuleInfo
 from codemods.outcome import Location
 
 
-def _bindings(tree: ast.Module, info: ModuleInfo) -> dict[str, set[str]]:
-    """Every name an import in the file binds to a module or a name, anywhere in it."""
+def _imports(tree: ast.Module, info: ModuleInfo) -> tuple[dict[str, set[str]], list[str]]:
+    """Every name an import in the file binds (to a module or a name), anywhere in it, and the
+    modules `import a.b.c` (no `as`) names."""
     bound: dict[str, set[str]] = {}
+    dotted: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 bound.setdefault(local, set()).add(alias.name if alias.asname else local)
+                if alias.asname is None:
+                    dotted.append(alias.name)
         elif isinstance(node, ast.ImportFrom):
             base = from_base(info.name, info.source.is_package, node.module, node.level)
             for alias in node.names:
                 if base is not None and alias.name != "*":
                     local = alias.asname or alias.name
                     bound.setdefault(local, set()).add(f"{base}.{alias.name}")
-    return bound
+    return bound, dotted
+
+
+def _reached(
+    module: str, attrs: list[str], targets: Sequence[str], index: Index
+) -> tuple[str, int] | None:
+    """The deepest module under a target that `module.attrs...` reaches, and how many of the
+    attributes that takes; None when it reaches none, or when `module` is a target itself
+    (an import of the target: the rewrite follows those)."""
+    for depth in range(1, len(attrs) + 1):
+        reached = ".".join([module, *attrs[:depth]])
+        if not any(within(reached, t) for t in targets):
+            continue
+        if any(within(module, t) for t in targets):
+            return None
+        while depth < len(attrs) and index.is_module(f"{reached}.{attrs[depth]}"):
+            reached = f"{reached}.{attrs[depth]}"
+            depth += 1
+        return reached, depth
+    return None
 
 
 def _chains(tree: ast.Module) -> Iterator[tuple[int, str, list[str]]]:
@@ -80,33 +103,17 @@ def attribute_uses(index: Index, targets: Sequence[str]) -> list[tuple[Location,
             tree = ast.parse(info.text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # unparsable files are the deletion proof's own business
-        bound = _bindings(tree, info)
+        bound, dotted = _imports(tree, info)
         # `import a.shim.x` then `a.shim.x.f()`: the rewrite follows those chains itself.
-        imported = [
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import)
-            for alias in node.names
-            if alias.asname is None and any(within(alias.name, t) for t in targets)
-        ]
+        imported = [name for name in dotted if any(within(name, t) for t in targets)]
         seen: set[tuple[int, str]] = set()
         for line, head, attrs in _chains(tree):
-            written = ".".join([head, *attrs])
-            if any(within(written, name) for name in imported):
+            if any(within(".".join([head, *attrs]), name) for name in imported):
                 continue
             for module in bound.get(head, ()):
-                for depth in range(1, len(attrs) + 1):
-                    reached = ".".join([module, *attrs[:depth]])
-                    if not any(within(reached, t) for t in targets):
-                        continue
-                    if any(within(module, t) for t in targets):
-                        break  # an import of the target itself: the rewrite follows it
-                    while depth < len(attrs) and index.is_module(f"{reached}.{attrs[depth]}"):
-                        depth += 1
-                        reached = f"{reached}.{attrs[depth - 1]}"
-                    if (line, reached) not in seen:
-                        seen.add((line, reached))
-                        text = ".".join([head, *attrs[:depth]])
-                        found.append((Location(info.path, line), reached, text))
-                    break
+                hit = _reached(module, attrs, targets, index)
+                if hit is not None and (line, hit[0]) not in seen:
+                    seen.add((line, hit[0]))
+                    text = ".".join([head, *attrs[: hit[1]]])
+                    found.append((Location(info.path, line), hit[0], text))
     return found
