@@ -62,14 +62,15 @@ def _file_result(task: FileTask, data: bytes, done: FileRewrite) -> FileResult:
     return FileResult(task.path, status, data, done.data, done.edits, done.kept)
 
 
-# A worker's state: the plan and the team's codemods it was last sent, by their pickled bytes.
-_loaded: dict[str, tuple[bytes, object]] = {}
+# A worker's plan, with the pickled bytes it came as: one unpickling per plan, not per file.
+_plan: tuple[bytes, RewritePlan] | None = None
 
 
-def _cached(key: str, blob: bytes) -> object:
-    if key not in _loaded or _loaded[key][0] != blob:
-        _loaded[key] = (blob, pickle.loads(blob))
-    return _loaded[key][1]
+def _plan_of(blob: bytes) -> RewritePlan:
+    global _plan
+    if _plan is None or _plan[0] != blob:
+        _plan = (blob, pickle.loads(blob))
+    return _plan[1]
 
 
 def _rewrite_whole(
@@ -78,8 +79,7 @@ def _rewrite_whole(
     """In a worker: a file whose rewrite needs its whole module (or a team's codemods)."""
     from codemods.rewrite import rewrite_prepared
 
-    plan = _cached("plan", plan_blob)
-    assert isinstance(plan, RewritePlan)
+    plan = _plan_of(plan_blob)
     codemods = load_codemods(specs, Path(root))
     return _file_result(task, prepared.data, rewrite_prepared(prepared, task, plan, codemods))
 
