@@ -12,20 +12,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import applytext
 from bot.config import Config, load_config
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from codemods.analysis import Analysis
-from codemods.analysis import analyze as run_analysis
+from bot.report import applied as applytext
+from codemods.analyze.analysis import Analysis
+from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import ApplyOptions
 from codemods.apply import apply as run_apply
-from codemods.bowler_engine import BowlerMissing
-from codemods.custom import CodemodSpecError
-from codemods.deletion import DeletionResult, prove_and_delete
-from codemods.index import Index
-from codemods.plan import PlanError, PlanRequest, parse_move
-from codemods.sources import TreeError
+from codemods.delete.deletion import DeletionResult, prove_and_delete
+from codemods.plan.build import PlanError, PlanRequest, parse_move
+from codemods.rewrite.bowler_engine import BowlerMissing
+from codemods.rewrite.custom import CodemodSpecError
+from codemods.scan.index import Index
+from codemods.scan.sources import TreeError
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -89,7 +89,7 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def analyze(args: argparse.Namespace, console: Console) -> int:
-    from bot import inventory
+    from bot.report import inventory
 
     root = target_root(args)
     config = config_for(args, root)
@@ -112,10 +112,10 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
 
 def verify(args: argparse.Namespace, console: Console) -> int:
-    from bot import verify as verifying
-    from bot.report import Metadata, Report, render_markdown
-    from bot.report_json import render_json
-    from bot.report_text import render_text
+    from bot.report.json_doc import render_json
+    from bot.report.markdown import Metadata, Report, render_markdown
+    from bot.report.text import render_text
+    from bot.verify import run as verifying
 
     root = target_root(args)
     config = config_for(args, root)

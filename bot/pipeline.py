@@ -13,19 +13,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import comments
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from bot.gitrepo import GitRepository, open_repository, restored
-from bot.pulls import PullRequestInfo, PullRequests, PullRequestSpec
-from bot.report import MARKER, Metadata, Report, fingerprint, render_markdown
-from bot.snapshot import head_tree
-from bot.verify import append_job_summary, run_checks
+from bot.publish.gitrepo import GitRepository, open_repository, restored
+from bot.publish.pulls import PullRequestInfo, PullRequests, PullRequestSpec
+from bot.report import wording as comments
+from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_markdown
+from bot.verify.run import append_job_summary, run_checks
+from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, ApplyOptions, apply
-from codemods.deletion import DeletionResult, prove_and_delete
-from codemods.index import Index
+from codemods.delete.deletion import DeletionResult, prove_and_delete
 from codemods.outcome import ApplyOutcome
-from codemods.plan import PlanRequest
+from codemods.plan.build import PlanRequest
+from codemods.scan.index import Index
 
 DEFAULT_API = "https://api.github.com"
 DURATION = re.compile(r"\b\d+(?:\.\d+)? ?s\b")

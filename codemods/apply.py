@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from codemods import bowler_engine, engine
-from codemods.analysis import Analysis, analyze, analyze_index
-from codemods.custom import load_codemods
-from codemods.engine import CHANGED, FAILED, FileResult
-from codemods.focus import Focus
-from codemods.graph import within
-from codemods.index import Index, build_index, check_grammar
+from codemods.analyze.analysis import Analysis, analyze, analyze_index
+from codemods.analyze.graph import within
 from codemods.outcome import ApplyOutcome, Kept, Location
-from codemods.plan import PlanError, PlanRequest, RewritePlan, build_plan
+from codemods.plan.build import PlanError, PlanRequest, RewritePlan, build_plan
+from codemods.rewrite import bowler_engine, engine
+from codemods.rewrite.custom import load_codemods
+from codemods.rewrite.engine import CHANGED, FAILED, FileResult
+from codemods.scan.focus import Focus
+from codemods.scan.index import Index, build_index, check_grammar
 
 
 class DeletionResult(Protocol):

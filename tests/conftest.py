@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from codemods import rewrite
-from codemods.located import Prepared
-from codemods.plan import FileTask, RewritePlan
-from codemods.rewrite import FileRewrite
+from codemods.plan.build import FileTask, RewritePlan
+from codemods.rewrite import transform as rewrite
+from codemods.rewrite.located import Prepared
+from codemods.rewrite.transform import FileRewrite
 
 pytest_plugins = ["pytester", "tests.fakegithub.fixtures"]
 

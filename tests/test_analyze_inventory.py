@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 
 from bot.cli import main
-from codemods.analysis import Analysis, analyze
-from codemods.inventory import ACTIVE, DEAD, SHIM_LAYER
+from codemods.analyze.analysis import Analysis, analyze
+from codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER
 from tests.treemaker import make_tree as make
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/analyze.schema.json").read_text())

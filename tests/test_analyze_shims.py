@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analysis import Analysis, analyze
-from codemods.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, literal_all
+from codemods.analyze.analysis import Analysis, analyze
+from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, literal_all
 from tests.treemaker import make_tree
 
 REAL = {

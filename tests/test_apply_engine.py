@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from codemods import engine
-from codemods.graph import all_refs
-from codemods.index import Index
+from codemods.analyze.graph import all_refs
 from codemods.outcome import Kept, Location
+from codemods.rewrite import engine
+from codemods.scan.index import Index
 from tests.apply_support import CANONICAL, run, write_tree
 
 

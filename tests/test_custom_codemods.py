@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.custom import CodemodSpecError, load_codemod
+from codemods.rewrite.custom import CodemodSpecError, load_codemod
 from tests.apply_support import CANONICAL, dedent, run
 
 RENAME = """\

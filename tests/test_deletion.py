@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from codemods.deletion import (
+from codemods.delete.deletion import (
     DeletionResult,
     blocking_references,
     delete_dead,
     plan_files,
     prove_and_delete,
 )
-from codemods.index import build_index
 from codemods.outcome import Kept, Location
+from codemods.scan.index import build_index
 from tests.treemaker import make_tree
 
 LAYOUT = {

@@ -10,10 +10,10 @@ import pytest
 
 from codemods import apply as apply_module
 from codemods.apply import Applied, ApplyOptions, apply
-from codemods.deletion import prove_and_delete
-from codemods.focus import Focus
-from codemods.index import Index
-from codemods.plan import PlanRequest
+from codemods.delete.deletion import prove_and_delete
+from codemods.plan.build import PlanRequest
+from codemods.scan.focus import Focus
+from codemods.scan.index import Index
 from tests.treemaker import make_tree
 
 SHIM = "proj.pkg.shim"

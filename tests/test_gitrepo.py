@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import RefusedError, UsageError
-from bot.gitrepo import (
+from bot.publish.gitrepo import (
     CommitInfo,
     GitError,
     GitRepository,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analysis import analyze
-from codemods.located import prepare
-from codemods.plan import PlanRequest, build_plan
-from codemods.rewrite import rewrite_import_lines, rewrite_source
+from codemods.analyze.analysis import analyze
+from codemods.plan.build import PlanRequest, build_plan
+from codemods.rewrite.located import prepare
+from codemods.rewrite.transform import rewrite_import_lines, rewrite_source
 from tests.apply_support import CANONICAL, dedent, rewritten, write_tree
 
 CONSUMER = "app/use.py"

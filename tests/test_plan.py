@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analysis import analyze
-from codemods.plan import PlanError, PlanRequest, build_plan, parse_move, public_target
-from codemods.resolve import Origin
+from codemods.analyze.analysis import analyze
+from codemods.analyze.resolve import Origin
+from codemods.plan.build import PlanError, PlanRequest, build_plan, parse_move, public_target
 from tests.apply_support import CANONICAL, run, write_tree
 
 LAYER = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.pulls import (
+from bot.publish.pulls import (
     ACTIONS_SETTING,
     MAX_WAIT,
     SECONDARY_RATE_WAIT,

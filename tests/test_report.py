@@ -16,12 +16,12 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from bot import checks as c
-from bot import counts as k
-from bot.checks import Check, Counts, Gap, Run, Verification
-from bot.report import BODY_LIMIT, Metadata, Report, fingerprint, render_markdown
-from bot.report_json import render_json
-from bot.report_text import render_text
+from bot.report.json_doc import render_json
+from bot.report.markdown import BODY_LIMIT, Metadata, Report, fingerprint, render_markdown
+from bot.report.text import render_text
+from bot.verify import checks as c
+from bot.verify import counts as k
+from bot.verify.checks import Check, Counts, Gap, Run, Verification
 from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods import engine
-from codemods.plan import FileTask, RewritePlan, ShimModule, Target
+from codemods.plan.build import FileTask, RewritePlan, ShimModule, Target
+from codemods.rewrite import engine
 
 pytestmark = pytest.mark.roundtrip
 

@@ -14,19 +14,19 @@ from textwrap import dedent
 
 import pytest
 
-from bot import checks, counts
-from bot import verify as verifying
-from bot.checks import Counts, Run, collected_tests, command_argv, is_collection
 from bot.cli import main
 from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
-from bot.verify import (
+from bot.verify import checks, counts
+from bot.verify import run as verifying
+from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
+from bot.verify.run import (
     append_job_summary,
     interpreter,
     run_checks,
     run_command,
     verify_tree,
 )
-from codemods.analysis import analyze
+from codemods.analyze.analysis import analyze
 
 PY = sys.executable
 

@@ -1,0 +1,56 @@
+"""What `unshim apply` prints: the diff (stdout, --dry-run), the summary and the reasons
+(stderr). Pure functions of what `codemods.apply` returned."""
+
+from __future__ import annotations
+
+from codemods.apply import Applied
+from codemods.outcome import ApplyOutcome
+from codemods.plan.build import RewritePlan
+from codemods.rewrite.engine import CHANGED
+from codemods.rewrite.patch import unified_diff
+
+
+def diff(applied: Applied) -> str:
+    """The whole change as one patch: rewritten files, then deleted ones."""
+    parts = [unified_diff(r.path, r.before, r.after) for r in applied.files if r.status == CHANGED]
+    parts += [unified_diff(path, before, None) for path, before in applied.deleted]
+    return "".join(parts)
+
+
+def nothing_to_do(plan: RewritePlan) -> str:
+    if plan.gone and not plan.requested:
+        return f"nothing to do: {', '.join(plan.gone)} (from the configuration) no longer exists"
+    return f"nothing to do: no import goes through {', '.join(plan.requested) or 'them'}"
+
+
+def summary(outcome: ApplyOutcome, dry_run: bool) -> str:
+    verb = ("would rewrite", "would delete") if dry_run else ("rewrote", "deleted")
+    return (
+        f"{verb[0]} {len(outcome.edits)} imports in {len(outcome.changed_files)} files; "
+        f"{verb[1]} {len(outcome.deleted_files)} files"
+        + (f"; {len(outcome.kept)} kept" if outcome.kept else "")
+    )
+
+
+def reasons(outcome: ApplyOutcome) -> list[tuple[bool, str]]:
+    """One line per thing unshim left alone, `file:line: what: why`, each marked whether it
+    blocked part of the job (a warning) or is only for the record (hidden by --quiet)."""
+    lines = []
+    for kept in outcome.kept:
+        where = f"{kept.location}: " if kept.location else ""
+        lines.append((True, f"kept: {where}{kept.subject}: {kept.reason}"))
+    for problem in outcome.not_parsed:
+        blocking = problem.reason.startswith("mentions")
+        lines.append((blocking, f"not parsed: {problem.subject}: {problem.reason}"))
+    return lines
+
+
+def next_step(outcome: ApplyOutcome, dry_run: bool) -> str | None:
+    if outcome.refused:
+        return (
+            "unshim refused part of the job (reasons above); fix them and rerun "
+            "`unshim apply`, or review what was done with `git diff`"
+        )
+    if dry_run and outcome.changed:
+        return "rerun without --dry-run to write these changes"
+    return None

@@ -1,0 +1,315 @@
+"""The verify stage: the only module that runs the target repository's commands.
+
+Every check runs on the tree before the change and on the tree after it. A command that cannot
+start or runs out of time is a failed check, never an exception. The target's commands run
+with the interpreter the configuration names, never unshim's own, and write their bytecode
+into a temporary folder rather than into the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from bot.config import Config
+from bot.errors import UsageError
+from bot.verify.checks import (
+    CANONICAL,
+    COMMAND,
+    COMPILE,
+    IMPORTS,
+    NOT_STARTED,
+    SHIM,
+    TIMED_OUT,
+    Check,
+    Run,
+    Verification,
+    collected_tests,
+    command_argv,
+    is_collection,
+    judge_counts,
+    judge_run,
+)
+from bot.verify.counts import package_counts
+from bot.verify.observed import observed_outcome
+from bot.verify.snapshot import head_tree, is_git_tree
+from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
+from codemods.analyze.analysis import Analysis, analyze
+from codemods.analyze.references import text_references
+from codemods.outcome import ApplyOutcome, Location
+from codemods.scan.sources import TreeError
+
+TAIL_LINES = 40
+JOB_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+
+# --- running one command ------------------------------------------------------------------------
+
+
+def run_command(
+    argv: tuple[str, ...],
+    cwd: Path,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    files: int = 0,
+) -> Run:
+    """Run argv in cwd without a shell; stop it (and whatever it started) at the timeout."""
+    started = time.perf_counter()
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            # Its own process group, so a timeout also stops the processes it started.
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return Run(argv, None, 0.0, (), NOT_STARTED, exc.strerror or str(exc), timeout)
+    try:
+        output, _ = process.communicate(stdin.encode() if stdin is not None else None, timeout)
+        failure = ""
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        output, _ = process.communicate()
+        failure = TIMED_OUT
+    seconds = time.perf_counter() - started
+    text = output.decode("utf-8", "replace")
+    return Run(
+        argv=argv,
+        exit_code=None if failure else process.returncode,
+        seconds=seconds,
+        tail=tuple(text.splitlines()[-TAIL_LINES:]),
+        failure=failure,
+        timeout=timeout,
+        collected=collected_tests(text) if is_collection(argv) else None,
+        files=files,
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    killpg = getattr(os, "killpg", None)  # POSIX only; elsewhere the command alone is stopped
+    try:
+        if killpg is not None:
+            killpg(process.pid, signal.SIGKILL)
+            return
+    except (ProcessLookupError, PermissionError):  # pragma: no cover - already gone
+        pass
+    process.kill()
+
+
+# --- the trees ----------------------------------------------------------------------------------
+
+
+def analyze_trees(root_before: Path | None, root_after: Path, config: Config) -> Trees:
+    try:
+        after = analyze(root_after, config.source_roots, config.exclude)
+    except TreeError as exc:
+        raise UsageError(str(exc)) from None
+    before = None
+    if root_before is not None:
+        try:
+            before = analyze(root_before, config.source_roots, config.exclude)
+        except TreeError:
+            before = None  # e.g. the source root is new: nothing to compare with
+    return Trees(before, after)
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+def interpreter(python: str, repository: Path) -> str:
+    """The configured interpreter; a relative path (`.venv/bin/python`) is relative to the
+    repository, so the tree exported from HEAD (which has no virtualenv) uses the same one."""
+    if "/" in python and not Path(python).is_absolute():
+        return str((repository / python).resolve())
+    return python
+
+
+def _sources(analysis: Analysis) -> list[str]:
+    # Every Python file of the tree, the ones unshim could not parse included: those are the
+    # ones compileall is there to catch.
+    return sorted(s.path for s in analysis.index.tree.sources if s.path.endswith(".py"))
+
+
+def import_checks(trees: Trees, shims: tuple[str, ...], canonical: tuple[str, ...]) -> list[Check]:
+    checks = []
+    for role, packages in ((SHIM, shims), (CANONICAL, canonical)):
+        for package in packages:
+            before = package_counts(trees.before, package, shims) if trees.before else None
+            after = package_counts(trees.after, package, shims)
+            failures = judge_counts(role, before, after)
+            checks.append(
+                Check(IMPORTS, package, role, before, after, failures, after.grep_command)
+            )
+    return checks
+
+
+def compile_check(
+    trees: Trees,
+    roots: tuple[Path | None, Path],
+    python: str,
+    timeout: float,
+    env: Mapping[str, str],
+    git: bool,
+) -> Check:
+    argv = (python, "-m", "compileall", "-q", "-i", "-")
+    runs: list[Run | None] = []
+    for analysis, root in zip((trees.before, trees.after), roots, strict=True):
+        if analysis is None or root is None:
+            runs.append(None)
+            continue
+        files = _sources(analysis)
+        runs.append(run_command(argv, root, timeout, env, "\n".join(files) + "\n", len(files)))
+    after = runs[1]
+    assert after is not None
+    listing = (
+        "git ls-files -- '*.py'"
+        if git
+        else (
+            "find . -name '*.py' -not -path '*/.venv/*' -not -path '*/venv/*' -not -path '*/.git/*'"
+        )
+    )
+    reproduce = f"{listing} | {shlex.join(argv)}"
+    return Check(COMPILE, "compileall", "", runs[0], after, judge_run(runs[0], after), reproduce)
+
+
+def command_checks(
+    commands: tuple[str, ...],
+    roots: tuple[Path | None, Path],
+    python: str,
+    timeout: float,
+    env: Mapping[str, str],
+) -> list[Check]:
+    checks = []
+    for command in commands:
+        argv = command_argv(command, python)
+        before = run_command(argv, roots[0], timeout, env) if roots[0] is not None else None
+        after = run_command(argv, roots[1], timeout, env)
+        checks.append(
+            Check(COMMAND, command, "", before, after, judge_run(before, after), shlex.join(argv))
+        )
+    return checks
+
+
+def parse_commands(config: Config) -> None:
+    """Every configured command must split into words; all problems reported together."""
+    problems = []
+    for command in config.verify.commands:
+        try:
+            if not shlex.split(command):
+                problems.append(f"{command!r}: an empty command")
+        except ValueError as exc:
+            problems.append(f"{command!r}: {exc}")
+    if problems:
+        where = f"{config.source or 'configuration'} [tool.unshim.verify] commands"
+        raise UsageError("\n".join(f"{where}: {p}" for p in problems))
+
+
+SECRET_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN", "INPUT_TOKEN", "ACTIONS_RUNTIME_TOKEN")
+
+
+def command_environment(environ: Mapping[str, str], config: Config) -> dict[str, str]:
+    """The environment the target's commands run in: the bot's, less the tokens. The target's
+    code and tests are not ours to trust with a token that can push."""
+    secret = {*SECRET_VARIABLES, config.pr.token_env}
+    return {name: value for name, value in environ.items() if name not in secret}
+
+
+def run_checks(
+    root_before: Path | None,
+    root_after: Path,
+    config: Config,
+    shims: tuple[str, ...],
+    canonical: tuple[str, ...] | None = None,
+    *,
+    before_label: str | None = None,
+    trees: Trees | None = None,
+) -> Verification:
+    """Run every check on both trees. `shims` are the shim packages (or modules) removed;
+    `canonical` the packages their names come from (default: from the analysis). `root_before`
+    None: there is no "before" to compare with, and only the tree after is checked."""
+    parse_commands(config)
+    trees = trees or analyze_trees(root_before, root_after, config)
+    if root_before is None:
+        trees = Trees(None, trees.after)
+    canonical = canonical if canonical is not None else canonical_of(trees, shims)
+    python = interpreter(config.verify.python, root_after)
+    timeout = config.verify.timeout
+    roots = (root_before, root_after)
+    checks = import_checks(trees, shims, canonical)
+    with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache:
+        env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
+        checks.append(compile_check(trees, roots, python, timeout, env, is_git_tree(root_after)))
+        checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
+    label = before_label or ("the tree before the change" if root_before is not None else None)
+    return Verification(tuple(checks), label, python)
+
+
+def unshim_table(config: Config, root: Path) -> set[Location]:
+    """The lines of unshim's own configuration, which name the shims on purpose."""
+    if config.source is None:
+        return set()
+    path = Path(config.source).resolve()
+    try:
+        relative, text = path.relative_to(root.resolve()).as_posix(), path.read_text("utf-8")
+    except (ValueError, OSError):
+        return set()
+    inside = not text.lstrip().startswith("[") and path.name != "pyproject.toml"
+    lines = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            inside = line.lstrip().startswith(("[tool.unshim]", "[tool.unshim."))
+        if inside:
+            lines.add(Location(relative, number))
+    return lines
+
+
+def mentions(analysis: Analysis, shims: tuple[str, ...], config: Config) -> tuple[Location, ...]:
+    """Docs, configuration and comments that still name a shim."""
+    found = {r.location for r in text_references(analysis.index, list(shims))}
+    return tuple(sorted(found - unshim_table(config, analysis.index.root)))
+
+
+def verify_tree(
+    path: Path, config: Config, shims: tuple[str, ...] = ()
+) -> tuple[Verification, ApplyOutcome]:
+    """`unshim verify PATH`: the work tree at PATH against its git HEAD (no "before" when PATH
+    is not a git work tree), with what changed between the two."""
+    with head_tree(path) as head:
+        root_before, label = head if head is not None else (None, None)
+        parse_commands(config)
+        trees = analyze_trees(root_before, path, config)
+        where = "--shim" if shims else f"{config.source} [tool.unshim] shims"
+        shims = shims or config.shims or default_shims(trees)
+        check_shims(trees, shims, where)
+        canonical = canonical_of(trees, shims)
+        verification = run_checks(
+            root_before, path, config, shims, canonical, before_label=label, trees=trees
+        )
+    if trees.before is not None:
+        outcome = observed_outcome(trees.before, trees.after, shims, canonical)
+    else:
+        outcome = ApplyOutcome(shims, canonical, (), (), (), (), ())
+    return verification, replace(outcome, mentions=mentions(trees.after, shims, config))
+
+
+def append_job_summary(markdown: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Append the report to the GitHub Actions job summary when the job has one."""
+    target = (os.environ if environ is None else environ).get(JOB_SUMMARY_ENV)
+    if not target:
+        return None
+    path = Path(target)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    return path

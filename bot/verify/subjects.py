@@ -1,0 +1,59 @@
+"""Which packages a verification counts: the shims being removed, and the canonical packages
+their names really live in. Pure functions of the analyzed trees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.errors import UsageError
+from codemods.analyze.analysis import Analysis
+from codemods.analyze.graph import within
+from codemods.analyze.inventory import SHIM_LAYER
+
+
+@dataclass(frozen=True)
+class Trees:
+    """The two trees a verification compares, analyzed."""
+
+    before: Analysis | None
+    after: Analysis
+
+
+def default_shims(trees: Trees) -> tuple[str, ...]:
+    """The outermost shim layers `analyze` finds in the tree before the change."""
+    analysis = trees.before or trees.after
+    layers = [p.name for p in analysis.packages if p.status == SHIM_LAYER]
+    return tuple(n for n in layers if not any(within(n, o) and n != o for o in layers))
+
+
+def canonical_of(trees: Trees, shims: tuple[str, ...]) -> tuple[str, ...]:
+    """Where the shims' names really live: the shim layers' `points_to` (a single module's
+    verdict when the shim is a module), from the tree before the change."""
+    found: set[str] = set()
+    for analysis in (trees.before, trees.after):
+        if analysis is None:
+            continue
+        for shim in shims:
+            report = next((p for p in analysis.packages if p.name == shim), None)
+            verdict = analysis.verdicts.get(shim)
+            if report is not None and report.status == SHIM_LAYER:
+                found.update(report.points_to)
+            elif report is None and verdict is not None and verdict.is_shim:
+                found.update(verdict.points_to)
+        if found:
+            break
+    return tuple(sorted(c for c in found if not any(within(c, s) for s in shims)))
+
+
+def check_shims(trees: Trees, shims: tuple[str, ...], where: str) -> None:
+    """Every shim named must exist in one of the trees; `where` says who named it."""
+    analyses = [a for a in (trees.before, trees.after) if a is not None]
+    unknown = [s for s in shims if not any(a.index.is_module(s) for a in analyses)]
+    if unknown:
+        raise UsageError(
+            "\n".join(
+                f"{where}: '{s}' is not a module or package of the tree, nor of the tree before "
+                "the change (names are dotted, like app.legacy)"
+                for s in unknown
+            )
+        )

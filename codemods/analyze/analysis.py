@@ -1,0 +1,139 @@
+"""`analyze` as one call: index, graph, references, verdicts and inventory of a tree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from codemods.analyze.graph import ImportRef, all_refs
+from codemods.analyze.inventory import PackageReport, grep_counts, package_reports
+from codemods.analyze.references import (
+    Reference,
+    attribute_references,
+    code_references,
+    text_references,
+)
+from codemods.analyze.resolve import Resolver
+from codemods.analyze.shims import Verdict, classify
+from codemods.scan.focus import Focus
+from codemods.scan.index import Index, NotAnalyzed, Progress, start_index
+
+
+class Verdicts(Mapping[str, Verdict]):
+    """Every module's verdict, each worked out the first time it is asked for: `apply --shim`
+    needs a handful of them, `analyze` all."""
+
+    def __init__(self, index: Index, resolver: Resolver, refs: tuple[ImportRef, ...]) -> None:
+        self._index, self._resolver, self._refs = index, resolver, refs
+        self._consumed: dict[str, frozenset[str]] | None = None
+        self._known: dict[str, Verdict] = {}
+
+    def __getitem__(self, module: str) -> Verdict:
+        if module not in self._known:
+            info = self._index.load(module, stubs=False)
+            if info is None:
+                raise KeyError(module)  # no such module, or it does not parse
+            if self._consumed is None:
+                self._consumed = consumed_names(list(self._refs))
+            consumed = self._consumed.get(module, frozenset())
+            self._known[module] = classify(self._index, self._resolver, info, consumed)
+        return self._known[module]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._index.modules))
+
+    def __len__(self) -> int:
+        return len(self._index.modules)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    index: Index
+    refs: tuple[ImportRef, ...]
+    verdicts: Mapping[str, Verdict]
+    not_analyzed: tuple[NotAnalyzed, ...]
+    resolver: Resolver
+
+    @cached_property
+    def code_references(self) -> tuple[Reference, ...]:
+        """Dotted strings in code that name a repository module."""
+        return tuple(code_references(self.index))
+
+    def references_to(self, targets: Sequence[str]) -> tuple[Reference, ...]:
+        """Code strings, plus uses as attributes, configuration, prose and comments naming one
+        of `targets`."""
+        return (
+            *self.code_references,
+            *attribute_references(self.index, targets),
+            *text_references(self.index, list(targets)),
+        )
+
+    @cached_property
+    def _inventory(self) -> tuple[tuple[PackageReport, ...], tuple[Reference, ...]]:
+        index, refs, verdicts = self.index, list(self.refs), dict(self.verdicts)
+        references = list(self.code_references)
+        greps = grep_counts(index, index.packages)
+        provisional = package_reports(index, refs, verdicts, references, ".", greps)
+        flagged = [p.name for p in provisional if p.status != "ACTIVE"]
+        outermost = [
+            p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
+        ]
+        references.extend(text_references(index, outermost))
+        packages = package_reports(index, refs, verdicts, references, ".", greps)
+        return tuple(packages), tuple(references)
+
+    @property
+    def packages(self) -> tuple[PackageReport, ...]:
+        """The inventory, one report per package (worked out on first use)."""
+        return self._inventory[0]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Code strings, and configuration and prose naming a non-ACTIVE package."""
+        return self._inventory[1]
+
+    @property
+    def cycles(self) -> tuple[str, ...]:
+        found = []
+        for verdict in self.verdicts.values():
+            for reexport in verdict.reexports:
+                if reexport.origin.cycle:
+                    chain = " -> ".join(f"{m}.{n}" if n else m for m, n in reexport.origin.chain)
+                    found.append(f"{verdict.path}:{reexport.line} {chain}")
+        return tuple(found)
+
+
+def consumed_names(refs: list[ImportRef]) -> dict[str, frozenset[str]]:
+    """For each module, the names other modules import from it."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        if ref.name and ref.name != "*" and ref.importer != ref.target:
+            names[ref.target].add(ref.name)
+    return {module: frozenset(found) for module, found in names.items()}
+
+
+def analyze(
+    root: Path,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    jobs: int = 1,
+    progress: Progress | None = None,
+    focus: Focus | None = None,
+) -> Analysis:
+    """The analysis of the tree at root; with `focus`, of the files that may name those
+    modules (everything a job about them needs), other modules read only when asked for."""
+    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress, focus=focus)
+    # The analysis of what was read overlaps the grammar check running in the workers; in the
+    # rare tree where a file turns out not to compile, the analysis is done again without it.
+    analysis = analyze_index(pending.index)
+    checked = pending.result()
+    return analysis if checked is analysis.index else analyze_index(checked)
+
+
+def analyze_index(index: Index) -> Analysis:
+    refs = tuple(all_refs(index))
+    resolver = Resolver(index)
+    return Analysis(index, refs, Verdicts(index, resolver, refs), index.not_analyzed, resolver)

@@ -1,0 +1,119 @@
+"""Modules reached as attributes of their package: `import pkg` and then `pkg.shim.X`.
+
+No import statement names `pkg.shim` there: the attribute exists because something imported
+the submodule (the package's `__init__`, another module). Deleting the submodule breaks that
+line all the same, so such a use is a reference that blocks the deletion. Uses through an
+import of the module itself (`import pkg.shim`, then `pkg.shim.X`) are the rewrite's business,
+not this module's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Sequence
+
+from codemods.analyze.graph import from_base, within
+from codemods.outcome import Location
+from codemods.scan.index import Index, ModuleInfo
+
+
+def _imports(tree: ast.Module, info: ModuleInfo) -> tuple[dict[str, set[str]], list[str]]:
+    """Every name an import in the file binds (to a module or a name), anywhere in it, and the
+    modules `import a.b.c` (no `as`) names."""
+    bound: dict[str, set[str]] = {}
+    dotted: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                bound.setdefault(local, set()).add(alias.name if alias.asname else local)
+                if alias.asname is None:
+                    dotted.append(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = from_base(info.name, info.source.is_package, node.module, node.level)
+            for alias in node.names:
+                if base is not None and alias.name != "*":
+                    local = alias.asname or alias.name
+                    bound.setdefault(local, set()).add(f"{base}.{alias.name}")
+    return bound, dotted
+
+
+def _reached(
+    module: str, attrs: list[str], targets: Sequence[str], index: Index
+) -> tuple[str, int] | None:
+    """The deepest module under a target that `module.attrs...` reaches, and how many of the
+    attributes that takes; None when it reaches none, or when `module` is a target itself
+    (an import of the target: the rewrite follows those)."""
+    for depth in range(1, len(attrs) + 1):
+        reached = ".".join([module, *attrs[:depth]])
+        if not any(within(reached, t) for t in targets):
+            continue
+        if any(within(module, t) for t in targets):
+            return None
+        while depth < len(attrs) and index.is_module(f"{reached}.{attrs[depth]}"):
+            reached = f"{reached}.{attrs[depth]}"
+            depth += 1
+        return reached, depth
+    return None
+
+
+def _chains(tree: ast.Module) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, head name, attributes) of every `name.a.b` chain, the longest of each only."""
+    inner: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or id(node) in inner:
+            continue
+        attrs: list[str] = []
+        current: ast.expr = node
+        while isinstance(current, ast.Attribute):
+            attrs.append(current.attr)
+            inner.add(id(current))
+            current = current.value
+        if isinstance(current, ast.Name):
+            yield node.lineno, current.id, attrs[::-1]
+
+
+def _outside_imports(info: ModuleInfo, spelled: re.Pattern[str]) -> bool:
+    """Whether `.shim` appears on a line that is no import statement's (the cheap test that
+    spares parsing the files that only import it)."""
+    found = [m.start() for m in spelled.finditer(info.text)]
+    if not found:
+        return False
+    spans = [(stmt.line, stmt.end_line) for stmt in info.facts.imports]
+    for position in found:
+        line = info.text.count("\n", 0, position) + 1
+        if not any(first <= line <= last for first, last in spans):
+            return True
+    return False
+
+
+def attribute_uses(index: Index, targets: Sequence[str]) -> list[tuple[Location, str, str]]:
+    """(where, the module reached, the chain as written) for each use of a target module (or
+    a module under it) as an attribute of a package the file imported."""
+    lasts = sorted({target.rpartition(".")[2] for target in targets})
+    if not lasts:
+        return []
+    spelled = re.compile(r"\.\s*(?:" + "|".join(map(re.escape, lasts)) + r")\b")
+    found: list[tuple[Location, str, str]] = []
+    for info in (*index.modules.values(), *index.stubs.values()):
+        if not _outside_imports(info, spelled):
+            continue
+        try:
+            tree = ast.parse(info.text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # unparsable files are the deletion proof's own business
+        bound, dotted = _imports(tree, info)
+        # `import a.shim.x` then `a.shim.x.f()`: the rewrite follows those chains itself.
+        imported = [name for name in dotted if any(within(name, t) for t in targets)]
+        seen: set[tuple[int, str]] = set()
+        for line, head, attrs in _chains(tree):
+            if any(within(".".join([head, *attrs]), name) for name in imported):
+                continue
+            for module in bound.get(head, ()):
+                hit = _reached(module, attrs, targets, index)
+                if hit is not None and (line, hit[0]) not in seen:
+                    seen.add((line, hit[0]))
+                    text = ".".join([head, *attrs[: hit[1]]])
+                    found.append((Location(info.path, line), hit[0], text))
+    return found

@@ -1,0 +1,200 @@
+"""The package inventory: for every package, its size, who imports it, and what it is."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from codemods.analyze.graph import ImportRef, common_package, within
+from codemods.analyze.references import Reference, reaches_below
+from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
+from codemods.scan.index import Index
+
+ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
+ENTRY_NAMES = frozenset({"tests", "test", "testing", "scripts", "bin", "tools", "examples", "docs"})
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    name: str
+    path: str  # the package's directory
+    files: int
+    lines: int
+    importers: tuple[str, ...]  # modules outside the package that import something in it
+    import_statements: int  # import statements outside the package that reach it
+    grep_command: str
+    grep_count: int
+    subpackages: tuple[str, ...]
+    status: str  # ACTIVE, SHIM LAYER or DEAD
+    points_to: tuple[str, ...]  # for a shim layer: the packages its names really live in
+    evidence: tuple[str, ...]
+    dynamic: tuple[Reference, ...]  # blocking references that are not imports
+
+
+def grep_command(package: str, where: str) -> str:
+    return f'grep -r "from {package}" {where} --include="*.py" | wc -l'
+
+
+GREP_FROM = re.compile(r"(?=from ([\w.]*))")
+
+
+def grep_counts(index: Index, packages: Iterable[str]) -> dict[str, int]:
+    """For each package, what `grep -r "from PKG"` prints piped to `wc -l`, over the files
+    unshim indexed: the lines that contain `from PKG` anywhere, as text, in one pass."""
+    wanted = set(packages)
+    counts = dict.fromkeys(wanted, 0)
+    for info in (*index.modules.values(), *index.stubs.values()):
+        if "from " not in info.text:
+            continue
+        for line in info.text.splitlines():
+            if "from " not in line:
+                continue
+            matched: set[str] = set()
+            for found in GREP_FROM.finditer(line):
+                dotted = found.group(1)
+                # grep matches text, not names: "from a.b" is also in "from a.bc".
+                matched.update(dotted[:end] for end in range(1, len(dotted) + 1))
+            for package in matched & wanted:
+                counts[package] += 1
+    return counts
+
+
+def grep_count(index: Index, package: str) -> int:
+    return grep_counts(index, [package])[package]
+
+
+def package_reports(
+    index: Index,
+    refs: list[ImportRef],
+    verdicts: dict[str, Verdict],
+    references: list[Reference],
+    grep_root: str = ".",
+    greps: dict[str, int] | None = None,
+) -> list[PackageReport]:
+    """One report per package, in dotted-name order. `greps`: counts already taken."""
+    importers: dict[str, set[str]] = defaultdict(set)
+    statements: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    packages = sorted(index.packages)
+    for ref in refs:
+        parts = ref.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if package in index.packages and not within(ref.importer, package):
+                importers[package].add(ref.importer)
+                statements[package].add((ref.path, ref.line))
+    dynamic: dict[str, list[Reference]] = defaultdict(list)
+    module_of = {i.path: n for t in (index.modules, index.stubs) for n, i in t.items()}
+    for reference in references:
+        if not reference.blocks_deletion:
+            continue
+        if reaches_below(index, reference):
+            for package in index.packages:
+                if package.startswith(reference.target + "."):
+                    dynamic[package].append(reference)
+        parts = reference.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if not within(module_of.get(reference.location.path, ""), package):
+                dynamic[package].append(reference)
+    reports = []
+    greps = greps if greps is not None else grep_counts(index, packages)
+    for package in packages:
+        members = [info for info in index.under(package)]
+        stub_files = [p for p in index.files_under(package) if p.endswith(".pyi")]
+        files = len(members) + len(stub_files)
+        lines = sum(info.lines for info in members)
+        subpackages = tuple(
+            p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1 :]
+        )
+        shim_modules = [
+            verdicts[m.name]
+            for m in members
+            if verdicts.get(m.name) and verdicts[m.name].kind == PURE
+        ]
+        others = [
+            verdicts[m.name]
+            for m in members
+            if m.name in verdicts
+            and verdicts[m.name].kind not in (PURE, FACADE)
+            and not (
+                verdicts[m.name].kind == NOT_A_SHIM
+                and not verdicts[m.name].defined
+                and m.facts.body is not None
+                and not m.facts.imports
+            )
+        ]
+        evidence: list[str] = []
+        points_to: tuple[str, ...] = ()
+        external_points = sorted(
+            {t for v in shim_modules for t in v.points_to if not within(t, package)}
+        )
+        status = ACTIVE
+        if shim_modules and not others and external_points:
+            status = SHIM_LAYER
+            points_to = tuple(sorted({common_package(external_points)} - {""})) or tuple(
+                external_points
+            )
+            evidence.append(
+                f"{len(shim_modules)} of {len(members)} modules only re-export names that live "
+                f"in {', '.join(points_to)}"
+            )
+            evidence.extend(v.evidence[0] for v in shim_modules[:3] if v.evidence)
+        if not importers[package] and not dynamic[package]:
+            top_level = "." not in package
+            if top_level or package.split(".")[-1] in ENTRY_NAMES or _has_main(index, package):
+                evidence.append(
+                    "no importers inside the repository (an entry point or a "
+                    "top-level package used from outside)"
+                )
+            else:
+                status = DEAD if status != SHIM_LAYER else status
+                evidence.insert(
+                    0,
+                    "no module outside the package imports it, and no string, "
+                    "entry point or configuration names it",
+                )
+                if status == SHIM_LAYER:
+                    evidence.insert(0, "dead: nothing imports this shim layer")
+        elif importers[package]:
+            evidence.append(
+                f"imported by {len(importers[package])} modules outside it "
+                f"({len(statements[package])} import statements)"
+            )
+        directory = _package_dir(index, package)
+        reports.append(
+            PackageReport(
+                name=package,
+                path=directory,
+                files=files,
+                lines=lines,
+                importers=tuple(sorted(importers[package])),
+                import_statements=len(statements[package]),
+                grep_command=grep_command(package, grep_root),
+                grep_count=greps[package],
+                subpackages=subpackages,
+                status=status,
+                points_to=points_to,
+                evidence=tuple(evidence),
+                dynamic=tuple(dynamic[package]),
+            )
+        )
+    return reports
+
+
+def _has_main(index: Index, package: str) -> bool:
+    return f"{package}.__main__" in index.modules
+
+
+def _package_dir(index: Index, package: str) -> str:
+    info = index.modules.get(package)
+    if info is not None and info.source.is_package:
+        return info.path.rpartition("/")[0] or "."
+    for name, other in sorted(index.modules.items()):
+        if name.startswith(package + "."):
+            depth = len(name.split(".")) - len(package.split("."))
+            path = other.path.split("/")
+            keep = len(path) - depth - (1 if other.source.is_package else 0)
+            return "/".join(path[:keep]) or "."
+    return package.replace(".", "/")

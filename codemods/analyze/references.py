@@ -1,0 +1,227 @@
+"""References that are not import statements: dotted strings in code, module paths in build
+configuration, and mentions in prose and comments.
+
+Code strings and configuration block a deletion; prose and comments never do, but are listed so
+a reviewer can update the docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from codemods.analyze.attributes import attribute_uses
+from codemods.outcome import Location
+from codemods.scan.focus import IMPORT_MACHINERY
+from codemods.scan.index import Index
+
+DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+BLOCKING = frozenset(
+    {"import_module", "__import__", "mock.patch", "string", "config", "manifest", "attribute"}
+)
+# Calls whose first argument can only be a module name: there a single word is a module too.
+MODULE_NAME_KINDS = frozenset({"import_module", "__import__"})
+
+
+@dataclass(frozen=True)
+class Reference:
+    location: Location
+    target: str  # the repository module the text names
+    text: str  # the string or line as found
+    # import_module|__import__|mock.patch|string|config|manifest|attribute|prose|comment
+    kind: str
+
+    @property
+    def blocks_deletion(self) -> bool:
+        return self.kind in BLOCKING
+
+
+def named_module(index: Index, dotted: str, *, module_name: bool = False) -> str | None:
+    """The repository module a dotted string names (`a.b.c:attr` or `a.b.Class` -> `a.b`), if
+    any. Whole components only: `app.compatibility` does not name `app.compat`. `module_name`
+    says the string can only be a module name (`import_module("app")`), so one word counts."""
+    head = dotted.split(":")[0]
+    parts = head.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if index.is_module(candidate):
+            # A single top-level word ("os", "json") is too common to count as a reference.
+            return candidate if end > 1 or ":" in dotted or module_name else None
+    return None
+
+
+def _absolute(relative: str, module: str, is_package: bool) -> str:
+    """`import_module(".x", __package__)` read from the package of the module that holds it, the
+    usual anchor; the anchor argument itself is not recorded."""
+    name = relative.lstrip(".")
+    parts = (module if is_package else module.rpartition(".")[0]).split(".")
+    climb = len(relative) - len(name) - 1
+    if climb > len(parts):
+        return relative  # above the top: names nothing
+    return ".".join(p for p in [*parts[: len(parts) - climb], name] if p)
+
+
+def code_references(index: Index) -> list[Reference]:
+    """Dotted strings in Python code that name a repository module."""
+    found: list[Reference] = []
+    for info in (*index.modules.values(), *index.stubs.values()):
+        for ref in info.facts.strings:
+            certain = ref.kind in MODULE_NAME_KINDS
+            value = ref.value
+            if certain and value.startswith("."):
+                value = _absolute(value, info.name, info.source.is_package)
+            target = named_module(index, value, module_name=certain)
+            if target is not None:
+                found.append(Reference(Location(info.path, ref.line), target, ref.value, ref.kind))
+    return found
+
+
+def _module_path(index: Index, module: str) -> str | None:
+    info = index.modules.get(module) or index.stubs.get(module)
+    if info is not None:
+        path = PurePosixPath(info.path)
+        return str(path.parent) if info.source.is_package else str(path.with_suffix(""))
+    for name, other in index.modules.items():
+        if name.startswith(module + "."):
+            depth = len(name.split(".")) - len(module.split("."))
+            parent = PurePosixPath(other.path).parent
+            for _ in range(depth - (0 if other.source.is_package else 1)):
+                parent = parent.parent
+            return str(parent)
+    return None
+
+
+def path_pattern(path: str) -> re.Pattern[str]:
+    """A file path in text, whole components only: `pkg/shim` is not `pkg/shimmer`, `pkg/shim-2`
+    or `pkg/shim.txt`; a module's path also matches its own file (`pkg/old.py`, `pkg/old.pyi`)."""
+    return re.compile(rf"(?<![\w./-])(?:\./)?{re.escape(path)}(?:\.pyi?)?(?![\w-])(?!\.\w)")
+
+
+def names_module(line: str, target: str) -> bool:
+    """Whether a line names the module `target` by its dotted name or a submodule's."""
+    return any(
+        word == target or word.startswith(target + ".")
+        for word in (m.group(0) for m in DOTTED_IN_TEXT.finditer(line))
+    )
+
+
+def _patterns(folder_of: str, path: str | None) -> list[re.Pattern[str]]:
+    """The forms of `path` the file at `folder_of` can use: from the root, and when that file is
+    in a parent folder (a nested `meson.build`'s `subdir('shim')`), relative to its folder."""
+    if not path or path == ".":
+        return []
+    found = [path_pattern(path)]
+    folder = str(PurePosixPath(folder_of).parent)
+    if folder != "." and path.startswith(folder + "/"):
+        found.append(path_pattern(path[len(folder) + 1 :]))
+    return found
+
+
+def text_references(index: Index, targets: list[str]) -> list[Reference]:
+    """Configuration, manifests, prose and comments that name one of `targets` (dotted names of
+    packages or modules), by dotted name or by file path."""
+    if not targets:
+        return []
+    paths = {t: _module_path(index, t) for t in targets}
+    indexed = {info.path for table in (index.modules, index.stubs) for info in table.values()}
+    found: list[Reference] = []
+
+    def forms(folder_of: str) -> dict[str, list[re.Pattern[str]]]:
+        return {t: _patterns(folder_of, paths[t]) for t in targets}
+
+    # Every form of a target (dotted name, path from anywhere) spells its last name.
+    words = {target.rpartition(".")[2] for target in targets}
+
+    def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> str | None:
+        if not any(word in line for word in words):
+            return None
+        for target in targets:
+            if dotted and names_module(line, target):
+                return target
+            if any(p.search(line) for p in forms[target]):
+                return target
+        return None
+
+    from_root = forms(".")
+    for relpath in (*index.tree.configs, *index.tree.prose):
+        kind = "prose" if relpath.endswith((".md", ".rst", ".txt")) else "config"
+        if relpath.endswith(("MANIFEST.in", "meson.build")):
+            kind = "manifest"
+        # An analyzed setup.py's dotted strings are code references already; its paths are not.
+        dotted = not (relpath.endswith("setup.py") and relpath in indexed)
+        # Build files name paths from their own folder; prose and comments from the root.
+        here = from_root if kind == "prose" else forms(relpath)
+        try:
+            text = (index.root / relpath).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        table = ""
+        for number, line in enumerate(text.splitlines(), 1):
+            if relpath.endswith(".toml") and line.lstrip().startswith("["):
+                table = line.strip().strip("[]").strip()
+            if table == "tool.unshim" or table.startswith("tool.unshim."):
+                continue  # unshim's own configuration names the shims it is told to remove
+            target = matches(line, here, dotted)
+            if target:
+                found.append(Reference(Location(relpath, number), target, line.strip(), kind))
+    for info in (*index.modules.values(), *index.stubs.values()):
+        if not any(t.split(".")[-1] in info.text for t in targets):
+            continue
+        for number, line in enumerate(info.text.splitlines(), 1):
+            hash_at = line.find("#")
+            if hash_at < 0:
+                continue
+            target = matches(line[hash_at:], from_root, True)
+            if target:
+                comment = line[hash_at:].strip()
+                found.append(Reference(Location(info.path, number), target, comment, "comment"))
+    return found
+
+
+def reaches_below(index: Index, reference: Reference) -> bool:
+    """Whether a reference to a package may load modules below it by computed names: an
+    `import_module`/`__import__` of the package, or its dotted name as a string in a file that
+    uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
+    Nothing below such a package can be proven unused."""
+    if "." not in reference.target:
+        return False  # loading a whole top-level package by name computes no names below it
+    if reference.kind in ("import_module", "__import__"):
+        return True
+    if reference.kind != "string":
+        return False
+    info = next(
+        (
+            i
+            for t in (index.modules, index.stubs)
+            for i in t.values()
+            if i.path == reference.location.path
+        ),
+        None,
+    )
+    return info is not None and any(word in info.text for word in IMPORT_MACHINERY)
+
+
+def blocking_reason(reference: Reference, module: str) -> str:
+    """Why a reference keeps what it names, for a reviewer; `module`: the file's module."""
+    text = reference.text
+    if reference.kind in ("import_module", "__import__"):
+        return f"imported by {module} through {reference.kind}({text!r})"
+    if reference.kind == "mock.patch":
+        return f"patched by {module}: mock.patch({text!r})"
+    if reference.kind == "config":
+        return f"named in {reference.location.path}: {text}"
+    if reference.kind == "attribute":
+        return f"used by {module} as {text}, an attribute of a package it imports"
+    if reference.kind == "manifest":
+        return f"listed in the build manifest {reference.location.path}: {text}"
+    return f"named by the string {text!r} in {module}"
+
+
+def attribute_references(index: Index, targets: Sequence[str]) -> list[Reference]:
+    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names."""
+    return [
+        Reference(where, module, text, "attribute")
+        for where, module, text in attribute_uses(index, targets)
+    ]

@@ -1,0 +1,104 @@
+"""Where a file uses a name that an import bound to a module: `m.X`, `pkg.mod.X`, `"m.X"`.
+
+LibCST's scope analysis decides what is a use: a parameter or a local that happens to be called
+`m` is a different binding, and is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from codemods.rewrite.layout import FileView
+
+STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One step of an attribute chain: `.attr`, and the expression that ends with it."""
+
+    attr: str
+    node: cst.BaseExpression
+    store: bool  # assigned to or deleted (`m.X = ...`), not read
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of the binding: the attributes that follow it, outermost last."""
+
+    node: cst.CSTNode  # the name (or dotted name) as used
+    chain: tuple[Link, ...]  # empty: the module object itself is used
+    annotation: cst.SimpleString | None = None  # the use is inside this string annotation
+
+
+@dataclass(frozen=True)
+class Uses:
+    uses: tuple[Use, ...]
+    ambiguous: tuple[cst.CSTNode, ...]  # uses where the name may mean something else too
+    other: int  # uses of a shorter prefix bound by the same `import a.b.c` (`a.q`)
+
+
+def _chain(node: cst.CSTNode, meta: FileView) -> tuple[Link, ...]:
+    links: list[Link] = []
+    current = node
+    while True:
+        parent = meta.layout.attribute_of.get(id(current))
+        if parent is None or parent.value is not current:
+            return tuple(links)
+        store = id(parent) in meta.layout.stores
+        links.append(Link(parent.attr.value, parent, store))
+        current = parent
+
+
+def _string_use(node: cst.SimpleString, local: str) -> Use | None:
+    """`"m.X"` as a whole string annotation; anything more complex is not rewritten."""
+    value = node.evaluated_value
+    if not isinstance(value, str) or not value.startswith(local + "."):
+        return None
+    rest = value[len(local) + 1 :].split(".")
+    if not all(part.isidentifier() for part in rest):
+        return None
+    return Use(node, tuple(Link(attr, node, False) for attr in rest), annotation=node)
+
+
+def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
+    """Uses of the name `local` that `statement` (an import) binds. For `import a.b.c` the
+    local is the dotted `a.b.c`; its uses are the chains that start with it."""
+    scope = meta.scopes.get(statement)
+    if scope is None:
+        return Uses((), (), 0)
+    found: list[Use] = []
+    ambiguous: list[cst.CSTNode] = []
+    for assignment in scope.assignments[local]:
+        if getattr(assignment, "node", None) is not statement:
+            continue
+        for access in assignment.references:
+            node = access.node
+            if len(access.referents) > 1:
+                ambiguous.append(node)
+            elif isinstance(node, cst.SimpleString):
+                use = _string_use(node, local)
+                if use is None:
+                    ambiguous.append(node)
+                else:
+                    found.append(use)
+            else:
+                found.append(Use(node, _chain(node, meta)))
+    other = 0
+    parts = local.split(".")
+    for depth in range(1, len(parts)):
+        prefix = ".".join(parts[:depth])
+        for assignment in scope.assignments[prefix]:
+            if getattr(assignment, "node", None) is statement:
+                other += len(assignment.references)
+    return Uses(tuple(found), tuple(ambiguous), other)
+
+
+def string_with(node: cst.SimpleString, text: str) -> cst.SimpleString:
+    """The same string literal (prefix and quotes) with other contents."""
+    match = STRING_PREFIX.match(node.value)
+    prefix, quote = (match.group(1), match.group(2)) if match else ("", '"')
+    return node.with_changes(value=f"{prefix}{quote}{text}{quote}")
