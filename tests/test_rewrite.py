@@ -1,4 +1,5 @@
-"""Rewrite semantics: one behaviour per test, the consumer before and after."""
+"""Rewrite semantics across the import shapes (each shape's own cases are in tests/shapes/):
+one behaviour per test, the consumer before and after."""
 
 from __future__ import annotations
 
@@ -7,85 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.apply_support import CANONICAL, dedent, rewritten, run
-
-
-def test_from_import_points_at_canonical_module(tmp_path: Path) -> None:
-    assert rewritten(tmp_path, "from old.one import Real\n") == "from real.core import Real\n"
-
-
-def test_aliased_reexport_keeps_local_name(tmp_path: Path) -> None:
-    after = rewritten(tmp_path, "from old.renamed import Thing\nThing()\n")
-    assert after == "from real.core import Real as Thing\nThing()\n"
-
-
-def test_consumer_alias_stays(tmp_path: Path) -> None:
-    before = "from old.renamed import Thing as T\nfrom old.one import Real as R\n"
-    after = rewritten(tmp_path, before)
-    assert after == "from real.core import Real as T\nfrom real.core import Real as R\n"
-
-
-def test_module_alias_kept_when_uses_resolve_to_one_module(tmp_path: Path) -> None:
-    before = "import old.one as m\nm.Real(m.helper())\n"
-    assert rewritten(tmp_path, before) == "import real.core as m\nm.Real(m.helper())\n"
-
-
-def test_module_alias_follows_renamed_attribute(tmp_path: Path) -> None:
-    before = "import old.renamed as m\nm.Thing()\n"
-    assert rewritten(tmp_path, before) == "import real.core as m\nm.Real()\n"
-
-
-def test_module_alias_dissolved_when_uses_span_modules(tmp_path: Path) -> None:
-    before = "import old.shim as m\nm.Real(m.extra())\n"
-    after = "from real.core import Real\nfrom real.more import extra\nReal(extra())\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_dissolved_names_never_collide(tmp_path: Path) -> None:
-    before = "import old.shim as m\nReal = 1\ndef f(extra):\n    return m.Real, m.extra, extra\n"
-    after = dedent("""\
-        from real.core import Real as m_Real
-        from real.more import extra as m_extra
-        Real = 1
-        def f(extra):
-            return m_Real, m_extra, extra
-        """)
-    assert rewritten(tmp_path, before) == after
-
-
-def test_parameter_named_like_alias_is_not_a_use(tmp_path: Path) -> None:
-    before = "import old.one as m\ndef f(m):\n    return m.anything\nm.Real()\n"
-    after = "import real.core as m\ndef f(m):\n    return m.anything\nm.Real()\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_dotted_import_rewrites_attribute_chains(tmp_path: Path) -> None:
-    before = "import old.one\nold.one.Real(old.one.helper())\n"
-    after = "import real.core\nreal.core.Real(real.core.helper())\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_dotted_import_of_several_modules_imports_each(tmp_path: Path) -> None:
-    before = "import old.shim\nold.shim.Real(old.shim.extra())\n"
-    after = "import real.core\nimport real.more\nreal.core.Real(real.more.extra())\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_chain_through_a_shim_package_reaches_the_definer(tmp_path: Path) -> None:
-    before = "import old\nprint(old.one.Real, old.renamed.Thing)\n"
-    after = rewritten(tmp_path, before)
-    assert after == "import real.core\nprint(real.core.Real, real.core.Real)\n"
-
-
-def test_dotted_import_whose_top_name_is_used_otherwise_is_kept(tmp_path: Path) -> None:
-    before = "import old.one\nimport old\nprint(old.one.Real, old.renamed.Thing)\n"
-    applied = run(tmp_path, {**CANONICAL, "app/use.py": before})
-    assert (tmp_path / "app/use.py").read_text() == before
-    assert any("other code uses old through this import" in k.reason for k in applied.outcome.kept)
-
-
-def test_submodule_imported_from_shim_package_is_rebound(tmp_path: Path) -> None:
-    before = "from old import one\none.Real()\n"
-    assert rewritten(tmp_path, before) == "from real import core as one\none.Real()\n"
 
 
 def test_line_split_per_module_keeps_comments_and_indentation(tmp_path: Path) -> None:
@@ -170,12 +92,6 @@ def test_import_needed_against_a_rebinding_is_not_dropped(tmp_path: Path) -> Non
     assert rewritten(tmp_path, before) == after
 
 
-def test_dissolved_alias_reuses_an_existing_import(tmp_path: Path) -> None:
-    before = "from real.core import Real as R\nimport old.shim as m\nm.Real(m.extra())\n"
-    after = "from real.core import Real as R\nfrom real.more import extra\nR(extra())\n"
-    assert rewritten(tmp_path, before) == after
-
-
 def test_renamed_name_keeps_consumer_binding_instead_of_shadowing(tmp_path: Path) -> None:
     before = "from old.renamed import Thing\nReal = 'a local that must not be shadowed'\n"
     after = "from real.core import Real as Thing\nReal = 'a local that must not be shadowed'\n"
@@ -227,46 +143,6 @@ def test_relative_import_becomes_absolute_across_top_level_packages(tmp_path: Pa
 )
 def test_import_keeps_its_place(tmp_path: Path, before: str, after: str) -> None:
     assert rewritten(tmp_path, before) == after
-
-
-def test_star_import_of_star_shim_stays_a_star(tmp_path: Path) -> None:
-    files = {"old/star.py": "from real.core import *  # noqa: F403\n"}
-    assert rewritten(tmp_path, "from old.star import *\n", files) == "from real.core import *\n"
-
-
-def test_star_import_becomes_the_names_the_file_uses(tmp_path: Path) -> None:
-    before = "from old.shim import *\nReal(extra())\n"
-    after = "from real.core import Real\nfrom real.more import extra\nReal(extra())\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_parent_registration_goes_with_the_shim(tmp_path: Path) -> None:
-    files = {
-        "legacy/__init__.py": """\
-            from . import filters  # expose the old module
-            from .keep import kept
-
-            __all__ = ["filters", "kept"]
-            """,
-        "legacy/filters.py": "from real.core import Real\n",
-        "legacy/keep.py": "kept = 1\n",
-    }
-    run(tmp_path, {**CANONICAL, **files}, shims=("legacy.filters",))
-    assert (tmp_path / "legacy/__init__.py").read_text() == dedent("""\
-        from .keep import kept
-
-        __all__ = ["kept"]
-        """)
-
-
-def test_parent_registration_stays_when_the_shim_stays(tmp_path: Path) -> None:
-    files = {
-        "legacy/__init__.py": "from . import filters\n\n__all__ = ['filters']\n",
-        "legacy/filters.py": "from real.core import Real\n",
-        "tests/test_x.py": "from unittest import mock\nmock.patch('legacy.filters.Real')\n",
-    }
-    run(tmp_path, {**CANONICAL, **files}, shims=("legacy.filters",))
-    assert (tmp_path / "legacy/__init__.py").read_text() == files["legacy/__init__.py"]
 
 
 def test_impure_shim_keeps_its_own_names_and_reports_them(tmp_path: Path) -> None:
@@ -371,28 +247,6 @@ def test_unresolvable_name_is_kept_with_its_location(tmp_path: Path) -> None:
     assert {"old/broken.py:1", "app/use.py:1"} <= where
 
 
-def test_string_annotation_of_module_alias_is_rewritten(tmp_path: Path) -> None:
-    before = "import old.shim as m\nx: 'm.Real' = m.extra()\n"
-    after = "from real.core import Real\nfrom real.more import extra\nx: 'Real' = extra()\n"
-    assert rewritten(tmp_path, before) == after
-
-
-def test_assignment_to_shim_attribute_keeps_the_import(tmp_path: Path) -> None:
-    before = "import old.one as m\nm.Real = object\n"
-    applied = run(tmp_path, {**CANONICAL, "app/use.py": before})
-    assert (tmp_path / "app/use.py").read_text() == before
-    assert any("assigns to m.Real" in k.reason for k in applied.outcome.kept)
-
-
-def test_bare_module_use_rebinds_only_to_a_single_module(tmp_path: Path) -> None:
-    before = "import old.one as m\nregistry = [m]\n"
-    assert rewritten(tmp_path, before) == "import real.core as m\nregistry = [m]\n"
-    before = "import old.shim as m\nregistry = [m]\n"
-    applied = run(tmp_path, {"app/use.py": before})
-    assert (tmp_path / "app/use.py").read_text() == before
-    assert any("module object m itself" in k.reason for k in applied.outcome.kept)
-
-
 NO_CHANGE = [
     pytest.param("import os\nfrom real.core import Real\n", id="canonical_imports"),
     pytest.param("# from old.one import Real\nx = 'old.one.Real'\n", id="comments_and_strings"),
@@ -406,12 +260,6 @@ NO_CHANGE = [
 def test_unrelated_code_is_not_changed(tmp_path: Path, source: str) -> None:
     files = {**CANONICAL, "oldish/__init__.py": "Real = 1\n", "app/one.py": ""}
     assert rewritten(tmp_path, source, files) == source
-
-
-def test_alias_equal_to_the_canonical_name_is_dropped(tmp_path: Path) -> None:
-    extra = {"old/funcs.py": "from real.core import Real as RealThing\n"}
-    consumer = "from old.funcs import RealThing as Real\n"
-    assert rewritten(tmp_path, consumer, extra) == "from real.core import Real\n"
 
 
 def test_private_definer_is_imported_from_the_public_package_above_it(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ import libcst as cst
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan.build import FileTask, RewritePlan
 from codemods.rewrite import importlines
-from codemods.rewrite.decisions import Decisions, decide, touches_plan
+from codemods.rewrite.context import Decisions
+from codemods.rewrite.decisions import decide, touches_plan
 from codemods.rewrite.layout import CLAUSES, Metadata, WholeModuleNeeded
 from codemods.rewrite.located import Prepared, prepare
 from codemods.rewrite.spelling import is_pragma
