@@ -217,9 +217,8 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     outcome = applied.outcome
     if args.dry_run and outcome.changed:
         write_output(applytext.diff(applied), None)
-    for result in applied.files:
-        for edit in result.edits:
-            console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for edit in outcome.edits:  # every Rewritten file's, in path order
+        console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
     for blocking, line in applytext.reasons(outcome):
         if blocking:
             console.warn(line)

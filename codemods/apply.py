@@ -18,7 +18,7 @@ from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan.build import PlanError, PlanRequest, RewritePlan, build_plan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
-from codemods.rewrite.engine import CHANGED, FAILED, FileResult
+from codemods.rewrite.results import Failed, FileResult, Rewritten
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index, build_index, check_grammar
 
@@ -73,7 +73,7 @@ def _mentions(text: str, module: str) -> bool:
 
 
 def _unparsed(
-    root: Path, analysis: Analysis, plan: RewritePlan, failed: tuple[FileResult, ...]
+    root: Path, analysis: Analysis, plan: RewritePlan, failed: tuple[Failed, ...]
 ) -> tuple[list[Kept], set[str]]:
     """Files that do not parse, each reported; the shims they mention are kept. A focused
     apply reports only the files that may name what it changes: of the Python files the
@@ -98,7 +98,7 @@ def _unparsed(
         )
         reports.append(Kept(problem.path, reason, Location(problem.path, 0)))
     for result in failed:
-        text = result.before.decode("utf-8", errors="replace")
+        text = result.data.decode("utf-8", errors="replace")
         named = [n for n in names if _mentions(text, n)] or list(plan.requested[:1])
         kept.update(named)
         reports.append(
@@ -190,21 +190,21 @@ def apply(
         _check_bowler(request)
     load_codemods(options.codemods, root)  # a bad spec fails the run before anything is touched
     analysis, plan, results = _rewritten(root, request, options, step)
-    failed = tuple(r for r in results if r.status == FAILED)
+    failed = tuple(r for r in results if isinstance(r, Failed))
     not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
     if not options.dry_run:
         results = engine.write_files(root, results)
     write_failures = [
         Kept(r.path, r.reason, Location(r.path, 0))
         for r in results
-        if r.status == FAILED and r not in failed
+        if isinstance(r, Failed) and r not in failed
     ]
     deleted_files: tuple[str, ...] = ()
     deletion_kept: tuple[Kept, ...] = ()
     mentions: tuple[Location, ...] = ()
     candidates = _candidates(plan, mentioned)
     if delete is not None and candidates:
-        overlay = {r.path: r.after for r in results if r.status == CHANGED}
+        overlay = {r.path: r.after for r in results if isinstance(r, Rewritten)}
         after = build_index(
             root,
             options.source_roots,
@@ -227,8 +227,8 @@ def apply(
                 | {new for _, new in plan.moves}
             )
         ),
-        edits=tuple(e for r in results if r.status == CHANGED for e in r.edits),
-        changed_files=tuple(r.path for r in results if r.status == CHANGED),
+        edits=tuple(e for r in results if isinstance(r, Rewritten) for e in r.edits),
+        changed_files=tuple(r.path for r in results if isinstance(r, Rewritten)),
         deleted_files=deleted_files,
         kept=(*plan.kept, *(k for r in results for k in r.kept), *write_failures, *deletion_kept),
         not_parsed=tuple(not_parsed),

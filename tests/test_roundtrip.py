@@ -15,6 +15,7 @@ import pytest
 
 from codemods.plan.build import FileTask, RewritePlan, ShimModule, Target
 from codemods.rewrite import engine
+from codemods.rewrite.results import Failed, Rewritten
 
 pytestmark = pytest.mark.roundtrip
 
@@ -63,8 +64,8 @@ def test_only_lines_naming_the_moved_module_change_in_sympy() -> None:
     plan = RewritePlan(shims, (MOVE,), tasks, {}, (), (), ())
     results = engine.rewrite_files(root, plan, jobs=2)
     assert len(results) == len(files) > 1000
-    assert [(r.path, r.reason) for r in results if r.status == engine.FAILED] == []
-    changed = [r for r in results if r.status == engine.CHANGED]
+    assert [(r.path, r.reason) for r in results if isinstance(r, Failed)] == []
+    changed = [r for r in results if isinstance(r, Rewritten)]
     assert len(changed) > 100
     for result in changed:
         for old, new in _changed_lines(result.before, result.after):

@@ -6,13 +6,15 @@ from __future__ import annotations
 from codemods.apply import Applied
 from codemods.outcome import ApplyOutcome
 from codemods.plan.build import RewritePlan
-from codemods.rewrite.engine import CHANGED
 from codemods.rewrite.patch import unified_diff
+from codemods.rewrite.results import Rewritten
 
 
 def diff(applied: Applied) -> str:
     """The whole change as one patch: rewritten files, then deleted ones."""
-    parts = [unified_diff(r.path, r.before, r.after) for r in applied.files if r.status == CHANGED]
+    parts = [
+        unified_diff(r.path, r.before, r.after) for r in applied.files if isinstance(r, Rewritten)
+    ]
     parts += [unified_diff(path, before, None) for path, before in applied.deleted]
     return "".join(parts)
 

@@ -2,8 +2,8 @@
 
 Bowler is imported only here and only when asked for. It rewrites a copy of each file in a
 temporary folder; the results come back as the same `FileResult` values the LibCST engine
-returns, so writing (atomic, by `codemods.engine`), the diff and the report do not change.
-Bowler parses with lib2to3's grammar (fissix): every file it cannot parse is a FAILED result,
+returns, so writing (atomic, by `codemods.rewrite.engine`), the diff and the report do not
+change. Bowler parses with lib2to3's grammar (fissix): every file it cannot parse is `Failed`,
 never silently skipped. Relative imports are not renamed by Bowler, and it adds a final newline
 to a file that has none.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from codemods.outcome import ImportEdit, Location
 from codemods.plan.build import FileTask
-from codemods.rewrite.engine import CHANGED, FAILED, UNCHANGED, FileResult
+from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
 
 INSTALL_HINT = "pip install 'unshim[bowler]'"
 
@@ -84,12 +84,14 @@ def rewrite_files(
                 copy = copies[task.path]
                 if str(copy) in handler.failures:
                     reason = f"Bowler cannot parse it ({handler.failures[str(copy)]})"
-                    results.append(FileResult(task.path, FAILED, before, before, reason=reason))
+                    results.append(Failed(task.path, before, reason))
                     continue
                 after = copy.read_bytes()
-                status = CHANGED if after != before else UNCHANGED
-                edits = _edits(task.path, before, after) if status == CHANGED else ()
-                results.append(FileResult(task.path, status, before, after, edits))
+                if after != before:
+                    edits = _edits(task.path, before, after)
+                    results.append(Rewritten(task.path, before, after, edits))
+                else:
+                    results.append(Unchanged(task.path, before))
     finally:
         logger.removeHandler(handler)
     return tuple(results)

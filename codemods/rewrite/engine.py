@@ -17,49 +17,37 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from codemods.outcome import ImportEdit, Kept
 from codemods.plan.build import FileTask, RewritePlan
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.located import Prepared, prepare
+from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
 
 if TYPE_CHECKING:
     from codemods.rewrite.transform import FileRewrite
 
-CHANGED, UNCHANGED, FAILED = "changed", "unchanged", "failed"
 PARALLEL_FROM = 16  # below this many files, starting workers costs more than it saves
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    status: str  # CHANGED, UNCHANGED or FAILED
-    before: bytes
-    after: bytes
-    edits: tuple[ImportEdit, ...] = ()
-    kept: tuple[Kept, ...] = ()
-    reason: str = ""  # why it FAILED
-
-
-def _read(root: str, path: str) -> Prepared | FileResult:
+def _read(root: str, path: str) -> Prepared | Failed:
     try:
         data = (Path(root) / path).read_bytes()
     except OSError as exc:
-        return FileResult(path, FAILED, b"", b"", reason=f"cannot be read: {exc.strerror}")
+        return Failed(path, b"", f"cannot be read: {exc.strerror}")
     return prepare(data)
 
 
 def _file_result(task: FileTask, data: bytes, done: FileRewrite) -> FileResult:
     if done.error is not None:
-        return FileResult(task.path, FAILED, data, data, kept=done.kept, reason=done.error)
-    status = CHANGED if done.data != data else UNCHANGED
-    return FileResult(task.path, status, data, done.data, done.edits, done.kept)
+        return Failed(task.path, data, done.error, done.kept)
+    if done.data != data:
+        return Rewritten(task.path, data, done.data, done.edits, done.kept)
+    return Unchanged(task.path, data, done.kept)
 
 
 # A worker's plan, with the pickled bytes it came as: one unpickling per plan, not per file.
@@ -91,7 +79,7 @@ class Rewriter:
     def __init__(self, root: Path, jobs: int = 1, codemods: tuple[str, ...] = ()) -> None:
         self.root = root
         self.codemods = codemods
-        self.prepared: dict[str, Future[Prepared | FileResult]] = {}
+        self.prepared: dict[str, Future[Prepared | Failed]] = {}
         # Workers start on demand, with the first files to read; they never load LibCST
         # unless a file needs its whole module rewritten.
         self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
@@ -143,7 +131,7 @@ class Rewriter:
         codemods = load_codemods(self.codemods, self.root)
         for task in plan.files:
             read = _read(str(self.root), task.path)
-            if isinstance(read, FileResult):
+            if isinstance(read, Failed):
                 done(read)
             else:
                 done(
@@ -166,11 +154,11 @@ class Rewriter:
         parsed = {self.prepared[path]: tasks[path] for path in tasks}
         for future in as_completed(parsed):
             task, read = parsed[future], future.result()
-            if isinstance(read, FileResult):
+            if isinstance(read, Failed):
                 done(read)
                 continue
             if read.problem is not None:  # never written
-                done(FileResult(task.path, FAILED, read.data, read.data, reason=read.problem))
+                done(Failed(task.path, read.data, read.problem))
                 continue
             lines = None if self.codemods else rewrite.rewrite_import_lines(read, task, plan)
             if lines is not None:
@@ -222,22 +210,19 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_files(root: Path, results: Sequence[FileResult]) -> tuple[FileResult, ...]:
-    """Write every CHANGED result; one that cannot be written becomes FAILED, the rest go on."""
+    """Write every `Rewritten` result; one that cannot be written becomes `Failed` (its edits
+    undone, what it kept still reported), the rest go on."""
     written: list[FileResult] = []
     for result in results:
-        if result.status != CHANGED:
+        if not isinstance(result, Rewritten):
             written.append(result)
             continue
         try:
             write_atomic(root / result.path, result.after)
         except OSError as exc:
-            result = replace(
-                result,
-                status=FAILED,
-                after=result.before,
-                edits=(),
-                reason=f"cannot be written: {exc.strerror or exc}",
-            )
+            reason = f"cannot be written: {exc.strerror or exc}"
+            written.append(Failed(result.path, result.before, reason, result.kept))
+            continue
         written.append(result)
     return tuple(written)
 
