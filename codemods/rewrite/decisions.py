@@ -5,7 +5,7 @@ the statements that replace it, for each use of a rebound or dissolved module th
 that replaces it, the `__all__` entries to drop, and what stays and why. Each import statement
 goes to the shape that decides it (`SHAPES`, one module of `codemods.rewrite.shapes` each);
 what depends on every statement comes after (`AFTER_STATEMENTS`). The transformer in
-`codemods.rewrite.transform` only carries the decisions out.
+`codemods.rewrite.applier` only carries the decisions out.
 """
 
 from __future__ import annotations

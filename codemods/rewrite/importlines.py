@@ -24,7 +24,8 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import Scope
 
-from codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded, bound_names
+from codemods.rewrite.astfacts import bound_names
+from codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
 from codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
 
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one

@@ -17,6 +17,8 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
+from codemods.rewrite.astfacts import bound_names, import_lines, parse_or_none
+
 # Nodes between a compound statement and the blocks it holds (`else:`, `except:`, `case`).
 CLAUSES = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
 
@@ -135,54 +137,6 @@ class Layout(cst.CSTVisitor):
         self._store(node.name)
 
 
-def _tree(data: bytes) -> ast.Module | None:
-    try:
-        return ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
-def import_lines(tree: ast.Module) -> list[int]:
-    """The line of every import statement, in source order (far cheaper than LibCST's
-    positions). Only statement lists are walked: imports are never inside expressions."""
-    lines: list[int] = []
-
-    def walk(body: list[ast.stmt]) -> None:
-        for statement in body:
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                lines.append(statement.lineno)
-                continue
-            for name in ("body", "orelse", "finalbody"):
-                inner = getattr(statement, name, None)
-                if isinstance(inner, list):
-                    walk(inner)
-            for clause in getattr(statement, "handlers", ()) or getattr(statement, "cases", ()):
-                walk(clause.body)
-
-    walk(tree.body)
-    return lines
-
-
-def bound_names(tree: ast.Module) -> frozenset[str]:
-    """Names bound by anything but an import: assignments, definitions, parameters, `except
-    ... as`, `global`, match captures."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-    return frozenset(names)
-
-
 class WholeModuleNeeded(Exception):
     """A decision needs more of the file than its import lines (the uses of a module binding,
     the names a star import provides): the whole module has to be parsed."""
@@ -249,7 +203,7 @@ class Metadata(FileView):
 
     @cached_property
     def _tree(self) -> ast.Module | None:
-        return self._parsed if self._parsed is not None else _tree(self._data)
+        return self._parsed if self._parsed is not None else parse_or_none(self._data)
 
     @cached_property
     def _lines(self) -> dict[int, int]:

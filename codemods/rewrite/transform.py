@@ -19,16 +19,15 @@ import libcst as cst
 from codemods.outcome import ImportEdit, Kept
 from codemods.plan.build import FileTask, RewritePlan
 from codemods.rewrite import importlines
-from codemods.rewrite.context import Decisions
+from codemods.rewrite.applier import ApplyDecisions
 from codemods.rewrite.decisions import decide, touches_plan
-from codemods.rewrite.layout import CLAUSES, Metadata, WholeModuleNeeded
+from codemods.rewrite.layout import Metadata, WholeModuleNeeded
 from codemods.rewrite.located import Prepared, prepare
-from codemods.rewrite.spelling import is_pragma
 
 if TYPE_CHECKING:
     from libcst.codemod import Codemod
 
-__all__ = ["FileRewrite", "FileTask", "rewrite_import_lines", "rewrite_prepared", "rewrite_source"]
+__all__ = ["FileRewrite", "rewrite_import_lines", "rewrite_prepared", "rewrite_source"]
 
 
 @dataclass(frozen=True)
@@ -37,132 +36,6 @@ class FileRewrite:
     edits: tuple[ImportEdit, ...]
     kept: tuple[Kept, ...]
     error: str | None = None  # why the file could not be rewritten
-
-
-STATEMENT_LEVEL = (cst.Module, cst.BaseCompoundStatement, cst.BaseSuite, *CLAUSES)
-
-
-class _Apply(cst.CSTTransformer):
-    def __init__(self, decisions: Decisions) -> None:
-        super().__init__()
-        self.statements = decisions.statements
-        self.exprs = decisions.exprs
-        self.sequences = decisions.sequences
-        # Lines whose statements all went (their leading comments move on), and lines split in
-        # several, by the id of the original line.
-        self.emptied: dict[int, Sequence[cst.EmptyLine]] = {}
-        self.expanded: dict[int, int] = {}
-        # Only statements change: the walk never needs to enter an expression.
-        self.shallow = not (self.exprs or self.sequences)
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.shallow and not isinstance(node, STATEMENT_LEVEL):
-            return False  # its leave_ still runs, with the node as it was
-        return super().on_visit(node)
-
-    def _settle(
-        self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
-    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
-        """The block's statements, with the comments and blank lines above a removed line moved
-        to the statement that follows it (or returned, for the block's footer)."""
-        settled: list[cst.BaseStatement] = []
-        pending: list[cst.EmptyLine] = []
-        position = 0
-        for statement in original:
-            if id(statement) in self.emptied:
-                pending.extend(self.emptied[id(statement)])
-                continue
-            count = self.expanded.get(id(statement), 1)
-            chunk = list(updated[position : position + count])
-            position += count
-            if pending and chunk:
-                first = chunk[0]
-                chunk[0] = first.with_changes(
-                    leading_lines=[*pending, *first.leading_lines]  # type: ignore[attr-defined]
-                )
-                pending = []
-            settled.extend(chunk)
-        return settled, pending
-
-    def _expr(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
-        return self.exprs.get(original, updated)
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self._expr(original_node, updated_node)  # type: ignore[return-value]
-
-    def leave_Attribute(
-        self, original_node: cst.Attribute, updated_node: cst.Attribute
-    ) -> cst.BaseExpression:
-        return self._expr(original_node, updated_node)  # type: ignore[return-value]
-
-    def leave_SimpleString(
-        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-    ) -> cst.BaseExpression:
-        return self._expr(original_node, updated_node)  # type: ignore[return-value]
-
-    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.BaseExpression:
-        return self.sequences.get(original_node, updated_node)  # type: ignore[return-value]
-
-    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.BaseExpression:
-        return self.sequences.get(original_node, updated_node)  # type: ignore[return-value]
-
-    def _body(
-        self,
-        original: Sequence[cst.BaseSmallStatement],
-        updated: Sequence[cst.BaseSmallStatement],
-    ) -> list[cst.BaseSmallStatement] | None:
-        if not any(s in self.statements for s in original):
-            return None
-        body: list[cst.BaseSmallStatement] = []
-        for before, after in zip(original, updated, strict=True):
-            body.extend(self.statements.get(before, [after]))
-        if body:
-            # Between statements `; ` comes by default; the last keeps how the line ended.
-            body[-1] = body[-1].with_changes(semicolon=original[-1].semicolon)
-        return body
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
-        body = self._body(original_node.body, updated_node.body)
-        if body is None:
-            return updated_node
-        if not body:
-            self.emptied[id(original_node)] = updated_node.leading_lines
-            return cst.RemovalSentinel.REMOVE
-        if len(original_node.body) > 1 or len(body) == 1:
-            return updated_node.with_changes(body=body)
-        trailing = updated_node.trailing_whitespace
-        rest = trailing if is_pragma(trailing.comment) else cst.TrailingWhitespace()
-        lines = [updated_node.with_changes(body=[body[0]])]
-        lines += [cst.SimpleStatementLine(body=[s], trailing_whitespace=rest) for s in body[1:]]
-        self.expanded[id(original_node)] = len(lines)
-        return cst.FlattenSentinel(lines)
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.BaseSuite:
-        body = self._body(original_node.body, updated_node.body)
-        if body is None:
-            return updated_node
-        return updated_node.with_changes(body=body or [cst.Pass()])
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.BaseSuite:
-        if not any(id(s) in self.emptied for s in original_node.body):
-            return updated_node
-        body, pending = self._settle(original_node.body, updated_node.body)
-        if not body:
-            body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=pending)]
-            pending = []
-        return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not any(id(s) in self.emptied for s in original_node.body):
-            return updated_node
-        body, pending = self._settle(original_node.body, updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
 
 def _run_codemods(
@@ -198,7 +71,7 @@ def rewrite_import_lines(
         return None  # only a whole module's expressions can be replaced
     if not decisions.statements:
         return FileRewrite(data, (), tuple(decisions.kept))
-    apply = _Apply(decisions)
+    apply = ApplyDecisions(decisions)
 
     def changed(line: cst.SimpleStatementLine) -> bool:
         return any(s in decisions.statements for s in line.body)
@@ -251,7 +124,7 @@ def rewrite_prepared(
         meta = Metadata(module, data, task.import_lines)
         decisions = decide(module, meta, task, plan)
         changes = decisions.statements or decisions.exprs or decisions.sequences
-        new = module.visit(_Apply(decisions)) if changes else module
+        new = module.visit(ApplyDecisions(decisions)) if changes else module
     except cst.ParserSyntaxError as exc:
         return FileRewrite(
             data, (), (), f"LibCST cannot parse it (line {exc.raw_line}): {exc.message}"
