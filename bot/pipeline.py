@@ -15,8 +15,9 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
+from bot.publish.github_pulls import PullRequests
 from bot.publish.gitrepo import GitRepository, open_repository, restored
-from bot.publish.pulls import PullRequestInfo, PullRequests, PullRequestSpec
+from bot.publish.pullrequest import PullRequestInfo, PullRequestSpec
 from bot.report import wording as comments
 from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_markdown
 from bot.verify.run import append_job_summary, run_checks
