@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.publish.github_publisher import GitHubPublisher
@@ -24,11 +25,8 @@ from bot.report import wording as comments
 from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_markdown
 from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
-from codemods.apply import Applied, ApplyOptions, apply
-from codemods.delete.deletion import DeletionResult, prove_and_delete
+from codemods.apply import Applied, apply
 from codemods.outcome import ApplyOutcome
-from codemods.plan.build import PlanRequest
-from codemods.scan.index import Index
 
 Say = Callable[[str], None]
 
@@ -55,10 +53,6 @@ class RunResult:
     pr: PullRequestInfo | None = None
     calls: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def _delete(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
-    return prove_and_delete(index, packages, dry_run=dry_run)
 
 
 def _publisher(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> Publisher:
@@ -114,21 +108,9 @@ def _present(config: Config, root: Path) -> Config:
 
 
 def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
-    request = PlanRequest(
-        shims=config.shims, moves=config.moves, auto=config.auto, delete=config.delete
-    )
-    return apply(
-        root,
-        request,
-        ApplyOptions(
-            source_roots=config.source_roots,
-            exclude=config.exclude,
-            jobs=options.jobs,
-            codemods=config.codemods,
-            engine=config.engine,
-        ),
-        delete=_delete,
-    )
+    # Not `configured`: `_present` has already dropped the configured shims that are gone.
+    request = plan_request(config, configured=False)
+    return apply(root, request, apply_options(config, jobs=options.jobs), delete=deletion)
 
 
 def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:
