@@ -111,8 +111,9 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
 def verify(args: argparse.Namespace, console: Console) -> int:
     from bot.report.json_doc import render_json
-    from bot.report.markdown import Metadata, Report, render_markdown
+    from bot.report.markdown import render_markdown
     from bot.report.text import render_text
+    from bot.report.values import Metadata, Report
     from bot.verify import run as verifying
 
     root = target_root(args)

@@ -22,7 +22,8 @@ from bot.publish.publisher import Proposal, Publisher, Target
 from bot.publish.pullrequest import PullRequestInfo
 from bot.publish.readonly import ReadOnlyPublisher
 from bot.report import wording as comments
-from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_markdown
+from bot.report.markdown import render_markdown
+from bot.report.values import MARKER, Metadata, Report, fingerprint
 from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
