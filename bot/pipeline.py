@@ -17,10 +17,11 @@ from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.publish.github_publisher import GitHubPublisher
 from bot.publish.github_transport import DEFAULT_API_URL
-from bot.publish.gitrepo import GitRepository, open_repository, restored
+from bot.publish.gitrepo import GitRepository, open_repository
 from bot.publish.publisher import Proposal, Publisher, Target
 from bot.publish.pullrequest import PullRequestInfo
 from bot.publish.readonly import ReadOnlyPublisher
+from bot.publish.restore import restored
 from bot.report import wording as comments
 from bot.report.markdown import render_markdown
 from bot.report.values import MARKER, Metadata, Report, fingerprint

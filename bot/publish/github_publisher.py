@@ -14,6 +14,7 @@ from bot.publish.github_pulls import PullRequests
 from bot.publish.gitrepo import GitRepository
 from bot.publish.publisher import Proposal, Published, Target
 from bot.publish.pullrequest import PullRequestSpec
+from bot.publish.push_policy import bot_prefix
 
 DURATION = re.compile(r"\b\d+(?:\.\d+)? ?s\b")
 Say = Callable[[str], None]
@@ -23,10 +24,6 @@ def comparable(body: str) -> str:
     """A report body without its timings: a rerun that only ran faster is no new information,
     and editing the pull request for it would notify every reviewer."""
     return DURATION.sub("…s", body)
-
-
-def _prefix(branch: str) -> str:
-    return branch.rpartition("/")[0] + "/"
 
 
 class GitHubPublisher:
@@ -71,7 +68,7 @@ class GitHubPublisher:
                 target.branch,
                 remote_sha,
                 target.token,
-                allowed_prefix=_prefix(target.branch),
+                allowed_prefix=bot_prefix(target.branch),
                 protected=target.base,
             )
         self._say(f"nothing left to change: closed #{open_pr.number} and deleted {target.branch}")
@@ -126,7 +123,7 @@ class GitHubPublisher:
             target.branch,
             remote_sha,
             target.token,
-            allowed_prefix=_prefix(target.branch),
+            allowed_prefix=bot_prefix(target.branch),
             protected=target.base,
         )
         self._say(f"pushed {target.branch}")
