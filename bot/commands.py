@@ -12,19 +12,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config, load_config
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import applied as applytext
 from codemods.analyze.analysis import Analysis
 from codemods.analyze.analysis import analyze as run_analysis
-from codemods.apply import ApplyOptions
 from codemods.apply import apply as run_apply
-from codemods.delete.deletion import DeletionResult, prove_and_delete
 from codemods.plan.build import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
-from codemods.scan.index import Index
 from codemods.scan.sources import TreeError
 
 
@@ -113,8 +111,9 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
 def verify(args: argparse.Namespace, console: Console) -> int:
     from bot.report.json_doc import render_json
-    from bot.report.markdown import Metadata, Report, render_markdown
+    from bot.report.markdown import render_markdown
     from bot.report.text import render_text
+    from bot.report.values import Metadata, Report
     from bot.verify import run as verifying
 
     root = target_root(args)
@@ -186,32 +185,26 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
         raise UsageError(str(exc)) from None
     delete = tuple(args.delete or ()) or config.delete
     if args.shim or args.move or args.auto:
-        return PlanRequest(tuple(args.shim or ()), flag_moves, args.auto, delete)
-    return PlanRequest(config.shims, config_moves, config.auto, delete, configured=True)
-
-
-def _deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
-    return prove_and_delete(index, packages, dry_run=dry_run)
+        flags = config.with_overrides(
+            shims=tuple(args.shim or ()), moves=flag_moves, auto=args.auto, delete=delete
+        )
+        return plan_request(flags, configured=False)
+    return plan_request(config.with_overrides(moves=config_moves, delete=delete), configured=True)
 
 
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     config = config_for(args, root)
     request = apply_request(args, config)
-    options = ApplyOptions(
-        config.source_roots,
-        config.exclude,
-        default_jobs(args),
-        args.dry_run,
-        config.codemods,
-        args.engine or config.engine,
+    options = apply_options(
+        config.with_overrides(engine=args.engine), jobs=default_jobs(args), dry_run=args.dry_run
     )
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
     started = time.perf_counter()
     try:
-        applied = run_apply(root, request, options, delete=_deletion, progress=console.progress)
+        applied = run_apply(root, request, options, delete=deletion, progress=console.progress)
     except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
     outcome = applied.outcome

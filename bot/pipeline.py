@@ -8,27 +8,28 @@ tree is left as it was found whatever happens.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from bot.publish.gitrepo import GitRepository, open_repository, restored
-from bot.publish.pulls import PullRequestInfo, PullRequests, PullRequestSpec
+from bot.publish.github_publisher import GitHubPublisher
+from bot.publish.github_transport import DEFAULT_API_URL
+from bot.publish.gitrepo import GitRepository, open_repository
+from bot.publish.publisher import Proposal, Publisher, Target
+from bot.publish.pullrequest import PullRequestInfo
+from bot.publish.readonly import ReadOnlyPublisher
+from bot.publish.restore import restored
 from bot.report import wording as comments
-from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_markdown
+from bot.report.markdown import render_markdown
+from bot.report.values import MARKER, Metadata, Report, fingerprint
 from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
-from codemods.apply import Applied, ApplyOptions, apply
-from codemods.delete.deletion import DeletionResult, prove_and_delete
+from codemods.apply import Applied, apply
 from codemods.outcome import ApplyOutcome
-from codemods.plan.build import PlanRequest
-from codemods.scan.index import Index
 
-DEFAULT_API = "https://api.github.com"
-DURATION = re.compile(r"\b\d+(?:\.\d+)? ?s\b")
 Say = Callable[[str], None]
 
 
@@ -56,39 +57,23 @@ class RunResult:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Target:
-    repository: str | None
-    token: str | None
-    api_url: str
-    base: str
-    base_ref: str
-    branch: str
+def _publisher(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> Publisher:
+    """The one place a dry run differs: what publishing does to the outside world."""
+    if options.dry_run:
+        return ReadOnlyPublisher()
+    return GitHubPublisher(repo, config.pr, pacing=options.pacing, say=say)
 
 
-def _delete(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
-    return prove_and_delete(index, packages, dry_run=dry_run)
-
-
-def _target(repo: GitRepository, config: Config, options: RunOptions) -> _Target:
+def _target(
+    repo: GitRepository, config: Config, options: RunOptions, publisher: Publisher
+) -> Target:
     env = options.environ
     token = env.get(config.pr.token_env) or None
     repository = options.repository or env.get("GITHUB_REPOSITORY") or None
     repository = repository or repo.origin_repository_slug()
     has_origin = repo.remote_url("origin") is not None
-    if not options.dry_run:
-        if token is None:
-            raise UsageError(
-                f"no token: set {config.pr.token_env} (a token that can push and open pull "
-                "requests), or use --dry-run to see the pull request without opening it"
-            )
-        if repository is None:
-            raise UsageError(
-                "cannot tell which GitHub repository to open the pull request in: pass "
-                "--repository OWNER/NAME or set GITHUB_REPOSITORY"
-            )
-        if not has_origin:
-            raise UsageError("the repository has no 'origin' remote to push the bot branch to")
+    # Before the remote is asked anything: a missing token is the problem to report.
+    publisher.require(token=token, repository=repository, has_origin=has_origin)
     if has_origin:
         base = config.pr.base or repo.default_branch(token=token)
         base_ref = f"origin/{base}"
@@ -101,14 +86,8 @@ def _target(repo: GitRepository, config: Config, options: RunOptions) -> _Target
             f"[tool.unshim.pr] branch = {branch!r}: the bot branch must live under a prefix "
             "(like unshim/cleanup), so it can never be mistaken for a person's branch"
         )
-    api_url = env.get("GITHUB_API_URL") or DEFAULT_API
-    return _Target(repository, token, api_url, base, base_ref, branch)
-
-
-def comparable(body: str) -> str:
-    """A report body without its timings: a rerun that only ran faster is no new information,
-    and editing the pull request for it would notify every reviewer."""
-    return DURATION.sub("…s", body)
+    api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+    return Target(repository, token, api_url, base, base_ref, branch)
 
 
 def _present(config: Config, root: Path) -> Config:
@@ -130,33 +109,18 @@ def _present(config: Config, root: Path) -> Config:
     return config.with_overrides(shims=tuple(s for s in config.shims if exists(s)))
 
 
-def _prefix(branch: str) -> str:
-    return branch.rpartition("/")[0] + "/"
-
-
 def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
-    request = PlanRequest(
-        shims=config.shims, moves=config.moves, auto=config.auto, delete=config.delete
-    )
-    return apply(
-        root,
-        request,
-        ApplyOptions(
-            source_roots=config.source_roots,
-            exclude=config.exclude,
-            jobs=options.jobs,
-            codemods=config.codemods,
-            engine=config.engine,
-        ),
-        delete=_delete,
-    )
+    # Not `configured`: `_present` has already dropped the configured shims that are gone.
+    request = plan_request(config, configured=False)
+    return apply(root, request, apply_options(config, jobs=options.jobs), delete=deletion)
 
 
-def _outputs(result: RunResult, environ: Mapping[str, str]) -> None:
-    """Step outputs for the workflow, when running in GitHub Actions."""
+def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:
+    """Step outputs for the workflow, when running in GitHub Actions; then `result`. Written
+    before the work tree is restored, as the run's last step."""
     path = environ.get("GITHUB_OUTPUT")
     if not path:
-        return
+        return result
     values = {
         "pr-number": str(result.pr.number) if result.pr else "",
         "pr-url": result.pr.url if result.pr else "",
@@ -166,6 +130,7 @@ def _outputs(result: RunResult, environ: Mapping[str, str]) -> None:
     with open(path, "a", encoding="utf-8") as stream:
         for name, value in values.items():
             stream.write(f"{name}={value}\n")
+    return result
 
 
 def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
@@ -177,16 +142,16 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
             f"the work tree has uncommitted changes ({shown}): commit or stash them first; "
             "unshim run only starts from a clean tree"
         )
-    target = _target(repo, config, options)
+    publisher = _publisher(repo, config, options, say)
+    target = _target(repo, config, options, publisher)
     if target.base_ref != "HEAD":
         say(f"fetching {target.base} and {target.branch}")
         repo.fetch([target.base, target.branch], token=target.token)
     remote_sha = repo.remote_sha(target.branch) if target.base_ref != "HEAD" else None
     if remote_sha is not None:
-        stopped = _stop_for_people(repo, config, options, target, remote_sha)
+        stopped = _stop_for_people(repo, config, target, remote_sha, publisher)
         if stopped is not None:
-            _outputs(stopped, options.environ)
-            return stopped
+            return _outputs(stopped, options.environ)
     work = Path(repo.root)
     with restored(repo):
         repo.start_branch(target.branch, target.base_ref)
@@ -197,9 +162,15 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
         else:
             outcome = ApplyOutcome(config.shims, (), (), (), (), (), ())
         if not outcome.changed:
-            result = _nothing_to_do(repo, config, options, target, remote_sha, outcome, say)
-            _outputs(result, options.environ)
-            return result
+            kept = EXIT_REFUSED if outcome.refused else EXIT_OK
+            close = comments.CLOSE_COMMENT.format(
+                base=target.base, shims=comments.shim_list(config.shims), branch=target.branch
+            )
+            withdrawn = publisher.withdraw(target, remote_sha, close)
+            result = RunResult(
+                withdrawn.action, kept, False, "skipped", pr=withdrawn.pr, calls=withdrawn.calls
+            )
+            return _outputs(result, options.environ)
         say(
             f"{len(outcome.edits)} imports rewritten in {len(outcome.changed_files)} files, "
             f"{len(outcome.deleted_files)} files deleted; running the checks"
@@ -229,88 +200,21 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
             config.pr.author_name,
             config.pr.author_email,
         )
-        if options.dry_run:
-            result = RunResult("dry-run", refused, True, state, title, body)
-            _outputs(result, options.environ)
-            return result
-        result = _ship(
-            repo,
-            config,
-            options,
-            target,
-            remote_sha,
-            commit,
-            title,
-            body,
-            plan_fingerprint,
-            passed,
-            say,
-        )
+        marker = MARKER.format(plan_fingerprint)
+        proposal = Proposal(title, body, marker, passed, commit, remote_sha)
+        published = publisher.publish(target, proposal)
         result = RunResult(
-            result.action,
-            refused,
-            True,
-            state,
-            title,
-            body,
-            result.pr,
-            result.calls,
-            result.warnings,
+            published.action, refused, True, state, title, body, published.pr, published.calls
         )
-        _outputs(result, options.environ)
-        return result
-
-
-def _pulls(target: _Target, options: RunOptions) -> PullRequests:
-    assert target.token is not None and target.repository is not None
-    return PullRequests(
-        token=target.token,
-        repository=target.repository,
-        api_url=target.api_url,
-        pacing=options.pacing,
-    )
-
-
-def _nothing_to_do(
-    repo: GitRepository,
-    config: Config,
-    options: RunOptions,
-    target: _Target,
-    remote_sha: str | None,
-    outcome: ApplyOutcome,
-    say: Say,
-) -> RunResult:
-    kept = EXIT_REFUSED if outcome.refused else EXIT_OK
-    if options.dry_run:
-        return RunResult("nothing", kept, False, "skipped", "", "")
-    pulls = _pulls(target, options)
-    open_pr = pulls.find_open(target.branch)
-    if open_pr is None:
-        say("nothing to change: no pull request to open")
-        return RunResult("nothing", kept, False, "skipped", calls=pulls.calls)
-    shims = comments.shim_list(config.shims)
-    pulls.close(
-        open_pr.number,
-        comments.CLOSE_COMMENT.format(base=target.base, shims=shims, branch=target.branch),
-    )
-    if remote_sha:
-        repo.delete_remote_branch(
-            target.branch,
-            remote_sha,
-            target.token,
-            allowed_prefix=_prefix(target.branch),
-            protected=target.base,
-        )
-    say(f"nothing left to change: closed #{open_pr.number} and deleted {target.branch}")
-    return RunResult("closed", kept, False, "skipped", pr=open_pr, calls=pulls.calls)
+        return _outputs(result, options.environ)
 
 
 def _stop_for_people(
     repo: GitRepository,
     config: Config,
-    options: RunOptions,
-    target: _Target,
+    target: Target,
     remote_sha: str,
+    publisher: Publisher,
 ) -> RunResult | None:
     """Someone pushed to the bot branch: their work wins. Checked before anything is done, so
     the bot does not rewrite, verify and then throw the result away."""
@@ -322,83 +226,16 @@ def _stop_for_people(
         f"{target.branch} has {len(humans)} commits not made by unshim (by {who}): "
         "not pushing over them; delete the branch to hand it back"
     )
-    if options.dry_run:
-        return RunResult("stopped", EXIT_OK, False, "skipped", warnings=(warning,))
-    pulls = _pulls(target, options)
-    open_pr = pulls.find_open(target.branch)
-    if open_pr is not None:
-        pulls.comment_once(
-            open_pr.number,
-            comments.HUMAN_MARKER,
-            comments.HUMAN_COMMENT.format(
-                branch=target.branch,
-                commits=", ".join(c.sha[:7] for c in humans),
-                base=target.base,
-            ),
-        )
+    comment = comments.HUMAN_COMMENT.format(
+        branch=target.branch, commits=", ".join(c.sha[:7] for c in humans), base=target.base
+    )
+    stopped = publisher.hand_back(target, comments.HUMAN_MARKER, comment)
     return RunResult(
-        "stopped", EXIT_OK, False, "skipped", pr=open_pr, calls=pulls.calls, warnings=(warning,)
+        "stopped",
+        EXIT_OK,
+        False,
+        "skipped",
+        pr=stopped.pr,
+        calls=stopped.calls,
+        warnings=(warning,),
     )
-
-
-def _ship(
-    repo: GitRepository,
-    config: Config,
-    options: RunOptions,
-    target: _Target,
-    remote_sha: str | None,
-    commit: str | None,
-    title: str,
-    body: str,
-    plan_fingerprint: str,
-    passed: bool,
-    say: Say,
-) -> RunResult:
-    pulls = _pulls(target, options)
-    open_pr = pulls.find_open(target.branch)
-    if open_pr is None:
-        closed = pulls.find_closed_unmerged(target.branch, MARKER.format(plan_fingerprint))
-        if closed is not None:
-            say(
-                f"#{closed.number} proposed this same change and was closed without merging: "
-                "not opening it again"
-            )
-            return RunResult("closed-by-human", EXIT_OK, True, "", pr=closed, calls=pulls.calls)
-    if not passed and config.pr.on_failure == "skip":
-        say('a check failed and [tool.unshim.pr] on-failure = "skip": no pull request')
-        return RunResult("skipped", EXIT_REFUSED, True, "", pr=open_pr, calls=pulls.calls)
-    assert commit is not None
-    if remote_sha and repo.tree_of(commit) == repo.tree_of(remote_sha):
-        say(f"{target.branch} already holds this change: nothing to push")
-    else:
-        repo.push_branch(
-            target.branch,
-            remote_sha,
-            target.token,
-            allowed_prefix=_prefix(target.branch),
-            protected=target.base,
-        )
-        say(f"pushed {target.branch}")
-    spec = PullRequestSpec(
-        title=title,
-        body=body,
-        head=target.branch,
-        base=target.base,
-        labels=config.pr.labels,
-        reviewers=config.pr.reviewers,
-        assignees=config.pr.assignees,
-        draft=not passed,
-    )
-    if open_pr is None:
-        pr = pulls.create(spec)
-        say(f"opened #{pr.number}: {pr.url}")
-        return RunResult("opened", EXIT_OK, True, "", pr=pr, calls=pulls.calls)
-    unchanged = (
-        comparable(open_pr.body) == comparable(body)
-        and open_pr.title == title
-        and open_pr.draft == (not passed)
-    )
-    pr = open_pr if unchanged else pulls.update(open_pr.number, spec)
-    say(f"{'left' if unchanged else 'updated'} #{pr.number}: {pr.url}")
-    action = "unchanged" if unchanged else "updated"
-    return RunResult(action, EXIT_OK, True, "", pr=pr, calls=pulls.calls)

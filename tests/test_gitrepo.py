@@ -15,8 +15,8 @@ from bot.publish.gitrepo import (
     GitRepository,
     PushRejected,
     open_repository,
-    restored,
 )
+from bot.publish.restore import restored
 from tests.gitfixtures import (
     BOT_EMAIL,
     BOT_NAME,

@@ -1,4 +1,5 @@
-"""bot.pulls against the fake GitHub: real HTTP, real PyGithub, GitHub's API description."""
+"""bot.publish.github_pulls against the fake GitHub: real HTTP, real PyGithub, GitHub's API
+description."""
 
 from __future__ import annotations
 
@@ -11,14 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.publish.pulls import (
-    ACTIONS_SETTING,
-    MAX_WAIT,
-    SECONDARY_RATE_WAIT,
-    PullRequestError,
-    PullRequests,
-    PullRequestSpec,
-)
+from bot.publish.github_pulls import PullRequests
+from bot.publish.github_transport import ACTIONS_SETTING, MAX_WAIT, SECONDARY_RATE_WAIT
+from bot.publish.pullrequest import PullRequestError, PullRequestSpec
 from tests.fakegithub.fixtures import GitHubFixture
 from tests.fakegithub.server import ACTIONS_CANNOT_CREATE_PULLS
 from tests.fakegithub.state import Comment

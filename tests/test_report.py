@@ -17,8 +17,9 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from bot.report.json_doc import render_json
-from bot.report.markdown import BODY_LIMIT, Metadata, Report, fingerprint, render_markdown
+from bot.report.markdown import BODY_LIMIT, render_markdown
 from bot.report.text import render_text
+from bot.report.values import Metadata, Report, fingerprint
 from bot.verify import checks as c
 from bot.verify import counts as k
 from bot.verify.checks import Check, Counts, Gap, Run, Verification

@@ -3,21 +3,21 @@ no other module imports GitPython.
 
 Each failing git command becomes a `GitError` whose message is one line, with the push token in
 any form replaced by `***`. The token itself reaches git only through the environment of the
-one process that talks to the remote (see `bot.gitremote.auth_environment`).
+one process that talks to the remote (see `bot.publish.remote.auth_environment`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from bot.errors import RefusedError, UsageError
+from bot.publish.push_policy import push_refusal
 from bot.publish.remote import auth_environment, repository_slug, scrub, secret_forms
 
 # Without a handler of its own, GitPython's warnings (it logs a rejected push's stderr) would
@@ -48,13 +48,6 @@ class CommitInfo:
     author_name: str
     author_email: str
     summary: str
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    branch: str | None
-    sha: str
-    heads: tuple[tuple[str, str], ...]  # (refname, sha) of every local branch
 
 
 def open_repository(path: str | os.PathLike[str]) -> GitRepository:
@@ -271,13 +264,9 @@ class GitRepository:
         self._push(branch, f":{ref}", f"{ref}:{expected_sha}", token, remote)
 
     def _check_pushable(self, branch: str, allowed_prefix: str, protected: str) -> None:
-        if branch == protected:
-            raise RefusedError(f"refusing to push to {branch}: it is the base branch")
-        if not allowed_prefix or not branch.startswith(allowed_prefix) or branch == allowed_prefix:
-            raise RefusedError(
-                f"refusing to push to {branch}: only branches under {allowed_prefix!r} are "
-                "unshim's to change"
-            )
+        refusal = push_refusal(branch, allowed_prefix, protected)
+        if refusal is not None:
+            raise RefusedError(refusal)
         status, _ = self._git_status("check-ref-format", f"refs/heads/{branch}")
         if status != 0:
             raise RefusedError(f"refusing to push to {branch!r}: not a valid branch name")
@@ -357,49 +346,32 @@ class GitRepository:
         )
         return int(status), out
 
-    # --- restoring --------------------------------------------------------------------------
+    # --- putting refs and the work tree back (bot.publish.restore decides what) -----------
 
-    def _snapshot(self) -> _Snapshot:
+    def local_heads(self) -> tuple[tuple[str, str], ...]:
+        """(refname, sha) of every local branch."""
         out = self._git("for-each-ref", "--format=%(refname)%00%(objectname)", "refs/heads")
-        heads = tuple(
+        return tuple(
             (name, sha) for name, _, sha in (line.partition("\0") for line in out.splitlines())
         )
-        return _Snapshot(self.current_branch(), self.head_sha(), heads)
 
-    def _restore(self, snapshot: _Snapshot) -> None:
-        before = dict(snapshot.heads)
-        now = dict(self._snapshot().heads)
-        for name in now.keys() - before.keys():
-            self._git("update-ref", "-d", name)
-        for name, sha in before.items():
-            if now.get(name) != sha:
-                self._git("update-ref", name, sha)
-        if snapshot.branch is None:
-            self._git("update-ref", "--no-deref", "HEAD", snapshot.sha)
-        else:
-            self._git("symbolic-ref", "HEAD", f"refs/heads/{snapshot.branch}")
+    def set_ref(self, name: str, sha: str) -> None:
+        self._git("update-ref", name, sha)
+
+    def delete_ref(self, name: str) -> None:
+        self._git("update-ref", "-d", name)
+
+    def detach_head(self, sha: str) -> None:
+        self._git("update-ref", "--no-deref", "HEAD", sha)
+
+    def attach_head(self, branch: str) -> None:
+        self._git("symbolic-ref", "HEAD", f"refs/heads/{branch}")
+
+    def discard_changes(self) -> None:
+        """Reset the index and work tree to HEAD and remove untracked files. Ignored files stay;
+        a virtualenv or a build cache is no change to the tree."""
         self._git("reset", "--quiet", "--hard")
-        # Only what the block left behind: the tree was clean when it began. Ignored files
-        # stay; a virtualenv or a build cache is no change to the tree.
         self._git("clean", "--quiet", "--force", "-d")
-
-
-@contextmanager
-def restored(repo: GitRepository) -> Iterator[None]:
-    """Run the block, then put HEAD, the work tree and every local branch back as they were,
-    whatever happened: branches created in the block are deleted, changed ones reset.
-
-    Refuses to start on a dirty tree, since putting it back means discarding changes.
-    """
-    dirty = repo.dirty_files()
-    if dirty:
-        shown = ", ".join(dirty[:5]) + (", …" if len(dirty) > 5 else "")
-        raise RefusedError(f"the work tree has uncommitted changes ({shown})")
-    snapshot = repo._snapshot()
-    try:
-        yield
-    finally:
-        repo._restore(snapshot)
 
 
 def _executable() -> str:

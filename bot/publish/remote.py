@@ -1,7 +1,7 @@
 """Remote URLs and the push token as plain values: which GitHub repository a remote URL names,
 how a token reaches a single git invocation, and how it is kept out of anything shown.
 
-Nothing here runs git; `bot.gitrepo` applies these to the commands it runs.
+Nothing here runs git; `bot.publish.gitrepo` applies these to the commands it runs.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.report.markdown import Report
+from bot.report.values import Report
 from bot.verify.checks import Check, Counts, Run
 from codemods.outcome import ApplyOutcome, Kept, Location
 

@@ -3,7 +3,10 @@ first, then the output of what failed. The wording of the cells is bot.report's.
 
 from __future__ import annotations
 
-from bot.report.markdown import Report, check_name, observed, ordered, output_lines, plural, verdict
+from bot.report.lists import output_lines
+from bot.report.markup import plural
+from bot.report.table import check_name, observed, ordered, verdict
+from bot.report.values import Report
 
 
 def render_text(report: Report) -> str:

@@ -1,1 +1,18 @@
-"""Stage package."""
+"""The verify stage: checks that a change is safe, on the tree before it and the tree after.
+
+- `run`: the only module that runs the target's commands: `run_checks` (every check, before
+  and after), `verify_tree` (`unshim verify` on its own), `append_job_summary`, `run_command`.
+- `snapshot`: the tree before, exported from git HEAD: `head_tree`, `export_head`,
+  `is_git_tree`.
+- `checks`: the verification's values and pure verdicts: `Verification`, `Check`, `Run`,
+  `Counts`, `Gap`, and the failure kinds (`SHIM_STILL_IMPORTED`, …).
+- `counts`: import counts of a package and why grep counts differently: `package_counts`,
+  `grep_gaps`, and the gap reasons (`OWN`, `LOOKALIKE`, …).
+- `subjects`: which packages are counted: `Trees`, `default_shims`, `canonical_of`,
+  `check_shims`.
+- `observed`: what changed between two analyzed trees, as an ApplyOutcome: `observed_outcome`,
+  `import_edits`.
+
+`checks`, `counts`, `subjects` and `observed` are pure; only `run` and `snapshot` start
+processes.
+"""

@@ -1,6 +1,6 @@
 """The tree before the change, for `unshim verify` run on its own: git HEAD of the work tree,
 exported into a temporary folder. `git` runs as a command here; GitPython stays in
-bot.gitrepo."""
+bot.publish.gitrepo."""
 
 from __future__ import annotations
 

@@ -1,15 +1,11 @@
 """Pull requests on GitHub: finding, opening, updating, commenting on and closing them.
 
-The only module that imports PyGithub. Plain frozen dataclasses go in and come out, so no
-PyGithub object (and no lazily-loading attribute that would make a hidden request) leaves it.
-
-Every API call goes through `PullRequests._call`, one HTTP request each, which
-- records "METHOD /path" in `calls`, so the run's notes can say exactly what was done;
-- retries what GitHub says is transient (5xx, secondary rate limits), honouring `retry-after`;
-- turns anything else into a `PullRequestError` that says what failed and which workflow
-  permission or repository setting is missing, never containing the token.
-PyGithub's own urllib3 retries are off: they would retry inside one call, hidden from `calls`,
-and sleep for as long as GitHub's `retry-after` says with no upper bound.
+The only module that imports PyGithub. Plain frozen dataclasses go in and come out
+(bot.publish.pullrequest), so no PyGithub object (and no lazily-loading attribute that would
+make a hidden request) leaves it. Each request goes through bot.publish.github_transport, which
+records, retries and explains it; PyGithub's own urllib3 retries are off: they would retry
+inside one call, hidden from `calls`, and sleep for as long as GitHub's `retry-after` says with
+no upper bound.
 """
 
 from __future__ import annotations
@@ -17,9 +13,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from github import Auth, Consts, Github, GithubException
 from github.GithubObject import GithubObject, NotSet
@@ -28,65 +22,23 @@ from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GithubPullRequest
 from github.Repository import Repository
 
-from bot.errors import EXIT_REFUSED, UnshimError
-
-DEFAULT_API_URL = "https://api.github.com"
-LABEL_COLOR = "ededed"  # GitHub's own default grey
-PER_PAGE = 100
-# GitHub's guidance for a secondary rate limit without `retry-after`: wait at least a minute.
-SECONDARY_RATE_WAIT = 60.0
-# A job that waits longer than this for GitHub is better off failing with a clear message.
-MAX_WAIT = 300.0
-
-CONTENTS_WRITE = "contents: write"
-PULLS_READ = "pull-requests: read"
-PULLS_WRITE = "pull-requests: write"
-ISSUES_WRITE = "issues: write"
-
-ACTIONS_SETTING = (
-    'the repository setting "Allow GitHub Actions to create and approve pull requests" '
-    "(Settings > Actions > General > Workflow permissions; for an organization's repositories "
-    "it must also be allowed in the organization's settings)"
+from bot.publish.github_transport import (
+    CONTENTS_WRITE,
+    DEFAULT_API_URL,
+    ISSUES_WRITE,
+    PER_PAGE,
+    PULLS_READ,
+    PULLS_WRITE,
+    ErrorAnswer,
+    Transport,
 )
+from bot.publish.pullrequest import PullRequestError, PullRequestInfo, PullRequestSpec
+
+LABEL_COLOR = "ededed"  # GitHub's own default grey
 
 T = TypeVar("T")
+P = ParamSpec("P")
 Item = TypeVar("Item", bound=GithubObject)
-
-
-@dataclass(frozen=True)
-class PullRequestSpec:
-    """The pull request the bot wants: `head` and `base` are branch names in the repository."""
-
-    title: str
-    body: str
-    head: str
-    base: str
-    labels: tuple[str, ...] = ()
-    reviewers: tuple[str, ...] = ()
-    assignees: tuple[str, ...] = ()
-    draft: bool = False
-
-
-@dataclass(frozen=True)
-class PullRequestInfo:
-    number: int
-    url: str  # the page a person opens, not the API URL
-    state: str  # "open" or "closed"
-    merged: bool
-    draft: bool
-    title: str
-    body: str
-    head: str
-
-
-class PullRequestError(UnshimError):
-    """GitHub refused or failed a pull request operation; the message says what to change."""
-
-    exit_code = EXIT_REFUSED
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class PullRequests:
@@ -111,21 +63,23 @@ class PullRequests:
                 "no GitHub token: set the environment variable named by "
                 "[tool.unshim.pr] token-env (GITHUB_TOKEN by default)"
             )
-        self._token = token
         self._owner = owner
-        self._repository = repository
-        self._api_url = api_url.rstrip("/")
-        self._retries = retries
-        self._backoff = backoff
-        self._sleep = sleep
-        self._calls: list[str] = []
+        api_url = api_url.rstrip("/")
+        self._transport = Transport(
+            token=token,
+            repository=repository,
+            api_url=api_url,
+            retries=retries,
+            backoff=backoff,
+            sleep=sleep,
+        )
         # PyGithub's pacing follows GitHub's advice for integrations (a pause between requests,
         # a longer one between writes), which keeps a busy run clear of secondary rate limits.
         between_requests = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS if pacing else 0.0
         between_writes = Consts.DEFAULT_SECONDS_BETWEEN_WRITES if pacing else 0.0
         self._github = Github(
             auth=Auth.Token(token),
-            base_url=self._api_url,
+            base_url=api_url,
             per_page=PER_PAGE,
             retry=None,
             lazy=True,  # no request until one is asked for: each is made, and counted, here
@@ -138,7 +92,7 @@ class PullRequests:
     @property
     def calls(self) -> tuple[str, ...]:
         """Every API request made so far as "METHOD /path", retries included, in order."""
-        return tuple(self._calls)
+        return self._transport.calls
 
     # --- finding --------------------------------------------------------------------------
 
@@ -373,140 +327,29 @@ class PullRequests:
         # Lazy: no request until a method of the issue makes one.
         return self._repo.get_issue(number)
 
-    # --- one request ----------------------------------------------------------------------
-
     def _all(
         self, path: str, listing: PaginatedList[Item], what: str, permission: str
     ) -> list[Item]:
-        """Every item of a listing, one page (and one recorded call) at a time."""
-        items: list[Item] = []
-        page = 0
-        while True:
-            batch = self._call(
-                "GET", path, functools.partial(listing.get_page, page), what, permission
-            )
-            items.extend(batch)
-            if len(batch) < PER_PAGE:
-                return items
-            page += 1
+        return self._transport.all(path, _answered(listing.get_page), what, permission)
 
     def _call(
         self, method: str, path: str, request: Callable[[], T], what: str, permission: str
     ) -> T:
-        attempt = 0
-        while True:
-            self._calls.append(f"{method} {path}")
-            try:
-                return request()
-            except GithubException as error:
-                wait = self._retry_wait(error, attempt)
-                if wait is None:
-                    raise self._refusal(error, what, permission) from None
-            except OSError as error:  # requests' connection errors and timeouts are OSErrors
-                if attempt >= self._retries:
-                    raise PullRequestError(
-                        self._redact(
-                            f"{what} failed: cannot reach {self._api_url} "
-                            f"({type(error).__name__}) after {attempt + 1} attempts"
-                        )
-                    ) from None
-                wait = self._backoff * 2.0**attempt
-            attempt += 1
-            self._sleep(wait)
-
-    def _retry_wait(self, error: GithubException, attempt: int) -> float | None:
-        """Seconds to wait before retrying, or None if this failure is not worth retrying."""
-        if attempt >= self._retries:
-            return None
-        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-        if error.status >= 500:
-            return self._backoff * 2.0**attempt
-        if error.status in (403, 429) and (
-            "retry-after" in headers or error.status == 429 or _is_secondary_limit(error)
-        ):
-            try:
-                wait = float(headers.get("retry-after") or SECONDARY_RATE_WAIT)
-            except ValueError:
-                wait = SECONDARY_RATE_WAIT
-            return wait if wait <= MAX_WAIT else None
-        return None
-
-    def _refusal(self, error: GithubException, what: str, permission: str) -> PullRequestError:
-        status = error.status
-        said = _github_message(error)
-        if status == 401:
-            text = (
-                f"{what} failed: GitHub rejected the token (401 {said or 'Bad credentials'}): "
-                "it is wrong, expired or revoked. Check the token in the environment variable "
-                "named by [tool.unshim.pr] token-env (GITHUB_TOKEN by default)"
-            )
-        elif status in (403, 429) and (_is_secondary_limit(error) or status == 429):
-            text = (
-                f"{what} failed: GitHub's secondary rate limit still applied after "
-                f"{self._retries + 1} attempts ({status}); run again later"
-            )
-        elif status == 403 and said.lower().startswith("api rate limit exceeded"):
-            reset = _reset_time({k.lower(): v for k, v in (error.headers or {}).items()})
-            text = f"{what} failed: the token's API rate limit is used up; it resets {reset}"
-        elif status == 403 and "not permitted to create or approve pull requests" in said:
-            text = f"{what} failed: GitHub said {said!r}. Enable {ACTIONS_SETTING}"
-        elif status in (403, 422) and "permission to create labels" in said:
-            text = f"{what} failed: GitHub said {said!r}. The workflow needs `{ISSUES_WRITE}`"
-        elif status == 403 or "not accessible by integration" in said:
-            # GraphQL reports the same refusal as an error inside a 200 answer.
-            need = f"`{permission}`" if permission else "more permissions"
-            text = (
-                f"{what} failed: GitHub said {said!r} ({status}). The token lacks {need}: add "
-                "it under `permissions:` in the workflow job, or grant it to the token"
-            )
-        elif status == 404:
-            text = (
-                f"{what} failed: GitHub answered 404 Not Found. Either it does not exist, or "
-                f"the token cannot see {self._repository}"
-                + (f" (it needs `{permission}`)" if permission else "")
-                + "; GitHub answers 404, not 403, for what a token may not see"
-            )
-        elif status >= 500:
-            text = (
-                f"{what} failed: GitHub answered {status} ({said}) to all "
-                f"{self._retries + 1} attempts; run again later"
-            )
-        else:
-            text = f"{what} failed: GitHub answered {status}: {said}"
-        return PullRequestError(self._redact(text), status=status)
-
-    def _redact(self, text: str) -> str:
-        # GitHub never echoes the token, but a message must not leak it even if it did.
-        return text.replace(self._token, "***")
+        return self._transport.call(method, path, _answered(request), what, permission)
 
 
-def _github_message(error: GithubException) -> str:
-    """GitHub's own message, with the details of a 422 (which field, which problem)."""
-    data: Any = error.data
-    if not isinstance(data, dict):
-        return ""
-    message = str(data.get("message") or "")
-    details = []
-    for item in data.get("errors") or ():
-        if isinstance(item, dict):
-            details.append(
-                str(item.get("message") or "")
-                or " ".join(str(item.get(k)) for k in ("resource", "field", "code") if item.get(k))
-            )
-        else:
-            details.append(str(item))
-    if not details:
-        return message
-    return f"{message}: {'; '.join(details)}" if message else "; ".join(details)
+def _answered(request: Callable[P, T]) -> Callable[P, T]:
+    """`request`, with PyGithub's exception for an error answer turned into the transport's."""
 
+    @functools.wraps(request)
+    def answered(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return request(*args, **kwargs)
+        except GithubException as error:
+            headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+            raise ErrorAnswer(error.status, error.data, headers) from None
 
-def _is_secondary_limit(error: GithubException) -> bool:
-    message = _github_message(error).lower()
-    return (
-        "secondary rate limit" in message
-        or message.endswith("please retry your request again later.")
-        or "please wait a few minutes before you try again" in message
-    )
+    return answered
 
 
 def _info(pull: GithubPullRequest) -> PullRequestInfo:
@@ -522,10 +365,3 @@ def _info(pull: GithubPullRequest) -> PullRequestInfo:
         body=pull.body or "",
         head=pull.head.ref,
     )
-
-
-def _reset_time(headers: dict[str, str]) -> str:
-    reset = headers.get("x-ratelimit-reset", "")
-    if not reset.isdigit():
-        return "later"
-    return datetime.fromtimestamp(int(reset), timezone.utc).strftime("at %H:%M UTC")
