@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bot.verify import checks as c
 from bot.verify import counts as k
 from bot.verify.checks import Check, Counts, Run, Verification
-from codemods.analyze.graph import common_package
+from codemods.names import common_package
 from codemods.outcome import ApplyOutcome, ImportEdit
 
 BODY_LIMIT = 65_536  # characters GitHub accepts in a pull request body

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from codemods.analyze.graph import all_refs, within
+from codemods.analyze.graph import all_refs
 from codemods.analyze.references import (
     Reference,
     attribute_references,
@@ -35,6 +35,7 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
+from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed, build_index
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from codemods.analyze.analysis import Analysis, consumed_names
 from codemods.analyze.effects import side_effect_lines
-from codemods.analyze.graph import absolute_base, within
+from codemods.analyze.graph import absolute_base
 from codemods.analyze.references import blocking_reason
 from codemods.analyze.resolve import Origin, Resolver
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
+from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import ModuleInfo
 

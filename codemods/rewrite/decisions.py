@@ -16,7 +16,7 @@ from typing import Any
 
 import libcst as cst
 
-from codemods.analyze.graph import from_base
+from codemods.names import from_base
 from codemods.plan.build import FileTask, RewritePlan
 from codemods.rewrite.context import Context, Decisions, import_keys, rewritten
 from codemods.rewrite.layout import FileView
