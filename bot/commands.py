@@ -21,7 +21,7 @@ from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import ApplyOptions
 from codemods.apply import apply as run_apply
 from codemods.delete.deletion import DeletionResult, prove_and_delete
-from codemods.plan.build import PlanError, PlanRequest, parse_move
+from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.index import Index

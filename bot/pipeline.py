@@ -24,7 +24,7 @@ from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, ApplyOptions, apply
 from codemods.delete.deletion import DeletionResult, prove_and_delete
 from codemods.outcome import ApplyOutcome
-from codemods.plan.build import PlanRequest
+from codemods.plan.values import PlanRequest
 from codemods.scan.index import Index
 
 DEFAULT_API = "https://api.github.com"

@@ -7,11 +7,15 @@ without depending on another stage."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
+
+
+def within_any(module: str, packages: Iterable[str]) -> bool:
+    return any(within(module, package) for package in packages)
 
 
 def package_of(module: str, is_package: bool) -> str:
