@@ -20,7 +20,7 @@ from codemods.analyze.analysis import Analysis
 from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import ApplyOptions
 from codemods.apply import apply as run_apply
-from codemods.delete.deletion import DeletionResult, prove_and_delete
+from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError

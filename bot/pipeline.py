@@ -22,7 +22,7 @@ from bot.report.markdown import MARKER, Metadata, Report, fingerprint, render_ma
 from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, ApplyOptions, apply
-from codemods.delete.deletion import DeletionResult, prove_and_delete
+from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.outcome import ApplyOutcome
 from codemods.plan.values import PlanRequest
 from codemods.scan.index import Index
