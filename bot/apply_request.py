@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.config import Config
 from codemods.apply import ApplyOptions
-from codemods.delete.deletion import DeletionResult, prove_and_delete
-from codemods.plan.build import PlanRequest
+from codemods.delete.removal import DeletionResult, prove_and_delete
+from codemods.plan.values import PlanRequest
 from codemods.scan.index import Index
 
 

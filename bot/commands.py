@@ -20,7 +20,7 @@ from bot.report import applied as applytext
 from codemods.analyze.analysis import Analysis
 from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import apply as run_apply
-from codemods.plan.build import PlanError, PlanRequest, parse_move
+from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Protocol
 
 from codemods.analyze.analysis import Analysis, analyze, analyze_index
-from codemods.analyze.graph import within
+from codemods.names import within
 from codemods.outcome import ApplyOutcome, Kept, Location
-from codemods.plan.build import PlanError, PlanRequest, RewritePlan, build_plan
+from codemods.plan.build import build_plan
+from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.results import Failed, FileResult, Rewritten

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from codemods.apply import Applied, ApplyOptions, DeleteHook, apply
-from codemods.plan.build import PlanRequest
+from codemods.plan.values import PlanRequest
 from tests.treemaker import make_tree
 
 # A canonical package, and a shim package that only forwards to it.

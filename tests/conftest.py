@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codemods.plan.build import FileTask, RewritePlan
+from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite import transform as rewrite
 from codemods.rewrite.located import Prepared
 from codemods.rewrite.transform import FileRewrite

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.delete.deletion import (
-    DeletionResult,
-    blocking_references,
-    delete_dead,
-    plan_files,
-    prove_and_delete,
-)
+from codemods.delete.proof import blocking_references, plan_files
+from codemods.delete.removal import DeletionResult, delete_dead, prove_and_delete
 from codemods.outcome import Kept, Location
 from codemods.scan.index import build_index
 from tests.treemaker import make_tree

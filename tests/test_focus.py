@@ -10,8 +10,8 @@ import pytest
 
 from codemods import apply as apply_module
 from codemods.apply import Applied, ApplyOptions, apply
-from codemods.delete.deletion import prove_and_delete
-from codemods.plan.build import PlanRequest
+from codemods.delete.removal import prove_and_delete
+from codemods.plan.values import PlanRequest
 from codemods.rewrite.results import FileResult, Rewritten
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index

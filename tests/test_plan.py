@@ -8,7 +8,9 @@ import pytest
 
 from codemods.analyze.analysis import analyze
 from codemods.analyze.resolve import Origin
-from codemods.plan.build import PlanError, PlanRequest, build_plan, parse_move, public_target
+from codemods.plan.build import build_plan
+from codemods.plan.targets import public_target
+from codemods.plan.values import PlanError, PlanRequest, parse_move
 from tests.apply_support import CANONICAL, run, write_tree
 
 LAYER = {

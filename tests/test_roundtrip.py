@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from codemods.plan.build import FileTask, RewritePlan, ShimModule, Target
+from codemods.plan.values import FileTask, RewritePlan, ShimModule, Target
 from codemods.rewrite import engine
 from codemods.rewrite.results import Failed, Rewritten
 

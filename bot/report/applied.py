@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from codemods.apply import Applied
 from codemods.outcome import ApplyOutcome
-from codemods.plan.build import RewritePlan
+from codemods.plan.values import RewritePlan
 from codemods.rewrite.patch import unified_diff
 from codemods.rewrite.results import Rewritten
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.report.markup import code, names, plural
 from bot.report.table import check_name
 from bot.report.values import Report
-from codemods.analyze.graph import common_package
+from codemods.names import common_package
 
 SHIM_MEANING = (
     "(A *shim* is a module that only re-exports names defined somewhere else; refactors leave "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from codemods.analyze.graph import common_package
+from codemods.names import common_package
 from codemods.outcome import ApplyOutcome
 
 BRANCH_PREFIX = "unshim/"

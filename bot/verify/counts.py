@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from bot.verify.checks import Counts, Gap
 from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import ImportRef, within
+from codemods.analyze.graph import ImportRef
 from codemods.analyze.inventory import grep_command, grep_count
+from codemods.names import within
 
 # Why grep and the exact count differ. bot.report words each one.
 OWN = "own"  # grep counts the package's imports of itself

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import stmt_refs, within
+from codemods.analyze.graph import stmt_refs
+from codemods.names import within
 from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location
 from codemods.scan.facts import ImportStmt
 from codemods.scan.index import Index, ModuleInfo

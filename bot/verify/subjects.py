@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.errors import UsageError
 from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import within
 from codemods.analyze.inventory import SHIM_LAYER
+from codemods.names import within
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Iterator, Sequence
 
-from codemods.analyze.graph import from_base, within
+from codemods.names import from_base, within
 from codemods.outcome import Location
 from codemods.scan.index import Index, ModuleInfo
 

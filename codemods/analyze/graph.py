@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from codemods.names import from_base
 from codemods.scan.facts import ImportStmt
 from codemods.scan.index import Index, ModuleInfo
 
@@ -26,29 +27,9 @@ class ImportRef:
         return False
 
 
-def package_of(module: str, is_package: bool) -> str:
-    """The package a module's relative imports start from."""
-    return module if is_package else module.rpartition(".")[0]
-
-
 def absolute_base(info_module: str, is_package: bool, stmt: ImportStmt) -> str | None:
     """The absolute module a `from` import names; None when the dots climb above the top."""
     return from_base(info_module, is_package, stmt.module, stmt.level)
-
-
-def from_base(importer: str, is_package: bool, module: str | None, level: int) -> str | None:
-    """The absolute module `from <level dots><module> import ...` in `importer` names; None
-    when the dots climb above the top."""
-    if not level:
-        return module
-    parts = package_of(importer, is_package).split(".") if importer else []
-    climb = level - 1
-    if climb > len(parts) or (climb == len(parts) and not module):
-        return None
-    base = parts[: len(parts) - climb] if climb else parts
-    if module:
-        base = [*base, *module.split(".")]
-    return ".".join(p for p in base if p) or None
 
 
 def refs_of(index: Index, info: ModuleInfo) -> Iterator[ImportRef]:
@@ -77,18 +58,3 @@ def stmt_refs(
 def all_refs(index: Index) -> Iterator[ImportRef]:
     for info in (*index.modules.values(), *index.stubs.values()):
         yield from refs_of(index, info)
-
-
-def within(module: str, package: str) -> bool:
-    return module == package or module.startswith(package + ".")
-
-
-def common_package(modules: Sequence[str]) -> str:
-    """The longest dotted prefix all `modules` share (`a.b` for `a.b.c` and `a.b.d.e`; a
-    single module is its own); '' when they share nothing."""
-    common: list[str] = []
-    for column in zip(*(m.split(".") for m in modules), strict=False):
-        if len(set(column)) != 1:
-            break
-        common.append(column[0])
-    return ".".join(common)

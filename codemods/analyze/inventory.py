@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from codemods.analyze.graph import ImportRef, common_package, within
+from codemods.analyze.graph import ImportRef
 from codemods.analyze.references import Reference, reaches_below
 from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
+from codemods.names import common_package, within
 from codemods.scan.index import Index
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"

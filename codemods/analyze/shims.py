@@ -13,8 +13,9 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codemods.analyze.graph import absolute_base, package_of, within
+from codemods.analyze.graph import absolute_base
 from codemods.analyze.resolve import Origin, Resolver
+from codemods.names import package_of, within
 from codemods.scan.facts import Body
 from codemods.scan.index import Index, ModuleInfo
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from codemods.outcome import ImportEdit, Location
-from codemods.plan.build import FileTask
+from codemods.plan.values import FileTask
 from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
 
 INSTALL_HINT = "pip install 'unshim[bowler]'"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods.analyze.graph import from_base
+from codemods.names import from_base
 from codemods.outcome import ImportEdit, Kept, Location
-from codemods.plan.build import FileTask, RewritePlan
+from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.layout import FileView
 from codemods.rewrite.spelling import spec_for, with_spec
 

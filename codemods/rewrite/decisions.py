@@ -16,8 +16,8 @@ from typing import Any
 
 import libcst as cst
 
-from codemods.analyze.graph import from_base
-from codemods.plan.build import FileTask, RewritePlan
+from codemods.names import from_base
+from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.context import Context, Decisions, import_keys, rewritten
 from codemods.rewrite.layout import FileView
 from codemods.rewrite.shapes import all_entries, from_import, module_import, star_import

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from codemods.plan.build import FileTask, RewritePlan
+from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.located import Prepared, prepare
 from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged

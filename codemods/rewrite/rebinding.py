@@ -10,7 +10,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from codemods.plan.build import RewritePlan, Target
+from codemods.plan.values import RewritePlan, Target
 from codemods.rewrite.bindings import Use, Uses, string_with, uses_of
 from codemods.rewrite.layout import FileView
 from codemods.rewrite.spelling import dotted_expr, split_module

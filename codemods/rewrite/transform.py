@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from codemods.outcome import ImportEdit, Kept
-from codemods.plan.build import FileTask, RewritePlan
+from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite import importlines
 from codemods.rewrite.applier import ApplyDecisions
 from codemods.rewrite.decisions import decide, touches_plan

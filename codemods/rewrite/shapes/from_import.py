@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.plan.build import ShimModule, Target
+from codemods.plan.values import ShimModule, Target
 from codemods.rewrite.context import Context, local_of, name_of
 from codemods.rewrite.pieces import statements_for
 from codemods.rewrite.rebinding import Piece, import_of, rebind

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.plan.build import ShimModule
+from codemods.plan.values import ShimModule
 from codemods.rewrite.bindings import uses_of
 from codemods.rewrite.context import Context
 from codemods.rewrite.spelling import split_module

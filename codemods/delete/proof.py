@@ -1,30 +1,24 @@
-"""The delete stage: remove a package only with proof that nothing outside it still names it.
+"""The deletion proof: what blocks deleting a package, and which files deleting it takes.
 
-`prove_and_delete` is what `unshim apply --delete DOTTED.PKG` runs: build the index of the tree
-as it is after the rewrite, call `prove_and_delete(index, [package])`, and exit 1 when
-`result.kept` is not empty, else 0. `--delete` therefore requires the package to be DEAD (no
-importers, see `codemods.inventory`), which is exactly what is proved here: no import statement
-outside the package reaches it (any form, including `from parent import name` in a parent
-`__init__`), no string in code names it (`importlib.import_module`, `__import__`, `mock.patch`,
-dotted settings), no configuration or build manifest names its module path or file path, and no
-file unshim could not analyze mentions it. Prose and comments never block; they are listed so a
-reviewer can update them.
+No import statement outside the package may reach it (any form, including `from parent import
+name` in a parent `__init__`), no string in code may name it (`importlib.import_module`,
+`__import__`, `mock.patch`, dotted settings), no configuration or build manifest may name its
+module path or file path, and no file unshim could not analyze may mention it. Prose and
+comments never block; they are listed so a reviewer can update them.
 
-Only the package's `.py` and `.pyi` files are deleted, then the folders they leave empty with
-their `__pycache__`. Anything else inside the package stays and is reported as kept: unshim does
-not delete what it did not analyze.
+Only the package's `.py` and `.pyi` files go, then the folders they leave empty: anything else
+inside the package stays, and `staying_file` says why. Everything here reads the index and, for
+unanalyzed files and configuration, the tree; nothing writes (that is `codemods.delete.removal`).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from codemods.analyze.graph import all_refs, within
+from codemods.analyze.graph import all_refs
 from codemods.analyze.references import (
     Reference,
     attribute_references,
@@ -35,25 +29,13 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
+from codemods.names import within
 from codemods.outcome import Kept, Location
-from codemods.scan.index import Index, NotAnalyzed, build_index
+from codemods.scan.index import Index, NotAnalyzed
 
-PYCACHE = "__pycache__"
 PYTHON_SUFFIXES = (".py", ".pyi")
 # How codemods.index words the reason for a file that does not parse.
 UNPARSEABLE = ("syntax error", "cannot be decoded", "source contains")
-
-
-@dataclass(frozen=True)
-class DeletionResult:
-    deleted_files: tuple[str, ...]  # POSIX paths relative to root, sorted
-    kept: tuple[Kept, ...]  # each blocking reference (subject: the package), each file kept
-    mentions: tuple[Location, ...]  # prose and comments naming a removed module; never block
-
-    @property
-    def refused(self) -> bool:
-        """Something asked for was not deleted: `--delete` exits 1."""
-        return bool(self.kept)
 
 
 @dataclass(frozen=True)
@@ -69,16 +51,13 @@ def blocking_references(index: Index, package: str) -> tuple[Kept, ...]:
     """Why `package` (a dotted package or module) cannot be deleted from the tree `index`
     describes: one `Kept` per reference from outside it; empty when deleting it breaks nothing
     unshim can see. Reads configuration and unanalyzed files; writes nothing."""
-    return _Evidence(index).blockers(package, frozenset({package}))
+    return Evidence(index).blockers(package, frozenset({package}))
 
 
-def prove_and_delete(
-    index: Index, packages: Sequence[str], *, dry_run: bool = False
-) -> DeletionResult:
-    """Delete each of `packages` that nothing outside the deleted ones names; keep the others,
-    with every reference that blocks them. Packages asked for together may name each other.
-    With `dry_run` nothing is deleted and the result says what would be."""
-    evidence = _Evidence(index)
+def provable(evidence: Evidence, packages: Sequence[str]) -> tuple[set[str], list[Kept]]:
+    """Which of `packages` nothing outside the deleted ones names, and every reason the others
+    stay. Packages asked for together may name each other."""
+    index = evidence.index
     kept: list[Kept] = []
     going: set[str] = set()
     for package in dict.fromkeys(packages):
@@ -95,37 +74,7 @@ def prove_and_delete(
         for package in stuck:
             going.discard(package)
             kept.extend(blocked[package])
-    deleted: list[str] = []
-    mentions: set[Location] = set()
-    for package in sorted(p for p in going if not any(p != q and within(p, q) for q in going)):
-        plan = plan_files(index, package, *_listing(index.root, package_folders(index, package)))
-        kept.extend(_kept_file(path) for path in plan.staying)
-        mentions.update(evidence.mentions(package, frozenset(going)))
-        if dry_run:
-            deleted.extend(plan.files)
-        else:
-            removed, failed = _delete(index.root, plan)
-            deleted.extend(removed)
-            kept.extend(failed)
-    blocking = {k.location for k in kept}
-    return DeletionResult(
-        tuple(sorted(set(deleted))),
-        tuple(sorted(dict.fromkeys(kept), key=_kept_order)),
-        tuple(sorted(mentions - blocking)),
-    )
-
-
-def delete_dead(
-    root: Path,
-    package: str,
-    source_roots: tuple[str, ...] = (".",),
-    exclude: tuple[str, ...] = (),
-    *,
-    dry_run: bool = False,
-) -> DeletionResult:
-    """`unshim apply --delete PACKAGE` on the tree as it is on disk. Raises `TreeError` when
-    there is nothing to analyze."""
-    return prove_and_delete(build_index(root, source_roots, exclude), [package], dry_run=dry_run)
+    return going, kept
 
 
 def package_folders(index: Index, package: str) -> tuple[str, ...]:
@@ -165,7 +114,7 @@ def plan_files(
     return FilePlan(going, tuple(sorted(empty, key=lambda f: (-f.count("/"), f))), staying)
 
 
-class _Evidence:
+class Evidence:
     """Every reference in the tree, read once, to answer for several packages."""
 
     def __init__(self, index: Index) -> None:
@@ -246,7 +195,7 @@ class _Evidence:
                 if line:
                     reason = f"{_unanalyzed(problem)} and mentions {package}"
                     block(reason, Location(problem.path, line))
-        return tuple(sorted(found.values(), key=_kept_order))
+        return tuple(sorted(found.values(), key=kept_order))
 
     def mentions(self, package: str, going: frozenset[str]) -> set[Location]:
         return {
@@ -293,61 +242,16 @@ def _unanalyzed(problem: NotAnalyzed) -> str:
     return f"was not analyzed ({problem.reason})"
 
 
-def _kept_file(path: str) -> Kept:
+def staying_file(path: str) -> Kept:
     python = path.endswith(PYTHON_SUFFIXES)
     what = "a Python file unshim did not analyze" if python else "not a Python file"
     reason = f"is {what}: unshim does not delete what it did not analyze, so its folder stays"
     return Kept(path, reason, Location(path, 0))
 
 
-def _kept_order(kept: Kept) -> tuple[str, Location, str]:
+def kept_order(kept: Kept) -> tuple[str, Location, str]:
     return kept.subject, kept.location or Location("", 0), kept.reason
 
 
 def _in_folder(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + "/")
-
-
-def _listing(root: Path, tops: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Files and folders under the package's folders, as they are on disk. `__pycache__` is
-    left out (it goes with its folder); a symbolic link is a file here, never followed."""
-    files: list[str] = []
-    folders: list[str] = []
-    for top in tops:
-        for directory, dirnames, filenames in os.walk(root / top):
-            here = Path(directory).relative_to(root).as_posix()
-            folders.append(here)
-            for name in list(dirnames):
-                if name == PYCACHE or (Path(directory) / name).is_symlink():
-                    dirnames.remove(name)
-                    if name != PYCACHE:
-                        filenames.append(name)
-            files.extend(f"{here}/{name}" for name in filenames)
-    return files, folders
-
-
-def _delete(root: Path, plan: FilePlan) -> tuple[list[str], list[Kept]]:
-    """The only writes of this stage. A file or folder that cannot be removed is a value."""
-    removed: list[str] = []
-    failed: list[Kept] = []
-    for path in plan.files:
-        try:
-            (root / path).unlink()
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            failed.append(Kept(path, f"could not be deleted: {exc.strerror}", Location(path, 0)))
-            continue
-        removed.append(path)
-    for folder in plan.folders:
-        cache = root / folder / PYCACHE
-        try:
-            if cache.is_dir() and not cache.is_symlink():
-                shutil.rmtree(cache)
-            (root / folder).rmdir()
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            reason = f"could not be removed: {exc.strerror}"
-            failed.append(Kept(folder, reason, Location(folder, 0)))
-    return removed, failed

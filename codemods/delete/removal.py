@@ -1,0 +1,130 @@
+"""The delete stage's writes: remove the packages the proof lets go, and nothing else.
+
+`prove_and_delete` is what `unshim apply --delete DOTTED.PKG` runs: build the index of the tree
+as it is after the rewrite, call `prove_and_delete(index, [package])`, and exit 1 when
+`result.kept` is not empty, else 0. `--delete` therefore requires the package to be DEAD (no
+importers, see `codemods.analyze.inventory`), which is exactly what `codemods.delete.proof`
+proves. Only the package's `.py` and `.pyi` files are deleted, then the folders they leave
+empty with their `__pycache__`; this is the only module of unshim that deletes files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codemods.delete.proof import (
+    Evidence,
+    FilePlan,
+    kept_order,
+    package_folders,
+    plan_files,
+    provable,
+    staying_file,
+)
+from codemods.names import within
+from codemods.outcome import Kept, Location
+from codemods.scan.index import Index, build_index
+
+PYCACHE = "__pycache__"
+
+
+@dataclass(frozen=True)
+class DeletionResult:
+    deleted_files: tuple[str, ...]  # POSIX paths relative to root, sorted
+    kept: tuple[Kept, ...]  # each blocking reference (subject: the package), each file kept
+    mentions: tuple[Location, ...]  # prose and comments naming a removed module; never block
+
+    @property
+    def refused(self) -> bool:
+        """Something asked for was not deleted: `--delete` exits 1."""
+        return bool(self.kept)
+
+
+def prove_and_delete(
+    index: Index, packages: Sequence[str], *, dry_run: bool = False
+) -> DeletionResult:
+    """Delete each of `packages` that nothing outside the deleted ones names; keep the others,
+    with every reference that blocks them. Packages asked for together may name each other.
+    With `dry_run` nothing is deleted and the result says what would be."""
+    evidence = Evidence(index)
+    going, kept = provable(evidence, packages)
+    deleted: list[str] = []
+    mentions: set[Location] = set()
+    for package in sorted(p for p in going if not any(p != q and within(p, q) for q in going)):
+        plan = plan_files(index, package, *_listing(index.root, package_folders(index, package)))
+        kept.extend(staying_file(path) for path in plan.staying)
+        mentions.update(evidence.mentions(package, frozenset(going)))
+        if dry_run:
+            deleted.extend(plan.files)
+        else:
+            removed, failed = _delete(index.root, plan)
+            deleted.extend(removed)
+            kept.extend(failed)
+    blocking = {k.location for k in kept}
+    return DeletionResult(
+        tuple(sorted(set(deleted))),
+        tuple(sorted(dict.fromkeys(kept), key=kept_order)),
+        tuple(sorted(mentions - blocking)),
+    )
+
+
+def delete_dead(
+    root: Path,
+    package: str,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    *,
+    dry_run: bool = False,
+) -> DeletionResult:
+    """`unshim apply --delete PACKAGE` on the tree as it is on disk. Raises `TreeError` when
+    there is nothing to analyze."""
+    return prove_and_delete(build_index(root, source_roots, exclude), [package], dry_run=dry_run)
+
+
+def _listing(root: Path, tops: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Files and folders under the package's folders, as they are on disk. `__pycache__` is
+    left out (it goes with its folder); a symbolic link is a file here, never followed."""
+    files: list[str] = []
+    folders: list[str] = []
+    for top in tops:
+        for directory, dirnames, filenames in os.walk(root / top):
+            here = Path(directory).relative_to(root).as_posix()
+            folders.append(here)
+            for name in list(dirnames):
+                if name == PYCACHE or (Path(directory) / name).is_symlink():
+                    dirnames.remove(name)
+                    if name != PYCACHE:
+                        filenames.append(name)
+            files.extend(f"{here}/{name}" for name in filenames)
+    return files, folders
+
+
+def _delete(root: Path, plan: FilePlan) -> tuple[list[str], list[Kept]]:
+    """The only writes of this stage. A file or folder that cannot be removed is a value."""
+    removed: list[str] = []
+    failed: list[Kept] = []
+    for path in plan.files:
+        try:
+            (root / path).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            failed.append(Kept(path, f"could not be deleted: {exc.strerror}", Location(path, 0)))
+            continue
+        removed.append(path)
+    for folder in plan.folders:
+        cache = root / folder / PYCACHE
+        try:
+            if cache.is_dir() and not cache.is_symlink():
+                shutil.rmtree(cache)
+            (root / folder).rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            reason = f"could not be removed: {exc.strerror}"
+            failed.append(Kept(folder, reason, Location(folder, 0)))
+    return removed, failed

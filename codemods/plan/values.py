@@ -1,0 +1,92 @@
+"""The plan's values: what the user asked for, and what the rewrite and the deletion follow.
+
+Frozen dataclasses handed from the plan to the rewrite and the deletion, and the parsing of a
+`--move` argument. Nothing here reads the analysis, so the rewrite can import these without it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from codemods.outcome import Kept
+
+DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+class PlanError(ValueError):
+    """The request cannot be planned: nothing was changed (the CLI exits 2)."""
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    shims: tuple[str, ...] = ()  # dotted modules or packages whose imports are rewritten
+    moves: tuple[tuple[str, str], ...] = ()  # (old, new) module prefixes
+    auto: bool = False  # every pure shim module of the tree
+    delete: tuple[str, ...] = ()  # packages handed to the deletion proof as well
+    configured: bool = False  # the shims come from the configuration: one that is gone is done
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """A file to rewrite, with the module name its relative imports start from."""
+
+    path: str
+    module: str
+    is_package: bool
+    import_lines: tuple[int, ...] = ()  # lines of its import statements, in source order
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a consumer should import a name from now."""
+
+    module: str
+    name: str | None  # None: the module object itself
+
+
+@dataclass(frozen=True)
+class ShimModule:
+    module: str
+    path: str
+    names: Mapping[str, Target]  # what the rewrite follows, by the name the shim exports
+    module_target: str | None = None  # every name comes from this one module, under its name
+    star_module: str | None = None  # `from shim import *` can become `from star_module import *`
+    impure: bool = False  # defines names of its own: kept, only its re-exports are rewritten
+    deleting: bool = False  # expected to be deleted, so a parent's registration of it goes too
+    unresolved: Mapping[str, str] = field(default_factory=dict)  # name -> why it stays
+
+
+@dataclass(frozen=True)
+class RewritePlan:
+    shims: Mapping[str, ShimModule]  # by dotted module name
+    moves: tuple[tuple[str, str], ...]
+    files: tuple[FileTask, ...]  # the files that reference a shim or a moved module
+    consumed: Mapping[str, frozenset[str]]  # module -> names other modules import from it
+    kept: tuple[Kept, ...]  # decided at plan time: impure, patched, side effects, unresolved
+    delete: tuple[str, ...]  # packages/modules to hand to the deletion proof
+    requested: tuple[str, ...]  # what the user named, for messages
+    gone: tuple[str, ...] = ()  # configured shims that no longer exist (removed by a past run)
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.delete
+
+    def moved(self, module: str) -> str | None:
+        """The new name of `module` under a --move, or None when no move applies."""
+        for old, new in self.moves:
+            if module == old or module.startswith(old + "."):
+                return new + module[len(old) :]
+        return None
+
+
+def parse_move(text: str) -> tuple[str, str]:
+    """`OLD.DOTTED=NEW.DOTTED` -> (old, new); PlanError with the reason when malformed."""
+    old, sep, new = text.partition("=")
+    old, new = old.strip(), new.strip()
+    if not sep or not DOTTED_NAME.fullmatch(old) or not DOTTED_NAME.fullmatch(new):
+        raise PlanError(f"--move {text!r}: expected OLD.DOTTED=NEW.DOTTED (two module names)")
+    if old == new:
+        raise PlanError(f"--move {text!r}: the old and the new name are the same")
+    return old, new
