@@ -24,8 +24,10 @@ from codemods.scan.sources import SourceFile, Tree, discover
 
 try:  # the fast path is optional: without it every file goes through ast
     from codemods.scan import scanner as _scanner
+    from codemods.scan.lexer import FAST
 except ImportError:  # pragma: no cover
     _scanner = None  # type: ignore[assignment]
+    FAST = False
 
 Progress = Callable[[int, int], None]
 
@@ -343,7 +345,7 @@ def start_index(
         sources = fresh
     checks: list[tuple[SourceFile, str]] | None = None
     if jobs > 1 and len(sources) > 200 and not contents:
-        if _scanner is not None and _scanner.FAST:
+        if FAST:
             # Read and scan here; compile (the costly part) in the workers, while the caller
             # gets on with the analysis.
             checks = []
