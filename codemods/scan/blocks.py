@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import ast
 
-from codemods.scan.facts import IMPORT_ERRORS, _catches_import_error, _is_type_checking
+from codemods.scan.facts import IMPORT_ERRORS
 from codemods.scan.lexer import ASYNC, CLAUSES, HEADERS, IND, KW, TAIL
 from codemods.scan.lines import Line
+from codemods.scan.nodes import catches_import_error, is_type_checking
 
 Context = tuple[bool, bool, bool, bool]  # in_function, in_class, type_checking, guarded
 _NO_CONTEXT: Context = (False, False, False, False)
@@ -128,7 +129,7 @@ class Reading:
         return _NO_CONTEXT
 
     def _type_checking(self, line: Line) -> bool | None:
-        """Whether an `if`/`elif` header tests TYPE_CHECKING the way `facts` recognizes it."""
+        """Whether an `if`/`elif` header tests TYPE_CHECKING the way `collector` recognizes it."""
         test = self.text[line.end(KW) : line.start(TAIL)]
         if test.isascii() and "TYPE_CHECKING" not in test:
             return False
@@ -136,7 +137,7 @@ class Reading:
             node = ast.parse(f"if{test}\n pass\n").body[0]
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        return isinstance(node, ast.If) and _is_type_checking(node.test)
+        return isinstance(node, ast.If) and is_type_checking(node.test)
 
     def _guarded(self, i: int) -> bool | None:
         """Whether the `try` at line i has a handler catching ImportError; None if unsure."""
@@ -164,4 +165,4 @@ class Reading:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         handlers = getattr(node, "handlers", [])
-        return bool(handlers) and _catches_import_error(handlers[0])
+        return bool(handlers) and catches_import_error(handlers[0])

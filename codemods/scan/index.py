@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemods.scan.facts import Body, Facts, file_facts, module_body, parse
+from codemods.scan.body import module_body
+from codemods.scan.collector import file_facts, parse
+from codemods.scan.facts import Body, Facts
 from codemods.scan.focus import Focus
 from codemods.scan.sources import SourceFile, Tree, discover
 

@@ -1,7 +1,7 @@
 """The scanner's regular expressions: how they are built from token patterns, compiled once.
 
 `LEXER` matches, from any position, the boring lines (they open no block, are no import and
-hold nothing `facts.file_facts` could report) and then one recorded line, whose kind is the
+hold nothing `collector.file_facts` could report) and then one recorded line, whose kind is the
 last group it sets (`lines.lex` reads them). The smaller patterns measure a line token by
 token where brackets nest too deep for `LEXER`, find watched calls and top-level definitions.
 Importing this module compiles them (about 0.1 s): only the scanner's modules import it.
@@ -34,7 +34,7 @@ CLAUSES = frozenset({"elif", "else", "except", "finally"})
 OPENERS = frozenset({"if", "for", "while", "try", "async"})  # may be followed by clauses
 DECORATED = frozenset({"def", "class", "async"})
 HEADERS = frozenset(_KEYWORDS) - {"import", "from"}
-# Callee names after which `facts` records the first argument whatever its value
+# Callee names after which `collector` records the first argument whatever its value
 # (`facts.DYNAMIC_CALLS`). Being rare, they are looked for apart (`lines.watched_lines`).
 WATCHED_WORDS = ("import_module", "__import__", "patch", "setattr", "find_spec", "run_module")
 
@@ -191,7 +191,7 @@ def _lexer() -> str:
     # Whether a header ends with `:` is only a hint (an `inline` line is checked again), so
     # many spaces before a comment may defeat it.
     colon_end = "(?:" + "|".join(rf"(?<=:[ \t]{{{n}}})" for n in range(17)) + ")"
-    # A string alone on its line (a docstring) is a statement `facts` never reports from.
+    # A string alone on its line (a docstring) is a statement `collector` never reports from.
     # f-strings are not: theirs is a JoinedStr, which is visited.
     bare = rf"[rRuUbB]{{0,2}}(?=[\"'])(?:{_NO_PREFIX}|{_B_PREFIX}|{_R_PREFIX}){_ANY_BODY}"
     # Most lines start with no keyword letter: the character class decides them at once.

@@ -1,4 +1,4 @@
-"""A fast reading of one file that gives exactly what `facts.file_facts` gives, or nothing.
+"""A fast reading of one file that gives exactly what `collector.file_facts` gives, or nothing.
 
 `ast.parse` of every file of a large tree costs seconds, almost all of it spent on code that
 holds no import and no reportable string. Here one compiled regular expression lexes the file
@@ -37,7 +37,8 @@ import tokenize
 from collections.abc import Iterator
 
 from codemods.scan.blocks import Reading
-from codemods.scan.facts import Facts, ImportStmt, file_facts, parse
+from codemods.scan.collector import file_facts, parse
+from codemods.scan.facts import Facts, ImportStmt
 from codemods.scan.import_lines import parse_import
 from codemods.scan.lexer import (
     DECORATED,
