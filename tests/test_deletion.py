@@ -15,7 +15,7 @@ from codemods.delete.deletion import (
     prove_and_delete,
 )
 from codemods.outcome import Kept, Location
-from codemods.scan.index import build_index
+from codemods.scan.build import build_index
 from tests.treemaker import make_tree
 
 LAYOUT = {

@@ -36,7 +36,8 @@ from codemods.analyze.references import (
     text_references,
 )
 from codemods.outcome import Kept, Location
-from codemods.scan.index import Index, NotAnalyzed, build_index
+from codemods.scan.build import build_index
+from codemods.scan.index import Index, NotAnalyzed
 
 PYCACHE = "__pycache__"
 PYTHON_SUFFIXES = (".py", ".pyi")

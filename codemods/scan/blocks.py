@@ -1,6 +1,6 @@
 """What the indentation of the recorded lines says: which block holds each line, and the
 context (`Context`: in a function, a class, under `if TYPE_CHECKING:`, in a guarded `try`) it
-gives an import there (`Reading`).
+gives an import there (`Blocks`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ Context = tuple[bool, bool, bool, bool]  # in_function, in_class, type_checking,
 _NO_CONTEXT: Context = (False, False, False, False)
 
 
-class Reading:
+class Blocks:
     """The recorded lines of a file and what their indentation says about them."""
 
     def __init__(self, text: str, lines: list[Line]) -> None:

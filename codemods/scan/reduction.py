@@ -5,11 +5,11 @@ body (`reduced_source`). `ast` reads it in place of the whole file.
 
 from __future__ import annotations
 
-from codemods.scan.blocks import Reading
+from codemods.scan.blocks import Blocks
 from codemods.scan.lexer import CLAUSES, DECORATED, HEADERS, IND, OPENERS
 
 
-def reduced_source(reading: Reading, kept: list[int]) -> str | None:
+def reduced_source(reading: Blocks, kept: list[int]) -> str | None:
     """The kept lines with every line they need, each where it stands, or None."""
     lines, indents, keywords, parents = (
         reading.lines, reading.indents, reading.keywords, reading.parents
@@ -70,7 +70,7 @@ def reduced_source(reading: Reading, kept: list[int]) -> str | None:
     return _assemble(reading, sorted(included))
 
 
-def _assemble(reading: Reading, order: list[int]) -> str | None:
+def _assemble(reading: Blocks, order: list[int]) -> str | None:
     """The included lines at their own line numbers, a `pass` under each emptied header."""
     text, lines, indents = reading.text, reading.lines, reading.indents
     pieces: list[str] = []

@@ -36,7 +36,7 @@ import re
 import tokenize
 from collections.abc import Iterator
 
-from codemods.scan.blocks import Reading
+from codemods.scan.blocks import Blocks
 from codemods.scan.collector import file_facts, parse
 from codemods.scan.facts import Facts, ImportStmt
 from codemods.scan.import_lines import parse_import
@@ -72,7 +72,7 @@ def scan(text: str) -> Facts | None:
         lines, kept = found
     if not kept:
         return Facts((), (), None)
-    reading = Reading(text, lines)
+    reading = Blocks(text, lines)
     imports: list[ImportStmt] = []
     rest: list[int] = []
     number = 1  # the number of the line starting at `position`
