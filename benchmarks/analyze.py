@@ -109,7 +109,7 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
 def in_process() -> None:
     """The scanner against the ast reading it replaces, over every file, in this process."""
     sys.path.insert(0, str(REPO))
-    from codemods.scan.facts import file_facts, parse
+    from codemods.scan.collector import file_facts, parse
     from codemods.scan.scanner import scan_file_bytes
 
     files = [path.read_bytes() for path in sorted(TREE.rglob("*.py"))]

@@ -20,8 +20,10 @@ from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.results import Failed, FileResult, Rewritten
+from codemods.scan.assembly import check_grammar
+from codemods.scan.build import build_index
 from codemods.scan.focus import Focus
-from codemods.scan.index import Index, build_index, check_grammar
+from codemods.scan.index import Index
 
 
 class DeletionResult(Protocol):

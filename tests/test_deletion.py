@@ -10,7 +10,7 @@ import pytest
 from codemods.delete.proof import blocking_references, plan_files
 from codemods.delete.removal import DeletionResult, delete_dead, prove_and_delete
 from codemods.outcome import Kept, Location
-from codemods.scan.index import build_index
+from codemods.scan.build import build_index
 from tests.treemaker import make_tree
 
 LAYOUT = {

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from codemods.scan import scanner
-from codemods.scan.facts import Facts, file_facts, module_body, parse
+from codemods.scan import lexer
+from codemods.scan.body import module_body
+from codemods.scan.collector import file_facts, parse
+from codemods.scan.facts import Facts
 from codemods.scan.scanner import scan, scan_file_bytes, shim_candidate, top_level_definitions
 
 needs_fast = pytest.mark.skipif(
-    not scanner.FAST, reason="the scanner needs Python 3.11+ (possessive quantifiers)"
+    not lexer.FAST, reason="the scanner needs Python 3.11+ (possessive quantifiers)"
 )
 
 

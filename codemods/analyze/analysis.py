@@ -18,8 +18,9 @@ from codemods.analyze.references import (
 )
 from codemods.analyze.resolve import Resolver
 from codemods.analyze.shims import Verdict, classify
+from codemods.scan.build import Progress, start_index
 from codemods.scan.focus import Focus
-from codemods.scan.index import Index, NotAnalyzed, Progress, start_index
+from codemods.scan.index import Index, NotAnalyzed
 
 
 class Verdicts(Mapping[str, Verdict]):

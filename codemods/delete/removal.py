@@ -27,7 +27,8 @@ from codemods.delete.proof import (
 )
 from codemods.names import within
 from codemods.outcome import Kept, Location
-from codemods.scan.index import Index, build_index
+from codemods.scan.build import build_index
+from codemods.scan.index import Index
 
 PYCACHE = "__pycache__"
 

@@ -1,0 +1,217 @@
+"""The scan stage: every module of the tree read once, with what it imports.
+
+`build_index` reads each Python file once, takes its imports from the fast scanner when it can
+and from `ast` when it cannot, and examines module bodies only where a shim could be. Files
+that do not parse are values in `not_analyzed`, never exceptions. With a `focus` (what `apply`
+is about) it reads only the files that may name it; any other module is read when something
+asks for it (`Index.load`), and the grammar of what it read is checked by `check_grammar`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codemods.scan.assembly import Reading, assemble, readings_of, without
+from codemods.scan.facts import Facts
+from codemods.scan.focus import Focus
+from codemods.scan.index import Index
+from codemods.scan.reading import (
+    Result,
+    compile_errors,
+    problem,
+    read_data,
+    read_unchecked,
+)
+from codemods.scan.sources import SourceFile, Tree, discover
+
+try:  # the fast path is optional (see `reading`): without it the workers read every file
+    from codemods.scan.lexer import FAST
+except ImportError:  # pragma: no cover
+    FAST = False
+
+Progress = Callable[[int, int], None]
+
+
+def _read_one(
+    root: str,
+    source: SourceFile,
+    overlay: Mapping[str, bytes] | None = None,
+    unchecked: list[tuple[SourceFile, str]] | None = None,
+) -> Result:
+    """One file read; when `unchecked` is given, a file whose grammar was not checked yet is
+    added to it (the check then runs elsewhere)."""
+    if overlay is not None and source.path in overlay:
+        return read_unchecked(Path(root), source, overlay)
+    try:
+        data = (Path(root) / source.path).read_bytes()
+    except OSError as exc:
+        return problem(source, exc)
+    return read_data(source, data, unchecked)
+
+
+def _read_many(root: str, sources: list[SourceFile]) -> list[Result]:
+    return [_read_one(root, s) for s in sources]
+
+
+@dataclass
+class PendingIndex:
+    """An index whose files were read but whose grammar is still being checked in worker
+    processes, so the analysis can start meanwhile. `result()` is the checked index: the same
+    object when every file compiled, else one without the files that did not."""
+
+    index: Index
+    pool: ProcessPoolExecutor | None = None
+    checks: list[Future[list[tuple[str, str]]]] = field(default_factory=list)
+
+    def result(self) -> Index:
+        if self.pool is None:
+            return self.index
+        try:
+            errors = dict(error for check in self.checks for error in check.result())
+        finally:
+            self.pool.shutdown()
+            self.pool = None
+        if errors:
+            self.index = without(self.index, errors, self.index.unchecked)
+        return self.index
+
+
+def build_index(
+    root: Path,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    jobs: int = 1,
+    progress: Progress | None = None,
+    overlay: Mapping[str, bytes | None] | None = None,
+    reuse: Index | None = None,
+    focus: Focus | None = None,
+) -> Index:
+    """`start_index`, waited for: the index with every file's grammar checked."""
+    return start_index(root, source_roots, exclude, jobs, progress, overlay, reuse, focus).result()
+
+
+def start_index(
+    root: Path,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    jobs: int = 1,
+    progress: Progress | None = None,
+    overlay: Mapping[str, bytes | None] | None = None,
+    reuse: Index | None = None,
+    focus: Focus | None = None,
+) -> PendingIndex:
+    """Index the tree at root. `overlay` maps paths to contents that stand in for the files on
+    disk (None: the file is gone), so a planned change can be analyzed before it is written.
+    `reuse`: an index of the same tree whose listing and readings still hold for every file not
+    in the overlay (no file on disk was added, removed or changed since), so only the overlay
+    is read again.
+    `focus`: read only the files that may name these modules (`codemods.scan.focus`); the others
+    are left unread until something asks for their module."""
+    tree = reuse.tree if reuse is not None else discover(root, source_roots, exclude)
+    if overlay:
+        gone = {p for p, data in overlay.items() if data is None}
+        tree = Tree(
+            tree.root,
+            tuple(s for s in tree.sources if s.path not in gone),
+            tree.configs,
+            tree.prose,
+            tree.skipped,
+        )
+    contents = {p: d for p, d in (overlay or {}).items() if d is not None}
+    if focus is not None:
+        return PendingIndex(_focused(root, tree, focus, contents, reuse, progress))
+    sources = list(tree.sources)
+    results: list[tuple[SourceFile, Facts | None, str, str]] = []
+    if reuse is not None:
+        known = readings_of(reuse)
+        fresh = []
+        for source in sources:
+            if source.path in known and source.path not in contents:
+                results.append((source, *known[source.path]))
+            else:
+                fresh.append(source)
+        sources = fresh
+    checks: list[tuple[SourceFile, str]] | None = None
+    if jobs > 1 and len(sources) > 200 and not contents:
+        if FAST:
+            # Read and scan here; compile (the costly part) in the workers, while the caller
+            # gets on with the analysis.
+            checks = []
+            for position, source in enumerate(sources, 1):
+                results.append(_read_one(str(root), source, None, checks))
+                if progress and (position % 200 == 0 or position == len(sources)):
+                    progress(position, len(sources))
+        else:
+            chunks = [sources[i :: jobs * 4] for i in range(jobs * 4)]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for done in pool.map(_read_many, [str(root)] * len(chunks), chunks):
+                    results.extend(done)
+                    if progress:
+                        progress(len(results), len(sources))
+    else:
+        for position, source in enumerate(sources, 1):
+            results.append(_read_one(str(root), source, contents))
+            if progress and (position % 50 == 0 or position == len(sources)):
+                progress(position, len(sources))
+    pending = PendingIndex(assemble(root, tree, results))
+    if checks:
+        pending.pool = ProcessPoolExecutor(max_workers=jobs)
+        batches = [
+            [(source.path, text) for source, text in checks[i :: jobs * 4]] for i in range(jobs * 4)
+        ]
+        pending.checks = [pending.pool.submit(compile_errors, batch) for batch in batches]
+    return pending
+
+
+def _focused(
+    root: Path,
+    tree: Tree,
+    focus: Focus,
+    contents: Mapping[str, bytes],
+    reuse: Index | None,
+    progress: Progress | None,
+) -> Index:
+    """Only the files that may name the focus, read in this process (they are few)."""
+    known: dict[str, Reading] = {}
+    unread_before: set[str] = set()
+    if reuse is not None and reuse.focus == focus:
+        known = readings_of(reuse)
+        unread_before = {s.path for s in reuse.unread}
+    results: list[Result] = []
+    unread: list[SourceFile] = []
+    deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
+    base = os.fspath(root)
+    for position, source in enumerate(tree.sources, 1):
+        if progress and (position % 200 == 0 or position == len(tree.sources)):
+            progress(position, len(tree.sources))
+        if source.path in contents:
+            data = contents[source.path]
+            if focus.wants(source.module, data):
+                results.append(read_unchecked(root, source, contents))
+            else:
+                unread.append(source)  # rewritten so that it no longer names the focus
+        elif source.path in known:
+            results.append((source, *known[source.path]))
+        elif source.path in unread_before:
+            unread.append(source)
+        else:
+            try:
+                with open(os.path.join(base, source.path), "rb") as stream:
+                    data = stream.read()
+            except OSError as exc:
+                results.append(problem(source, exc))
+                continue
+            if focus.wants(source.module, data):
+                results.append(read_data(source, data, deferred))
+            else:
+                unread.append(source)
+    unchecked = frozenset(s.path for s, _ in deferred)
+    if reuse is not None and reuse.focus == focus:
+        unchecked |= reuse.unchecked - set(contents)
+    index = assemble(root, tree, results, focus, tuple(unread), unchecked)
+    index.overlay.update(contents)
+    return index

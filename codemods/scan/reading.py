@@ -1,0 +1,110 @@
+"""The reading of one file: its bytes decoded as Python does (`decode`), its facts from the fast
+scanner when it can and from `ast` when it cannot (`read_facts`), and the compile check that
+tells whether it parses at all (`compile_check`). A file that cannot be read is a reason, never
+an exception (`Result`, `problem`).
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from collections.abc import Mapping
+from pathlib import Path
+
+from codemods.scan.body import module_body
+from codemods.scan.collector import file_facts, parse
+from codemods.scan.facts import Facts
+from codemods.scan.sources import SourceFile
+
+try:  # the fast path is optional: without it every file goes through ast
+    from codemods.scan import scanner as _scanner
+except ImportError:  # pragma: no cover
+    _scanner = None  # type: ignore[assignment]
+
+
+def decode(data: bytes) -> str:
+    """Source bytes to text the way Python itself decodes them (BOM, PEP 263 cookie)."""
+    if b"\0" in data:
+        raise ValueError("source contains NUL bytes")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"cannot be decoded: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_facts(data: bytes, path: str, *, check_grammar: bool = True) -> tuple[Facts, str, bool]:
+    """Facts and text of one file, and whether its grammar was checked (always, unless
+    `check_grammar` is False and the fast scanner read it). Raises SyntaxError, ValueError,
+    UnicodeDecodeError or LookupError for a file that cannot be read as Python."""
+    text = decode(data)
+    if _scanner is not None:
+        facts = _scanner.scan(text)
+        if facts is not None:
+            if _scanner.shim_candidate(text):
+                body = module_body(parse(text, path))
+                return Facts(facts.imports, facts.strings, body), text, True
+            if not check_grammar:
+                return facts, text, False
+            compile_check(text, path)
+            return facts, text, True
+    tree = parse(text, path)
+    return file_facts(tree, with_body=True), text, True
+
+
+def compile_check(text: str, path: str) -> None:
+    """The scanner reads imports, not grammar: compiling (cheaper than building an ast) is what
+    tells that the file parses at all. Raises SyntaxError."""
+    compile(text, path, "exec", dont_inherit=True)
+
+
+Result = tuple[SourceFile, Facts | None, str, str]  # (file, facts, text, why it was not read)
+
+
+def problem(source: SourceFile, exc: BaseException) -> Result:
+    if isinstance(exc, SyntaxError):
+        return source, None, "", f"syntax error at line {exc.lineno}: {exc.msg}"
+    if isinstance(exc, (UnicodeDecodeError, LookupError)):
+        return source, None, "", f"cannot be decoded: {exc}"
+    if isinstance(exc, ValueError):
+        return source, None, "", str(exc)
+    return source, None, "", f"cannot be read: {exc.__class__.__name__}"
+
+
+def read_unchecked(root: Path, source: SourceFile, overlay: Mapping[str, bytes]) -> Result:
+    """A file read for its imports and strings, its grammar not checked: a planned change (in
+    `overlay`: LibCST wrote it from a tree that parsed), or a module read only to follow
+    names through it, never written or deleted (were it broken, the shim importing from it
+    would be broken already)."""
+    if source.path in overlay:
+        data = overlay[source.path]
+    else:
+        try:
+            data = (root / source.path).read_bytes()
+        except OSError as exc:
+            return problem(source, exc)
+    return read_data(source, data, unchecked=[])
+
+
+def read_data(
+    source: SourceFile, data: bytes, unchecked: list[tuple[SourceFile, str]] | None = None
+) -> Result:
+    try:
+        facts, text, checked = read_facts(data, source.path, check_grammar=unchecked is None)
+    except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError) as exc:
+        return problem(source, exc)
+    if not checked and unchecked is not None:
+        unchecked.append((source, text))
+    return source, facts, text, ""
+
+
+def compile_errors(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(path, reason) of each file that does not compile."""
+    errors = []
+    for path, text in files:
+        try:
+            compile_check(text, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            errors.append((path, problem(SourceFile(path, "", False, False), exc)[3]))
+    return errors
