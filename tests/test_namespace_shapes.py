@@ -205,12 +205,12 @@ def test_a_name_redefined_after_its_import_is_defined_here(tmp_path: Path) -> No
                 return "-".join(s.lower().split())
             """,
     }
-    after, _applied = consumer_after(
-        tmp_path, files, "pkg.shim", "app.py", "from pkg.shim import slugify, title\n"
-    )
+    consumer = "from pkg.shim import slugify, title\n"
+    write_tree(tmp_path, {**{k: dedent(v) for k, v in files.items()}, "app.py": consumer})
+    assert analyze(tmp_path).verdicts["pkg.shim"].kind == IMPURE
+    after, _applied = consumer_after(tmp_path, files, "pkg.shim", "app.py", consumer)
     assert after == "from pkg.shim import slugify\nfrom pkg.text import title\n"
     assert (tmp_path / "pkg/shim.py").exists()
-    assert analyze(tmp_path).verdicts["pkg.shim"].kind == IMPURE
 
 
 def test_a_name_a_real_module_imports_from_the_stdlib_stays_with_that_module(

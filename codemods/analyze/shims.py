@@ -13,7 +13,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codemods.analyze.namespace import Defined, Imported, Namespace
+from codemods.analyze.namespace import Defined, Namespace
 from codemods.analyze.resolve import Origin, Resolver, own_module
 from codemods.scan.index import Index, ModuleInfo
 
@@ -81,7 +81,9 @@ def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
     return not imported & (set(listed) | self_aliased | set(consumed))
 
 
-def _wanted(resolver: Resolver, space: Namespace, consumed: frozenset[str]) -> dict[str, int]:
+def _wanted(
+    resolver: Resolver, space: Namespace, consumed: frozenset[str], self_aliased: set[str]
+) -> dict[str, int]:
     """The names the module hands on, with the line that binds each: a module of real code
     hands on what it lists, re-exports as itself (`import X as X`) or others take from it; a
     forwarding module every public name it binds (or its `__all__`)."""
@@ -94,7 +96,7 @@ def _wanted(resolver: Resolver, space: Namespace, consumed: frozenset[str]) -> d
         for name in {*consumed, *(n for n, _ in space.forwarder.table)}:
             lines.setdefault(name, space.forwarder.line)
     if space.code or space.all_names is not None:
-        wanted = set(space.all_names or ()) | set(consumed) | _self_aliased(space)
+        wanted = set(space.all_names or ()) | set(consumed) | self_aliased
     else:
         plumbing = space.helpers | PLUMBING
         wanted = {n for n in lines if not n.startswith("_") and n not in plumbing}
@@ -108,11 +110,14 @@ def _wanted(resolver: Resolver, space: Namespace, consumed: frozenset[str]) -> d
     }
 
 
-def _self_aliased(space: Namespace) -> set[str]:
+def _self_aliased(info: ModuleInfo) -> set[str]:
+    """Names imported `as` themselves (`from x import Y as Y`): re-exported on purpose."""
     return {
-        name
-        for name, binding in space.bindings.items()
-        if isinstance(binding, Imported) and binding.name == name
+        alias.asname
+        for stmt in info.facts.imports
+        if not (stmt.in_function or stmt.in_class)
+        for alias in stmt.names
+        if alias.asname is not None and alias.asname == alias.name.split(".")[-1]
     }
 
 
@@ -126,7 +131,9 @@ def classify(
         return Verdict(info.name, path, NOT_A_SHIM, (), (), (), ())
     package = info.source.is_package
     reexports: list[Reexport] = []
-    for name, line in sorted(_wanted(resolver, space, consumed).items(), key=_by_line):
+    for name, line in sorted(
+        _wanted(resolver, space, consumed, _self_aliased(info)).items(), key=_by_line
+    ):
         origin = resolver.resolve(info.name, name)
         if origin.module == info.name and origin.name == name and not origin.cycle:
             continue  # defined here, or bound here in a way that has no other home
