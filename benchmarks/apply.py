@@ -25,6 +25,7 @@ fail to import.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -36,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyze import _ratio, describe
+from routes import names_right
 from sympy_tree import SHIM_MODULES, SHIMS, TREE, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,10 +178,19 @@ def main() -> None:
             flush=True,
         )
 
+        before = {path: (work / path).read_text(encoding="utf-8") for path in consumers}
         command = [sys.executable, "-m", "bot", "apply", str(work), "--shim", SHIMS, "-q"]
         unshim = median_time(lambda: run(command, REPO, env), args.runs, lambda: reset(work), True)
         print(f"unshim apply:  {unshim:7.2f} s", flush=True)
         print(f"  result: {check(work, env, modules)}", flush=True)
+        right, total, wrong = names_right(before, work)
+        print(f"  names right: {right}/{total} (imported from where SymPy imports them)")
+        for line in wrong:
+            print(f"    {line}", flush=True)
+        diff = _git(work, "diff")
+        digest = hashlib.sha256(diff.encode()).hexdigest()
+        changed = _git(work, "diff", "--name-only").split()
+        print(f"  git diff: sha256 {digest}, {len(changed)} files changed", flush=True)
 
         parse = [sys.executable, "-c", AST_PARSE_FILES, *consumers]
         ast_time = median_time(lambda: run(parse, work, env), args.runs, lambda: None, True)

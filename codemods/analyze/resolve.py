@@ -1,17 +1,36 @@
-"""Canonical resolution: follow a name through re-exports to the module that defines it.
+"""Exact resolution: follow a name from the module asked about through the modules that only
+forward it, to the first module that is not a shim.
 
-Chains of shims, package `__init__` re-exports, star re-exports (by `__all__`, else public
-names), `Alias = Name` renames, PEP 562 `__getattr__` forwarders and `sys.modules` aliases are
-followed. A module outside the repository is an endpoint. A cycle is reported, not looped on.
+The module asked about is always looked through (the question is where *its* name comes
+from). After that a name is followed only through modules without real code of their own;
+it stops at a module of real code (its names are its API, whatever it imports them from: SymPy's
+`sympy.utilities.iterables.cartes` stays there, never `itertools.product`), at a public facade
+(a module whose name lives in its own package), and at a module outside the repository, which
+is an endpoint only for a name imported from it explicitly (nothing is assumed of its star
+exports or of a `__getattr__` that forwards to it). What each module binds comes from its
+`Namespace` (`codemods.analyze.evaluation`). A cycle is reported, not looped on; a name bound
+under try/except or if/else has no single home and says where it is bound.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, replace
 
-from codemods.analyze.graph import absolute_base
-from codemods.scan.facts import ImportStmt
+from codemods.analyze.evaluation import Context, evaluate
+from codemods.analyze.namespace import (
+    Aliased,
+    Binding,
+    Conditional,
+    Defined,
+    Imported,
+    Namespace,
+)
+from codemods.names import package_of, within
+from codemods.scan.collector import parse
 from codemods.scan.index import Index, ModuleInfo
+
+Chain = tuple[tuple[str, str | None], ...]
 
 
 @dataclass(frozen=True)
@@ -20,220 +39,253 @@ class Origin:
 
     module: str
     name: str | None  # None: the module object itself
-    chain: tuple[tuple[str, str | None], ...]  # every (module, name) passed on the way, in order
+    chain: Chain  # every (module, name) passed on the way, in order
     external: bool = False  # the endpoint is outside the repository
     found: bool = True  # False when the name is bound nowhere we can see
     cycle: bool = False
-    # The name is bound by an import that may not run (try/except ImportError) or by several
-    # imports chosen at run time (if/else, try/except): these are the candidates, and no one
-    # of them is where the name lives.
+    # The name is bound by one of several statements chosen at run time (if/else,
+    # try/except): these are the candidates, and no one of them is where the name lives.
     conditional: tuple[str, ...] = ()
+    note: str = ""  # why it was not found or has no single home, with file:line
 
     @property
     def dotted(self) -> str:
         return f"{self.module}.{self.name}" if self.name else self.module
 
 
+def own_module(module: str, is_package: bool, origin: str) -> bool:
+    """Whether a name living in `origin` is the module's own: a package re-exporting from
+    inside itself, or a module re-exporting from a private sibling (`from ._impl import X`)."""
+    if is_package:
+        return within(origin, module)
+    package = package_of(module, False)
+    if origin in (module, package) or not package or not within(origin, package):
+        return origin == module
+    return origin[len(package) + 1 :].startswith("_")
+
+
 class _Resolver:
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.cache: dict[tuple[str, str | None], Origin] = {}
+        self.caches: tuple[dict[tuple[str, str | None], Origin], ...] = ({}, {})
+        self.spaces: dict[tuple[str, bool], Namespace | None] = {}
+        self.trees: dict[str, ast.Module | None] = {}
 
     def info(self, module: str) -> ModuleInfo | None:
         return self.index.load(module)
 
-    def resolve(
-        self, module: str, name: str | None, seen: tuple[tuple[str, str | None], ...] = ()
-    ) -> Origin:
+    def tree(self, info: ModuleInfo) -> ast.Module | None:
+        if info.path not in self.trees:
+            try:
+                self.trees[info.path] = parse(info.text, info.path)
+            except (SyntaxError, ValueError, RecursionError):
+                self.trees[info.path] = None
+        return self.trees[info.path]
+
+    def namespace(self, module: str, stub: bool = False) -> Namespace | None:
+        key = (module, stub)
+        if key not in self.spaces:
+            info = self.index.stubs.get(module) if stub else self.info(module)
+            tree = self.tree(info) if info is not None else None
+            self.spaces[key] = None
+            if info is not None and tree is not None:
+                context = Context(
+                    module, info.path, info.source.is_package, self.index.is_module, self.helper
+                )
+                self.spaces[key] = evaluate(tree, context)
+        return self.spaces[key]
+
+    def helper(self, binding: Imported) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The `def` of a function a module of the repository defines at its top level."""
+        info = self.index.load(binding.module, stubs=False)
+        tree = self.tree(info) if info is not None else None
+        for node in tree.body if tree is not None else ():
+            if (
+                isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.name == binding.name
+            ):
+                return node
+        return None
+
+    def resolve(self, module: str, name: str | None, seen: Chain = ()) -> Origin:
         key = (module, name)
         if key in seen:
             return Origin(module, name, (*seen, key), cycle=True, found=False)
-        if key in self.cache and not self.cache[key].cycle:
-            cached = self.cache[key]
+        cache = self.caches[bool(seen)]
+        cached = cache.get(key)
+        if cached is not None and not any(step in seen for step in cached.chain):
             return replace(cached, chain=(*seen, *cached.chain))
-        origin = self._resolve(module, name, (*seen, key))
-        if not seen and not origin.cycle:
-            self.cache[key] = origin
+        origin = self._resolve(module, name, (*seen, key), first=not seen)
+        if not origin.cycle:
+            cache[key] = replace(origin, chain=origin.chain[len(seen) :])
         return origin
 
-    def _resolve(
-        self, module: str, name: str | None, chain: tuple[tuple[str, str | None], ...]
-    ) -> Origin:
+    def _resolve(self, module: str, name: str | None, chain: Chain, first: bool) -> Origin:
         info = self.info(module)
-        if name is None:
-            if info is None and module not in self.index.packages:
-                return Origin(module, None, chain, external=True)
-            # A module may itself be an alias of another one (sys.modules[__name__] = other).
-            body = info.facts.body if info else None
-            for statement in body.statements if body else ():
-                if statement.kind == "sys_modules" and statement.target:
-                    target = self._binding_module(info, statement.target)  # type: ignore[arg-type]
-                    if target:
-                        return self.resolve(target, None, chain)
-            return Origin(module, None, chain)
         if info is None:
-            if module in self.index.packages:  # a namespace package: only submodules live there
-                sub = f"{module}.{name}"
-                if self.index.is_module(sub):
-                    return self.resolve(sub, None, chain)
-                return Origin(module, name, chain, found=False)
-            return Origin(module, name, chain, external=True)
-        # A module with top-level code has no body on the fast path: its imports bind what it
-        # re-exports, anything else it defines itself.
-        body = info.facts.body
-        if body is not None:
-            for statement in reversed(body.statements):
-                if statement.kind == "alias" and name in statement.names:
-                    return self._follow_dotted(info, statement.target, chain)
-            if name in body.defined:
-                return Origin(module, name, chain)
-        choices = self._conditional_bindings(info, name)
-        if choices:
-            return Origin(module, name, chain, found=False, conditional=choices)
-        binding = self._import_binding(info, name)
+            if module not in self.index.packages:
+                return Origin(module, name, chain, external=True)
+            if name is None:
+                return Origin(module, None, chain)
+            sub = f"{module}.{name}"  # a namespace package: only submodules live there
+            if self.index.is_module(sub):
+                return self.resolve(sub, None, chain)
+            return Origin(module, name, chain, found=False, note=f"no module {sub}")
+        space = self.namespace(module)
+        if space is None:
+            return Origin(module, name, chain)  # does not parse: taken at its word
+        if name is None:
+            if space.module_alias is not None:  # sys.modules[__name__] = other
+                target = self.module_of(space, space.module_alias[0], chain)
+                if target is not None:
+                    return self.resolve(target, None, chain)
+            return Origin(module, None, chain)
+        if not first and space.code:
+            # Real code: a module, not a forwarding address; its names are its own API.
+            return Origin(module, name, chain, found=self.bound(space, name))
+        origin = self.through(space, name, chain)
+        if (
+            not first
+            and not space.deprecated
+            and origin.module != module
+            and own_module(module, info.source.is_package, origin.module)
+        ):
+            return Origin(module, name, chain)  # a public facade over its own modules
+        return origin
+
+    def through(self, space: Namespace, name: str, chain: Chain) -> Origin:
+        """Where `space` gets `name` from."""
+        binding = space.bindings.get(name)
+        stars = space.stars_after(binding.line) if binding is not None else space.stars
+        for star in reversed(stars):
+            if name in self.exports(star.source):
+                return self.resolve(star.source, name, chain)
         if binding is not None:
-            target_module, target_name = binding
-            return self.resolve(target_module, target_name, chain)
-        if body is None and not self._star_sources(info):
-            return Origin(module, name, chain)  # a module of real code binds it itself
-        for source in self._star_sources(info):
-            if name in self.exports(source):
-                return self.resolve(source, name, chain)
-        if body is not None:
-            table = dict(body.table)
-            if name in table:
-                target = table[name]
-                target_module, _, attr = target.partition(":")
-                return self.resolve(target_module, attr or name, chain)
-            for forward in body.forwards:
-                return self.resolve(forward, name, chain)
-            for statement in body.statements:
-                if statement.kind == "sys_modules" and statement.target:
-                    target = self._binding_module(info, statement.target)
-                    if target:
-                        return self.resolve(target, name, chain)
-        sub = f"{module}.{name}"
+            return self.follow(space, name, binding, chain)
+        if space.module_alias is not None:
+            target = self.module_of(space, space.module_alias[0], chain)
+            if target is not None:
+                return self.resolve(target, name, chain)
+        forwarder = space.forwarder
+        if forwarder is not None:
+            return self._forwarded(space, name, chain)
+        sub = f"{space.module}.{name}"
         if self.index.is_module(sub):
             return self.resolve(sub, None, chain)
-        if body is not None and name not in body.defined:
-            return Origin(module, name, chain, found=False)
-        return Origin(module, name, chain)
+        if any(not self.index.is_module(s.source) for s in space.stars):
+            outside = ", ".join(s.source for s in space.stars if not self.index.is_module(s.source))
+            note = f"{space.path}: a star import of {outside}, outside the repository"
+            return Origin(space.module, name, chain, found=False, note=note)
+        return Origin(space.module, name, chain, found=False)
 
-    def _binding_module(self, info: ModuleInfo, local: str) -> str | None:
-        binding = self._import_binding(info, local.split(".")[0])
-        if binding is None:
-            return None
-        target_module, target_name = binding
-        dotted = f"{target_module}.{target_name}" if target_name else target_module
-        rest = local.split(".")[1:]
-        return ".".join([dotted, *rest])
+    def _forwarded(self, space: Namespace, name: str, chain: Chain) -> Origin:
+        forwarder = space.forwarder
+        assert forwarder is not None
+        where = f"{space.path}:{forwarder.line}"
+        if forwarder.table:
+            table = dict(forwarder.table)
+            if name not in table:
+                note = f"its __getattr__ at {where} looks names up in a table without {name}"
+                return Origin(space.module, name, chain, found=False, note=note)
+            target_module, _, attr = table[name].partition(":")
+            return self.resolve(target_module, attr or name, chain)
+        last: Origin | None = None
+        for target in forwarder.targets:
+            module = self.module_of(space, target, chain)
+            if module is None:
+                continue
+            if not self.index.is_module(module):
+                note = (
+                    f"its __getattr__ at {where} forwards to {module}, outside the repository: "
+                    f"unshim does not assume it has {name}"
+                )
+                last = Origin(module, name, chain, external=True, found=False, note=note)
+                continue
+            origin = self.resolve(module, name, chain)
+            if origin.found or origin.conditional or origin.cycle:
+                return origin
+            last = origin
+        if last is not None:
+            return last
+        note = f"its __getattr__ at {where} returns a value unshim cannot trace to a module"
+        return Origin(space.module, name, chain, found=False, note=note)
 
-    def _follow_dotted(
-        self, info: ModuleInfo, dotted: str, chain: tuple[tuple[str, str | None], ...]
-    ) -> Origin:
-        head, *rest = dotted.split(".")
-        choices = self._conditional_bindings(info, head)
-        if choices:
-            return Origin(info.name, dotted, chain, found=False, conditional=choices)
-        binding = self._import_binding(info, head)
-        if binding is None:
-            return (
-                self.resolve(info.name, head, chain)
-                if not rest
-                else Origin(info.name, dotted, chain, found=False)
-            )
-        origin = self.resolve(binding[0], binding[1], chain)
+    def follow(self, space: Namespace, name: str, binding: Binding, chain: Chain) -> Origin:
+        if isinstance(binding, Defined):
+            return Origin(space.module, name, chain)
+        if isinstance(binding, Conditional):
+            return self._conditional(space, name, binding, chain)
+        if isinstance(binding, Imported):
+            if binding.name is None:
+                return self.resolve(binding.module, None, chain)
+            sub = f"{binding.module}.{binding.name}"
+            if self.index.is_module(sub):
+                return self.resolve(sub, None, chain)
+            return self.resolve(binding.module, binding.name, chain)
+        head, *rest = binding.source.split(".")
+        inner = space.bindings.get(head)
+        if inner is None or inner is binding:
+            return Origin(space.module, name, chain, found=False)
+        if isinstance(inner, Conditional):
+            return self._conditional(space, name, inner, chain)
+        origin = self.follow(space, head, inner, chain)
         for attr in rest:
+            if not origin.found or origin.cycle:
+                return origin
             if origin.name is None:
                 origin = self.resolve(origin.module, attr, origin.chain)
             else:
-                return Origin(origin.module, f"{origin.name}.{attr}", origin.chain)
+                origin = replace(origin, name=f"{origin.name}.{attr}")
         return origin
 
-    def _import_binding(self, info: ModuleInfo, name: str) -> tuple[str, str | None] | None:
-        """(module, name) that a module-scope import binds `name` to; the last one wins."""
-        found: tuple[str, str | None] | None = None
-        for stmt in info.facts.imports:
-            if stmt.in_function or stmt.in_class:
-                continue
-            result = self._binds(info, stmt, name)
-            if result is not None:
-                found = result
-        return found
+    def _conditional(
+        self, space: Namespace, name: str, binding: Conditional, chain: Chain
+    ) -> Origin:
+        choices = tuple(sorted({self.describe(space, name, c) for c in binding.candidates}))
+        note = f"{space.module} binds {name} under {binding.why} at {space.path}:{binding.line}"
+        return Origin(space.module, name, chain, found=False, conditional=choices, note=note)
 
-    def _conditional_bindings(self, info: ModuleInfo, name: str) -> tuple[str, ...]:
-        """The targets of a name bound conditionally at module scope; () when it is not."""
-        found: list[tuple[ImportStmt, tuple[str, str | None]]] = []
-        for stmt in info.facts.imports:
-            if stmt.in_function or stmt.in_class or stmt.type_checking:
-                continue
-            result = self._binds(info, stmt, name)
-            if result is not None:
-                found.append((stmt, result))
-        targets = {f"{m}.{n}" if n else m for _, (m, n) in found}
-        # A guarded import of an optional dependency may not run; one of a repository module
-        # always does (its fallback is dead code).
-        optional = any(stmt.guarded and not self.index.is_module(m) for stmt, (m, _) in found)
-        if len(targets) > 1 or optional:
-            return tuple(sorted(targets))
-        return ()
+    def describe(self, space: Namespace, name: str, binding: Binding) -> str:
+        if isinstance(binding, Imported):
+            return f"{binding.module}.{binding.name}" if binding.name else binding.module
+        if isinstance(binding, Aliased):
+            return binding.source
+        return f"{space.module}.{name} (line {binding.line})"
 
-    def _binds(
-        self, info: ModuleInfo, stmt: ImportStmt, name: str
-    ) -> tuple[str, str | None] | None:
-        if not stmt.is_from:
-            for alias in stmt.names:
-                if alias.asname == name:
-                    return alias.name, None
-                if alias.asname is None and alias.name.split(".")[0] == name:
-                    return name, None
-            return None
-        base = absolute_base(info.name, info.source.is_package, stmt)
-        if base is None:
-            return None
-        for alias in stmt.names:
-            if alias.name != "*" and (alias.asname or alias.name) == name:
-                sub = f"{base}.{alias.name}"
-                if self.index.is_module(sub):
-                    return sub, None
-                return base, alias.name
+    def module_of(self, space: Namespace, binding: Binding, chain: Chain) -> str | None:
+        """The module a binding holds, when it holds one."""
+        if isinstance(binding, Imported):
+            if binding.name is None:
+                return binding.module
+            sub = f"{binding.module}.{binding.name}"
+            return sub if self.index.is_module(sub) else None
+        if isinstance(binding, Aliased):
+            origin = self.follow(space, "", binding, chain)
+            return origin.module if origin.name is None and origin.found else None
         return None
 
-    def _star_sources(self, info: ModuleInfo) -> list[str]:
-        sources = []
-        for stmt in info.facts.imports:
-            if stmt.is_from and not stmt.in_function and any(a.name == "*" for a in stmt.names):
-                base = absolute_base(info.name, info.source.is_package, stmt)
-                if base:
-                    sources.append(base)
-        return sources
+    def bound(self, space: Namespace, name: str) -> bool:
+        """Whether the module binds `name` at all (where from is another question)."""
+        return (
+            name in space.bindings
+            or any(name in self.exports(s.source) for s in space.stars)
+            or space.forwarder is not None
+            or space.module_alias is not None
+            or self.index.is_module(f"{space.module}.{name}")
+        )
 
     def exports(self, module: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
         """The names `from module import *` binds: `__all__`, else the public names."""
         if module in seen:
             return frozenset()
-        info = self.info(module)
-        body = self.index.body(module) if info else None
-        if info is None or body is None:
+        space = self.namespace(module)
+        if space is None:
             return frozenset()
-        if body.all_names is not None:
-            return frozenset(body.all_names)
-        names = {n for n in body.defined if not n.startswith("_")}
-        for statement in body.statements:
-            if statement.kind == "alias":
-                names.update(statement.names)
-        for stmt in info.facts.imports:
-            if stmt.in_function or stmt.in_class:
-                continue
-            for alias in stmt.names:
-                if alias.name == "*":
-                    base = absolute_base(info.name, info.source.is_package, stmt)
-                    if base:
-                        names |= self.exports(base, seen | {module})
-                    continue
-                local = alias.asname or alias.name.split(".")[0]
-                if not local.startswith("_"):
-                    names.add(local)
+        if space.all_names is not None:
+            return frozenset(space.all_names)
+        names = {n for n in space.bindings if not n.startswith("_")}
+        for star in space.stars:
+            names |= self.exports(star.source, seen | {module})
         return frozenset(names)
 
 
@@ -245,31 +297,29 @@ class Resolver:
         self._index = index
 
     def binds(self, module: str, name: str) -> bool:
-        """Whether `module` really binds `name` at module scope. Resolution takes a module of
-        real code at its word (its body is not parsed on the fast path); a rewrite that is
-        about to import the name from there asks this first, and parses the body if need be."""
+        """Whether `module` really binds `name` at module scope (True outside the repository:
+        not ours to check)."""
         impl = self._impl
-        info = impl.info(module)
-        if info is None:
-            return True  # outside the repository: not ours to check
-        if self._index.defines(module, name):
-            return True
-        body = self._index.body(module)
-        if body is None:
-            return False
-        if (
-            name in body.defined
-            or any(name in s.names for s in body.statements if s.kind in ("alias", "table"))
-            or impl._import_binding(info, name) is not None
-            or body.forwards
-            or body.table
-            or self._index.is_module(f"{module}.{name}")
-        ):
-            return True
-        return any(name in impl.exports(source) for source in impl._star_sources(info))
+        if impl.info(module) is None:
+            return module not in self._index.packages or self._index.is_module(f"{module}.{name}")
+        space = impl.namespace(module)
+        return space is None or impl.bound(space, name)
 
     def resolve(self, module: str, name: str | None) -> Origin:
         return self._impl.resolve(module, name)
 
     def exports(self, module: str) -> frozenset[str]:
         return self._impl.exports(module)
+
+    def namespace(self, module: str, stub: bool = False) -> Namespace | None:
+        """What the module binds (with `stub`, what its `.pyi` binds), None when it does not
+        parse or is not in the repository."""
+        return self._impl.namespace(module, stub)
+
+    def resolve_stub(self, module: str, name: str) -> Origin | None:
+        """Where the module's `.pyi` says `name` comes from; None without a stub."""
+        impl = self._impl
+        space = impl.namespace(module, stub=True)
+        if space is None:
+            return None
+        return impl.through(space, name, ((module, name),))

@@ -13,16 +13,13 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codemods.analyze.graph import absolute_base
-from codemods.analyze.resolve import Origin, Resolver
-from codemods.names import package_of, within
-from codemods.scan.facts import Body
+from codemods.analyze.namespace import Defined, Namespace
+from codemods.analyze.resolve import Origin, Resolver, own_module
 from codemods.scan.index import Index, ModuleInfo
 
 PURE, IMPURE, FACADE, NOT_A_SHIM = "pure shim", "impure", "facade", "not a shim"
-FORWARDING_KINDS = frozenset(
-    {"docstring", "import", "all", "warn", "alias", "getattr", "table", "sys_modules"}
-)
+# Modules a shim imports for itself; a name it hands on only when it lists or others take it.
+PLUMBING = frozenset({"warnings", "importlib", "sys", "typing", "TYPE_CHECKING"})
 
 
 @dataclass(frozen=True)
@@ -48,49 +45,6 @@ class Verdict:
         return self.kind in (PURE, IMPURE)
 
 
-def _exported_names(index: Index, resolver: Resolver, info: ModuleInfo) -> dict[str, int]:
-    """Names this module hands on to importers, with the line that binds each."""
-    body = info.facts.body
-    names: dict[str, int] = {}
-    for stmt in info.facts.imports:
-        if stmt.in_function or stmt.in_class:
-            continue
-        for alias in stmt.names:
-            if alias.name == "*":
-                base = absolute_base(info.name, info.source.is_package, stmt)
-                for name in sorted(resolver.exports(base) if base else ()):
-                    names.setdefault(name, stmt.line)
-                continue
-            if stmt.is_from and alias.name == "annotations" and stmt.module == "__future__":
-                continue
-            local = alias.asname or alias.name.split(".")[0]
-            if not local.startswith("_"):
-                names.setdefault(local, stmt.line)
-    if body is not None:
-        for statement in body.statements:
-            if statement.kind == "alias":
-                for name in statement.names:
-                    names[name] = statement.line
-        for name, _ in body.table:
-            names.setdefault(name, next(s.line for s in body.statements if s.kind == "table"))
-        if body.all_names is not None:
-            names = {n: line for n, line in names.items() if n in body.all_names} | {
-                n: names.get(n, 0) for n in body.all_names
-            }
-    return names
-
-
-def _helper_names(index: Index, info: ModuleInfo) -> set[str]:
-    """Imported names a shim only uses for itself (`warnings`, `importlib`, `sys`)."""
-    body = info.facts.body
-    if body is None:
-        return set()
-    helpers = {"warnings", "importlib", "sys", "TYPE_CHECKING", "annotations", "typing"}
-    if body.all_names is not None:
-        helpers -= set(body.all_names)
-    return helpers
-
-
 def _describe(path: str, r: Reexport) -> str:
     note = " (outside the repository)" if r.origin.external else ""
     if r.origin.conditional:
@@ -102,95 +56,161 @@ def _describe(path: str, r: Reexport) -> str:
     return f"{path}:{r.line} re-exports {r.name} from {r.origin.dotted}{note}"
 
 
+def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
+    """Surely not a shim, told without parsing: the fast path saw top-level code, and no name
+    it imports is listed, re-exported as itself or taken by another module."""
+    if info.facts.body is not None or "__getattr__" in info.text or "sys.modules" in info.text:
+        return False
+    imported: set[str] = set()
+    self_aliased: set[str] = set()
+    for stmt in info.facts.imports:
+        if stmt.in_function or stmt.in_class:
+            continue
+        for alias in stmt.names:
+            if alias.name == "*":
+                return False
+            imported.add(alias.asname or alias.name.split(".")[0])
+            if alias.asname is not None and alias.asname == alias.name.split(".")[-1]:
+                self_aliased.add(alias.asname)
+    listed: tuple[str, ...] = ()
+    if "__all__" in info.text:
+        found = literal_all(info.text)
+        if found is None:
+            return False
+        listed = found
+    return not imported & (set(listed) | self_aliased | set(consumed))
+
+
+def _wanted(
+    resolver: Resolver, space: Namespace, consumed: frozenset[str], self_aliased: set[str]
+) -> dict[str, int]:
+    """The names the module hands on, with the line that binds each: a module of real code
+    hands on what it lists, re-exports as itself (`import X as X`) or others take from it; a
+    forwarding module every public name it binds (or its `__all__`)."""
+    lines = {name: binding.line for name, binding in space.bindings.items()}
+    for star in space.stars:
+        for name in resolver.exports(star.source):
+            if name not in lines or lines[name] < star.line:
+                lines[name] = star.line
+    if space.forwarder is not None:
+        for name in {*consumed, *(n for n, _ in space.forwarder.table)}:
+            lines.setdefault(name, space.forwarder.line)
+    if space.code or space.all_names is not None:
+        wanted = set(space.all_names or ()) | set(consumed) | self_aliased
+    else:
+        plumbing = space.helpers | PLUMBING
+        wanted = {n for n in lines if not n.startswith("_") and n not in plumbing}
+        wanted |= set(consumed)
+        if space.forwarder is not None:
+            wanted |= {n for n, _ in space.forwarder.table}
+    return {
+        name: lines.get(name, 0)
+        for name in wanted
+        if not isinstance(space.bindings.get(name), Defined) and name != "annotations"
+    }
+
+
+def _self_aliased(info: ModuleInfo) -> set[str]:
+    """Names imported `as` themselves (`from x import Y as Y`): re-exported on purpose."""
+    return {
+        alias.asname
+        for stmt in info.facts.imports
+        if not (stmt.in_function or stmt.in_class)
+        for alias in stmt.names
+        if alias.asname is not None and alias.asname == alias.name.split(".")[-1]
+    }
+
+
 def classify(
     index: Index, resolver: Resolver, info: ModuleInfo, consumed: frozenset[str] = frozenset()
 ) -> Verdict:
     """The verdict on one module. `consumed`: names other modules import from this one."""
-    body = info.facts.body  # None: the fast path saw top-level code, so it is no pure shim
     path = info.path
-    imported = _imported_names(info)
-    self_aliased = {
-        a.asname
-        for stmt in info.facts.imports
-        for a in stmt.names
-        if a.asname is not None and a.asname == a.name.split(".")[-1]
-    }
-    code_lines = _code_lines(path, body)
-    if body is None or code_lines:
-        # Real code here: only names it re-exports on purpose (`__all__`, `import X as X`), or
-        # that others take from it, count as re-exports.
-        if body is not None:
-            listed = body.all_names
-        elif "__all__" in info.text:
-            listed = literal_all(info.text)
-            if listed is None:  # not a plain list: the body says
-                parsed = index.body(info.name)
-                listed = parsed.all_names if parsed is not None else None
-        else:
-            listed = None
-        wanted = set(listed or ()) | self_aliased | set(consumed)
-        candidates = {n: line for n, line in imported.items() if n in wanted}
-    else:
-        candidates = _exported_names(index, resolver, info)
-    helpers = _helper_names(index, info)
+    space = None if _quick_no(index, info, consumed) else resolver.namespace(info.name)
+    if space is None:
+        return Verdict(info.name, path, NOT_A_SHIM, (), (), (), ())
+    package = info.source.is_package
     reexports: list[Reexport] = []
-    for name, line in sorted(candidates.items(), key=lambda item: (item[1], item[0])):
-        if name in helpers:
-            continue
+    for name, line in sorted(
+        _wanted(resolver, space, consumed, _self_aliased(info)).items(), key=_by_line
+    ):
         origin = resolver.resolve(info.name, name)
         if origin.module == info.name and origin.name == name and not origin.cycle:
-            continue  # defined here
+            continue  # defined here, or bound here in a way that has no other home
         reexports.append(Reexport(name, origin, line))
-    elsewhere = [r for r in reexports if not _own(info, r.origin.module)]
-    points_to = tuple(sorted({r.origin.module for r in elsewhere}))
-    has_code = body is None or bool(code_lines)
-    if body is None and elsewhere:
-        # Impure: its body (parsed only now) says what it defines itself.
-        body = index.body(info.name)
-        code_lines = _code_lines(path, body)
-    evidence: list[str] = []
-    deprecated = False
-    if body is not None:
-        for statement in body.statements:
-            if statement.kind == "warn":
-                deprecated = True
-                evidence.append(f"{path}:{statement.line} warns on import (deprecation)")
-            elif statement.kind == "getattr" and "__getattr__" in statement.names:
-                targets = ", ".join(body.forwards) or "a name table"
-                evidence.append(f"{path}:{statement.line} __getattr__ forwards to {targets}")
-            elif statement.kind == "sys_modules":
-                evidence.append(f"{path}:{statement.line} aliases itself in sys.modules")
+    elsewhere = [r for r in reexports if not own_module(info.name, package, r.origin.module)]
+    own = [r for r in reexports if r not in elsewhere]
+    forwarded = _forwarded_modules(index, resolver, space)
+    forwards_away = any(not own_module(info.name, package, m) for m in forwarded)
+    evidence = [f"{path}:{line} warns on import (deprecation)" for line in space.notices]
+    evidence.extend(_forwarding_evidence(space, forwarded))
     evidence.extend(_describe(path, r) for r in reexports)
-    forwards = body is not None and bool(body.forwards or body.table)
-    if has_code:
+    defined = tuple(
+        n for n, b in space.bindings.items() if isinstance(b, Defined) and b.what != "constant"
+    )
+    if space.code:
+        kind = IMPURE if elsewhere else NOT_A_SHIM
         if elsewhere:
-            kind = IMPURE
-            first = code_lines[:3] or [f"{path}: has top-level code of its own"]
-            evidence = first + evidence
-        else:
-            kind = NOT_A_SHIM
-    elif elsewhere or (
-        forwards and body is not None and not all(_own(info, f) for f in body.forwards)
+            evidence = [f"{path}:{line} defines {what}" for line, what in space.code[:3]] + (
+                evidence
+            )
+    elif (space.deprecated and (reexports or forwarded)) or (
+        (elsewhere or forwards_away) and not own
     ):
+        # A deprecated forwarding module is a shim wherever its names live; one that says
+        # nothing is, only when none of its names is its own package's.
         kind = PURE
-    elif reexports:
-        kind = FACADE
+    elif reexports or forwarded:
+        kind = FACADE  # its names live in its own package, or it says nothing is deprecated
     else:
         kind = NOT_A_SHIM
-    defined = tuple(body.defined) if body is not None else ()
+    points_to = tuple(sorted({r.origin.module for r in elsewhere}))
     return Verdict(
-        info.name, path, kind, tuple(reexports), defined, tuple(evidence), points_to, deprecated
-    )
+        info.name, path, kind, tuple(reexports), defined, tuple(evidence), points_to,
+        space.deprecated,
+    )  # fmt: skip
 
 
-def _code_lines(path: str, body: Body | None) -> list[str]:
-    if body is None:
-        return []
-    return [
-        f"{path}:{s.line} defines {', '.join(s.names) or 'a statement'}"
-        for s in body.statements
-        if s.kind == "code"
-    ]
+def _by_line(item: tuple[str, int]) -> tuple[int, str]:
+    return item[1], item[0]
+
+
+def _forwarded_modules(index: Index, resolver: Resolver, space: Namespace) -> tuple[str, ...]:
+    """The modules a `__getattr__` or a `sys.modules` alias hands the module's names to."""
+    found: list[str] = []
+    for target in space.forwarder.targets if space.forwarder is not None else ():
+        if target.name is None:
+            found.append(target.module)
+        elif index.is_module(f"{target.module}.{target.name}"):
+            found.append(f"{target.module}.{target.name}")
+    if space.module_alias is not None:
+        origin = resolver.resolve(space.module, None)
+        if origin.module != space.module:
+            found.append(origin.module)
+    return tuple(dict.fromkeys(found))
+
+
+def _forwarding_evidence(space: Namespace, forwarded: tuple[str, ...]) -> list[str]:
+    found = []
+    if space.forwarder is not None:
+        line = space.forwarder.line
+        if space.forwarder.table:
+            found.append(f"{space.path}:{line} __getattr__ forwards through a name table")
+        elif space.forwarder.targets:
+            targets = ", ".join(
+                f"{t.module}.{t.name}" if t.name else t.module for t in space.forwarder.targets
+            )
+            found.append(f"{space.path}:{line} __getattr__ forwards to {targets}")
+        else:
+            found.append(
+                f"{space.path}:{line} __getattr__ returns a value unshim cannot trace to a module"
+            )
+        found.extend(
+            f"{space.path}:{n} warns on access (deprecation)" for n in space.forwarder.notice_lines
+        )
+    if space.module_alias is not None:
+        found.append(f"{space.path}:{space.module_alias[1]} aliases itself in sys.modules")
+    return found
 
 
 ALL_LITERAL = re.compile(r"^__all__\s*(?::[^=]*)?=\s*([\[(][^\]\)]*[\])])", re.MULTILINE)
@@ -209,25 +229,3 @@ def literal_all(text: str) -> tuple[str, ...] | None:
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return tuple(value)
     return None
-
-
-def _own(info: ModuleInfo, origin: str) -> bool:
-    """Whether a name living in `origin` is this module's own: a package re-exporting from
-    inside itself, or a module re-exporting from a private sibling (`from ._impl import X`)."""
-    if info.source.is_package:
-        return within(origin, info.name)
-    package = package_of(info.name, False)
-    if origin == info.name or not package or not within(origin, package) or origin == package:
-        return origin == info.name
-    return origin[len(package) + 1 :].startswith("_")
-
-
-def _imported_names(info: ModuleInfo) -> dict[str, int]:
-    names: dict[str, int] = {}
-    for stmt in info.facts.imports:
-        if stmt.in_function or stmt.in_class:
-            continue
-        for alias in stmt.names:
-            if alias.name != "*":
-                names.setdefault(alias.asname or alias.name.split(".")[0], stmt.line)
-    return names

@@ -34,12 +34,8 @@ def _forwarding(analysis: Analysis, verdict: Verdict) -> bool:
     """Only forwards names: a pure shim, a facade, or a module with no code at all."""
     if verdict.kind in (PURE, FACADE):
         return True
-    body = analysis.index.body(verdict.module)
-    return (
-        verdict.kind == NOT_A_SHIM
-        and body is not None
-        and not any(s.kind == "code" for s in body.statements)
-    )
+    space = analysis.resolver.namespace(verdict.module)
+    return verdict.kind == NOT_A_SHIM and space is not None and not space.code
 
 
 def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[str, ...]]:
@@ -96,10 +92,9 @@ def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
 
 
 def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
-    # The scan may skip bodies of modules with code; the index reads them when asked.
-    body = analysis.index.body(verdict.module)
-    first = next((s.line for s in body.statements if s.kind == "code"), 0) if body else 0
-    names = verdict.defined or (body.defined if body else ())
+    space = analysis.resolver.namespace(verdict.module)
+    first = space.code[0][0] if space is not None and space.code else 0
+    names = verdict.defined
     defined = ", ".join(names[:8]) or "top-level code"
     more = f" and {len(names) - 8} more" if len(names) > 8 else ""
     return Kept(

@@ -42,7 +42,7 @@ def public_target(
             and not within_any(module, layer)
             and (verdict is None or verdict.kind != PURE)
         ):
-            return Target(module, name)
+            return Target(module, name, Target(origin.module, origin.name))
     if resolver is not None and origin.name is not None:
         parts = origin.module.split(".")
         for end in range(len(parts) - 1, 0, -1):
@@ -54,7 +54,7 @@ def public_target(
                 continue
             found = resolver.resolve(package, origin.name)
             if (found.module, found.name) == (origin.module, origin.name):
-                return Target(package, origin.name)
+                return Target(package, origin.name, Target(origin.module, origin.name))
     return Target(origin.module, origin.name)
 
 
@@ -62,12 +62,13 @@ def _why_unresolved(origin: Origin) -> str | None:
     if origin.cycle:
         return "import cycle: " + " -> ".join(f"{m}.{n}" if n else m for m, n in origin.chain)
     if origin.conditional:
+        where = f" ({origin.note})" if origin.note else ""
         return (
-            f"{origin.module} binds {origin.name} only conditionally (try/except or if/else), "
-            f"to one of {', '.join(origin.conditional)}: no single module to import it from"
+            f"{origin.module} binds {origin.name} only conditionally{where}, to one of "
+            f"{', '.join(origin.conditional)}: no single module to import it from"
         )
     if not origin.found:
-        return f"not found in {origin.module}"
+        return f"not found in {origin.module}" + (f": {origin.note}" if origin.note else "")
     if origin.name is not None and "." in origin.name:
         return f"an attribute ({origin.dotted}), not an importable name"
     return None
@@ -92,6 +93,31 @@ def _star_module(analysis: Analysis, info: ModuleInfo, layer: frozenset[str]) ->
     return base
 
 
+def _stub_disagrees(analysis: Analysis, verdict: Verdict, name: str, origin: Origin) -> str | None:
+    """Why a name stays when the shim's `.pyi` binds it otherwise than its `.py`: type
+    checkers read the stub, so its name is the truth for them."""
+    stub = analysis.resolver.resolve_stub(verdict.module, name)
+    if stub is None or not stub.found or (stub.module, stub.name) == (origin.module, origin.name):
+        return None  # no stub, or one silent about the name: nothing of the stub's to keep
+    path = analysis.index.stubs[verdict.module].path
+    return (
+        f"its stub {path} binds {name} to {stub.dotted}, and the module to {origin.dotted}: "
+        "type checkers read the stub, so the name stays where the stub defines it"
+    )
+
+
+def _private_through_star(analysis: Analysis, verdict: Verdict, name: str) -> str | None:
+    space = analysis.resolver.namespace(verdict.module)
+    if space is None or not space.stars or name in space.bindings:
+        return None
+    sources = ", ".join(s.source for s in space.stars)
+    return (
+        f"already broken: {verdict.module} gets names only by `from {sources} import *`, "
+        f"which skips names that start with an underscore, so importing {name} from it "
+        "fails today; unshim leaves that import as it is"
+    )
+
+
 def shim_module(
     analysis: Analysis, verdict: Verdict, layer: frozenset[str], wanted: set[str]
 ) -> ShimModule:
@@ -101,7 +127,9 @@ def shim_module(
         origin = analysis.resolver.resolve(verdict.module, name)
         if origin.module == verdict.module and origin.name == name and origin.found:
             continue  # defined here (an impure shim's own name)
-        why = _why_unresolved(origin)
+        why = _why_unresolved(origin) or _stub_disagrees(analysis, verdict, name, origin)
+        if why is not None and not origin.found and name.startswith("_"):
+            why = _private_through_star(analysis, verdict, name) or why
         if (
             why is None
             and origin.name is not None

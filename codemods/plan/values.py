@@ -44,6 +44,9 @@ class Target:
 
     module: str
     name: str | None  # None: the module object itself
+    # Where the name is defined, when `module` only re-exports it: what a consumer inside
+    # `module`'s package imports instead (importing from its own package is a cycle).
+    definer: Target | None = None
 
 
 @dataclass(frozen=True)

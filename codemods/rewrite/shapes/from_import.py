@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.names import within
 from codemods.plan.values import ShimModule, Target
 from codemods.rewrite.context import Context, local_of, name_of
 from codemods.rewrite.pieces import statements_for
@@ -41,6 +42,10 @@ def alias_pieces(
         if binding.reason is not None:
             ctx.keep(full, statement, f"still imports {full}: {binding.reason}")
             return keep, {}
+        if binding.module is not None and within(ctx.task.module, binding.module):
+            why = f"it would become {binding.module}, a package this module is part of"
+            ctx.keep(full, statement, f"still imports {full}: {why}")
+            return keep, {}
         if binding.module is not None:
             module, member = import_of(Target(binding.module, None))
             return [Piece(module, member, local, alias, index)], binding.exprs
@@ -52,7 +57,13 @@ def alias_pieces(
             ctx.keep(base, statement, f"still imports {name} from it: {why_kept(shim, name)}")
             return keep, {}
         module, member = import_of(target)
+        if within(ctx.task.module, module) and target.definer is not None:
+            module, member = import_of(target.definer)  # never from its own package
         if module == ctx.task.module:
+            return keep, {}
+        if within(ctx.task.module, module) and ctx.task.is_package:
+            why = f"{module} is this package: importing {name} from it would import itself"
+            ctx.keep(base, statement, f"still imports {name} from it: {why}")
             return keep, {}
         return [Piece(module, member, local, alias, index)], {}
     moved_base = plan.moved(base)

@@ -1,0 +1,368 @@
+"""What a module binds, evaluated statement by statement, and exact resolution through it: one
+shape of shim (or of a module that only looks like one) per test, with the consumer before and
+after `apply`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from codemods.analyze.analysis import analyze
+from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
+from codemods.apply import Applied, ApplyOptions, apply
+from codemods.plan.values import PlanRequest
+from tests.apply_support import dedent, run, write_tree
+
+
+def consumer_after(
+    root: Path, files: Mapping[str, str], shim: str, consumer: str, before: str
+) -> tuple[str, Applied]:
+    applied = run(root, {**{k: dedent(v) for k, v in files.items()}, consumer: dedent(before)},
+                  shims=(shim,))  # fmt: skip
+    return (root / consumer).read_text(encoding="utf-8"), applied
+
+
+def reasons(applied: Applied) -> str:
+    return "\n".join(f"{k.location}: {k.reason}" for k in applied.outcome.kept)
+
+
+SYMPY = {
+    "sympy/__init__.py": "",
+    "sympy/utilities/__init__.py": "",
+    "sympy/utilities/exceptions.py": """\
+        class SymPyDeprecationWarning(DeprecationWarning):
+            def __init__(self, **kwargs): ...
+            def warn(self): ...
+        """,
+    "sympy/testing/__init__.py": "",
+    "sympy/testing/pytest.py": """\
+        __all__ = ["raises", "XFAIL"]
+        def raises(*args): ...
+        def XFAIL(f): return f
+        """,
+    "sympy/utilities/pytest.py": """\
+        from sympy.utilities.exceptions import SymPyDeprecationWarning
+
+        SymPyDeprecationWarning(
+            feature="Import sympy.utilities.pytest",
+            useinstead="Import from sympy.testing.pytest",
+            issue=18095,
+            deprecated_since_version="1.6").warn()
+
+        from sympy.testing.pytest import *  # noqa:F401
+        """,
+}
+
+
+def test_a_stub_that_warns_then_star_imports_is_a_deprecated_shim(tmp_path: Path) -> None:
+    after, _ = consumer_after(
+        tmp_path, SYMPY, "sympy.utilities.pytest", "sympy/core/test_x.py",
+        "from sympy.utilities.pytest import raises, XFAIL\n",
+    )  # fmt: skip
+    assert after == "from sympy.testing.pytest import raises, XFAIL\n"
+    verdict = analyze(tmp_path).verdicts["sympy.utilities.pytest"]
+    assert (verdict.kind, verdict.deprecated) == (PURE, True)
+    assert "sympy/utilities/pytest.py:3 warns on import (deprecation)" in verdict.evidence
+
+
+SCIPY = {
+    "scipy/__init__.py": "",
+    "scipy/_lib/__init__.py": "",
+    "scipy/_lib/deprecation.py": """\
+        import warnings
+        from importlib import import_module
+
+        def _sub_module_deprecation(*, sub_package, module, private_modules, all,
+                                    attribute, correct_module=None):
+            if correct_module is not None:
+                correct_import = f"scipy.{sub_package}.{correct_module}"
+            else:
+                correct_import = f"scipy.{sub_package}"
+            if attribute not in all:
+                raise AttributeError(attribute)
+            attr = getattr(import_module(correct_import), attribute, None)
+            warnings.warn(f"Please import `{attribute}` from `{correct_import}`",
+                          category=DeprecationWarning, stacklevel=3)
+            for module in private_modules:
+                try:
+                    return getattr(import_module(f"scipy.{sub_package}.{module}"), attribute)
+                except AttributeError as e:
+                    if module == private_modules[-1]:
+                        raise e
+                    continue
+        """,
+    "scipy/constants/__init__.py": "from ._codata import *\nfrom . import codata\n",
+    "scipy/constants/_codata.py": """\
+        __all__ = ["value", "unit"]
+        def value(key): ...
+        def unit(key): ...
+        """,
+    "scipy/constants/codata.py": """\
+        from scipy._lib.deprecation import _sub_module_deprecation
+
+        __all__ = ["value", "unit"]  # noqa: F822
+
+        def __dir__():
+            return __all__
+
+        def __getattr__(name):
+            return _sub_module_deprecation(sub_package="constants", module="codata",
+                                           private_modules=["_codata"], all=__all__,
+                                           attribute=name)
+        """,
+}
+
+
+def test_a_getattr_that_calls_a_deprecation_helper_forwards_to_what_it_builds(
+    tmp_path: Path,
+) -> None:
+    after, _ = consumer_after(
+        tmp_path, SCIPY, "scipy.constants.codata", "app.py",
+        "from scipy.constants.codata import value\n",
+    )  # fmt: skip
+    assert after == "from scipy.constants import value\n"
+    verdict = analyze(tmp_path).verdicts["scipy.constants.codata"]
+    assert (verdict.kind, verdict.deprecated) == (PURE, True)
+
+
+JSONUTIL = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": "",
+    "pkg/core/jsonutil.py": "def dumps(x): ...\ndef loads(s): ...\n",
+}
+
+
+def test_a_sys_modules_alias_to_a_module_loaded_by_a_constant_name(tmp_path: Path) -> None:
+    shim = """\
+        import importlib
+        import sys
+
+        _TARGET_MODULE = "pkg.core.jsonutil"
+        _target = importlib.import_module(_TARGET_MODULE)
+        sys.modules[__name__] = _target
+        """
+    after, _ = consumer_after(
+        tmp_path, {**JSONUTIL, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps\n"
+
+
+def test_a_sys_modules_alias_to_an_imported_module(tmp_path: Path) -> None:
+    shim = "import sys\nfrom pkg.core import jsonutil as _j\nsys.modules[__name__] = _j\n"
+    after, _ = consumer_after(
+        tmp_path, {**JSONUTIL, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps, loads\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps, loads\n"
+
+
+def test_a_forwarder_that_imports_helpers_forwards_only_to_what_it_returns(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "num/__init__.py": "",
+        "num/core/__init__.py": "",
+        "num/core/numeric.py": "def zeros(n): ...\n",
+        "num/compat.py": """\
+            def __getattr__(name):
+                import warnings
+                from num.core import numeric
+                warnings.warn(f"num.compat.{name} is deprecated", DeprecationWarning)
+                return getattr(numeric, name)
+            """,
+    }
+    after, _ = consumer_after(
+        tmp_path, files, "num.compat", "app.py", "from num.compat import zeros\n"
+    )
+    # `from num.core import numeric` binds the submodule num.core.numeric, never num.core.
+    assert after == "from num.core.numeric import zeros\n"
+
+
+def test_importlib_inside_getattr_forwards_to_the_module_it_loads(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core/__init__.py": "",
+        "pkg/core/impl.py": "def thing(): ...\n",
+        "pkg/api.py": """\
+            def __getattr__(name):
+                import importlib
+                return getattr(importlib.import_module("pkg.core.impl"), name)
+            """,
+    }
+    after, _ = consumer_after(tmp_path, files, "pkg.api", "app.py", "from pkg.api import thing\n")
+    assert after == "from pkg.core.impl import thing\n"
+
+
+def test_a_name_redefined_after_its_import_is_defined_here(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/text.py": "def slugify(s): ...\ndef title(s): ...\n",
+        "pkg/shim.py": """\
+            from pkg.text import slugify, title
+
+            def slugify(s):  # replaces the imported one
+                return "-".join(s.lower().split())
+            """,
+    }
+    consumer = "from pkg.shim import slugify, title\n"
+    write_tree(tmp_path, {**{k: dedent(v) for k, v in files.items()}, "app.py": consumer})
+    assert analyze(tmp_path).verdicts["pkg.shim"].kind == IMPURE
+    after, _applied = consumer_after(tmp_path, files, "pkg.shim", "app.py", consumer)
+    assert after == "from pkg.shim import slugify\nfrom pkg.text import title\n"
+    assert (tmp_path / "pkg/shim.py").exists()
+
+
+def test_a_name_a_real_module_imports_from_the_stdlib_stays_with_that_module(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "real.py": "from itertools import product as cartes\n\ndef flatten(x): ...\n",
+        "stub.py": "from real import cartes, flatten\n",
+    }
+    after, _ = consumer_after(
+        tmp_path, files, "stub", "app.py", "from stub import cartes, flatten\n"
+    )
+    assert after == "from real import cartes, flatten\n"
+
+
+def test_a_module_over_its_own_private_module_is_a_public_facade(tmp_path: Path) -> None:
+    files = {
+        "num/__init__.py": "",
+        "num/core/__init__.py": "",
+        "num/core/numeric.py": "def normalize_axis_index(a): ...\n",
+        "num/lib/__init__.py": "",
+        "num/lib/_utils_impl.py": """\
+            from num.core.numeric import normalize_axis_index
+            __all__ = ["byte_bounds", "normalize_axis_index"]
+            def byte_bounds(a): ...
+            """,
+        "num/lib/array_utils.py": "from ._utils_impl import byte_bounds, normalize_axis_index\n",
+        "num/ma.py": "from num.lib.array_utils import normalize_axis_index\n",
+    }
+    root = write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
+    assert analyze(root).verdicts["num.lib.array_utils"].kind == FACADE
+    apply(root, PlanRequest(auto=True), ApplyOptions())
+    assert (root / "num/ma.py").read_text() == files["num/ma.py"]
+
+
+def test_a_module_holding_a_table_of_strings_is_not_a_shim(tmp_path: Path) -> None:
+    files = {
+        "rich/__init__.py": "",
+        "rich/_emoji_codes.py": 'EMOJI = {"smile": "\\U0001f604", "+1": "x"}\n',
+        "rich/_names.py": '_NAMES = {"red": "1", "blue": "4"}\n',
+    }
+    write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
+    analysis = analyze(tmp_path)
+    assert analysis.verdicts["rich._emoji_codes"].kind == NOT_A_SHIM
+    assert analysis.verdicts["rich._names"].kind == NOT_A_SHIM
+
+
+def test_registration_imports_of_backends_are_not_reexports(tmp_path: Path) -> None:
+    files = {
+        "plot/__init__.py": "import plot.backends.svg\nimport plot.backends.png\n",
+        "plot/backends/__init__.py": "REGISTRY = {}\n",
+        "plot/backends/svg.py": "from plot.backends import REGISTRY\nREGISTRY['svg'] = 1\n",
+        "plot/backends/png.py": "from plot.backends import REGISTRY\nREGISTRY['png'] = 1\n",
+    }
+    write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
+    verdict = analyze(tmp_path).verdicts["plot"]
+    assert verdict.kind != PURE
+    assert verdict.points_to == ()
+
+
+def test_a_name_whose_stub_disagrees_with_the_module_stays(tmp_path: Path) -> None:
+    files = {
+        "num/__init__.py": "class ufunc: ...\n",
+        "num/_typing/__init__.py": "",
+        "num/_typing/_ufunc.py": "from num import ufunc\n\n_UFunc_Nin1_Nout1 = ufunc\n",
+        "num/_typing/_ufunc.pyi": """\
+            from typing import Generic, TypeVar
+            from num import ufunc
+            _T = TypeVar("_T")
+            class _UFunc_Nin1_Nout1(ufunc, Generic[_T]): ...
+            """,
+    }
+    after, applied = consumer_after(
+        tmp_path, files, "num._typing._ufunc", "num/linalg.pyi",
+        "from num._typing._ufunc import _UFunc_Nin1_Nout1\n",
+    )  # fmt: skip
+    assert after == "from num._typing._ufunc import _UFunc_Nin1_Nout1\n"
+    assert "type checkers read the stub" in reasons(applied)
+
+
+def test_a_private_name_through_a_star_shim_is_reported_already_broken(tmp_path: Path) -> None:
+    files = {
+        "real.py": "def pub(): ...\ndef _helper(): ...\n",
+        "stub.py": "from real import *\n",
+    }
+    after, applied = consumer_after(
+        tmp_path, files, "stub", "app.py", "from stub import pub, _helper\n"
+    )
+    assert "_helper" in after
+    assert "already broken" in reasons(applied)
+    assert (tmp_path / "stub.py").exists()
+
+
+def test_a_name_bound_under_try_except_says_where(tmp_path: Path) -> None:
+    files = {
+        "fmt/__init__.py": "",
+        "fmt/real.py": "def render(x): ...\ndef escape(x): ...\n",
+        "fmt/compat.py": """\
+            import warnings
+            warnings.warn("moved", DeprecationWarning)
+            try:
+                from fastfmt import render
+            except ImportError:
+                from fmt.real import render
+            from fmt.real import escape
+            """,
+    }
+    after, applied = consumer_after(
+        tmp_path, files, "fmt.compat", "app.py", "from fmt.compat import render, escape\n"
+    )
+    assert after == "from fmt.compat import render\nfrom fmt.real import escape\n"
+    assert "under try/except ImportError at fmt/compat.py:3" in reasons(applied)
+
+
+def test_a_public_package_with_one_outside_alias_is_a_facade(tmp_path: Path) -> None:
+    files = {
+        "sym/__init__.py": "",
+        "sym/core/__init__.py": "",
+        "sym/core/singleton.py": "class _S:\n    EmptySequence = ()\nS = _S()\n",
+        "sym/series/__init__.py": """\
+            from .limits import limit
+            from sym.core.singleton import S
+            EmptySequence = S.EmptySequence
+            __all__ = ["limit", "EmptySequence"]
+            """,
+        "sym/series/limits.py": "def limit(e): ...\n",
+    }
+    write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
+    assert analyze(tmp_path).verdicts["sym.series"].kind == FACADE
+
+
+STATS = {
+    "sci/__init__.py": "",
+    "sci/stats/__init__.py": "from .distributions import *\nfrom . import _mstats\n",
+    "sci/stats/_continuous.py": "__all__ = ['norm', 't']\nnorm = object()\nt = object()\n",
+    "sci/stats/distributions.py": """\
+        import warnings
+        warnings.warn("use sci.stats", DeprecationWarning)
+        from ._continuous import *
+        from ._continuous import __all__
+        """,
+    "sci/stats/_mstats.py": "from . import distributions\n\ndef f(): return distributions.t\n",
+}
+
+
+def test_a_consumer_is_never_rewritten_to_import_from_its_own_package(tmp_path: Path) -> None:
+    after, _applied = consumer_after(
+        tmp_path, STATS, "sci.stats.distributions", "app.py",
+        "from sci.stats.distributions import norm\n",
+    )  # fmt: skip
+    assert after == "from sci.stats import norm\n"
+    init = (tmp_path / "sci/stats/__init__.py").read_text()
+    assert "from . import norm" not in init and "from sci.stats import" not in init
+    mstats = (tmp_path / "sci/stats/_mstats.py").read_text()
+    assert "from .. import stats" not in mstats
