@@ -77,10 +77,21 @@ def _confirmed(
             unresolved[asked.name] = why
             kept.append(Kept(shim.module, f"{asked.name} stays: {why}", where))
             contradicted = True
-        elif asked.static is None and answer.verdict == FOUND and answer.module is not None:
-            old = unresolved.pop(asked.name, "")
+        elif asked.static is None:
+            old = unresolved.get(asked.name, "")
+            found = answer.module if answer.verdict == FOUND else None
+            if found is not None and any(within(found, m) for m in question.layer):
+                found = None  # the shim layer is what the rewrite leaves
             settled.add((shim.module, f"{asked.name} stays: {old}"))
-            names[asked.name] = Target(answer.module, asked.name)
+            if found is not None:
+                del unresolved[asked.name]
+                names[asked.name] = Target(found, asked.name)
+                continue
+            why = f"{old}; importing it, no module it imports from holds that very object"
+            if answer.verdict != FOUND and answer.detail:
+                why += f" ({answer.detail})"
+            unresolved[asked.name] = why
+            kept.append(Kept(shim.module, f"{asked.name} stays: {why}", where))
     if contradicted:
         return _demoted(shim, names, unresolved), kept, settled
     return replace(shim, names=names, unresolved=unresolved), kept, settled

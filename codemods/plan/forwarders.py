@@ -23,7 +23,7 @@ class Forwarder:
     module: str
     path: str
     line: int  # of its `def __getattr__`
-    names: tuple[str, ...]  # its literal __all__ and what other modules import from it
+    names: tuple[str, ...]  # what other modules import from it (all of __all__ for a star)
 
 
 def _getattr_line(analysis: Analysis, module: str) -> int | None:
@@ -43,7 +43,10 @@ def _forwarder(analysis: Analysis, module: str, consumed: frozenset[str]) -> For
     if patched or side_effect_lines(info.text):
         return None
     body = analysis.index.body(module)
-    listed = set(body.all_names or ()) if body is not None else set()
+    # Only the names something imports need a place: the literal __all__ when a star import
+    # takes them all, else the names other modules import.
+    starred = any(r.target == module and r.name == "*" for r in analysis.refs)
+    listed = set(body.all_names or ()) if body is not None and starred else set()
     own = set(verdict.defined)
     names = sorted(
         n
@@ -75,13 +78,17 @@ def split_request(
 
 
 def _files(analysis: Analysis, forwarders: tuple[Forwarder, ...]) -> list[FileTask]:
+    """Files that import names from a forwarder. A file that imports the module object itself
+    (`from . import codata`, `import pkg.old`) is left alone: the module stays, and its object
+    is not the module its names come from."""
     modules = {f.module for f in forwarders}
-    paths = {
-        ref.path
-        for ref in analysis.refs
-        if ref.importer not in modules
-        and (ref.target in modules or f"{ref.target}.{ref.name}" in modules)
+    refs = [r for r in analysis.refs if r.importer not in modules]
+    whole = {
+        r.path
+        for r in refs
+        if (r.target in modules and not r.name) or f"{r.target}.{r.name}" in modules
     }
+    paths = {r.path for r in refs if r.target in modules and r.name} - whole
     infos = {i.path: i for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()}
     return [
         FileTask(

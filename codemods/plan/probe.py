@@ -81,7 +81,9 @@ def answer_name(shim: Any, question: dict[str, Any], candidates: list[str]) -> d
         return {"verdict": "different", "module": found, "detail": describe(value)}
     if ambiguous(value):
         return {"verdict": "not found", "module": None, "detail": f"{value!r}: a shared value"}
-    found = where(value, name, candidates)
+    # The module a function or class says it was defined in comes last: private, most often.
+    definer = getattr(value, "__module__", None)
+    found = where(value, name, candidates + ([definer] if isinstance(definer, str) else []))
     return {"verdict": "found" if found else "not found", "module": found, "detail": ""}
 
 

@@ -39,6 +39,7 @@ class ShimQuestion:
     path: str
     names: tuple[NameQuestion, ...]
     candidates: tuple[str, ...]  # where a name may live, best first
+    layer: tuple[str, ...] = ()  # never an answer: the shim layer itself
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ def shim_questions(
     ]
     if not names:
         return None
-    return ShimQuestion(module, shim.path, tuple(names), candidates(analysis, module, layer))
+    layer = tuple(layer)
+    return ShimQuestion(
+        module, shim.path, tuple(names), candidates(analysis, module, layer), (module, *layer)
+    )
 
 
 def questions(analysis: Analysis, plan: RewritePlan) -> tuple[ShimQuestion, ...]:
