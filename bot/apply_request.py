@@ -3,9 +3,12 @@ and `unshim run` (bot.pipeline): the PlanRequest, the ApplyOptions and the delet
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.config import Config
 from codemods.apply import ApplyOptions
 from codemods.delete.removal import DeletionResult, prove_and_delete
+from codemods.plan.importer import ImportSettings
 from codemods.plan.values import PlanRequest
 from codemods.scan.index import Index
 
@@ -18,10 +21,29 @@ def plan_request(config: Config, *, configured: bool) -> PlanRequest:
     )
 
 
-def apply_options(config: Config, *, jobs: int, dry_run: bool = False) -> ApplyOptions:
+def apply_options(
+    config: Config, *, jobs: int, dry_run: bool = False, root: Path | None = None
+) -> ApplyOptions:
     return ApplyOptions(
-        config.source_roots, config.exclude, jobs, dry_run, config.codemods, config.engine
+        config.source_roots,
+        config.exclude,
+        jobs,
+        dry_run,
+        config.codemods,
+        config.engine,
+        import_settings(config, root or Path()),
     )
+
+
+def import_settings(config: Config, root: Path) -> ImportSettings | None:
+    """`resolve = "import"`: the configured interpreter (a relative path is the repository's,
+    as for the verification commands), its timeout, and the token variable to keep from it."""
+    if config.resolve != "import":
+        return None
+    python = config.verify.python
+    if "/" in python and not Path(python).is_absolute():
+        python = str((root / python).resolve())
+    return ImportSettings(python, config.verify.timeout, (config.pr.token_env,))
 
 
 def deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:

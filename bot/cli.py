@@ -110,6 +110,11 @@ def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--python", metavar="INTERPRETER", help="interpreter for the verification commands"
     )
     run.add_argument(
+        "--resolve",
+        choices=("static", "import"),
+        help="import: confirm every rewrite by importing the shims (see apply --resolve)",
+    )
+    run.add_argument(
         "--repository",
         metavar="OWNER/NAME",
         help="GitHub repository (default: $GITHUB_REPOSITORY, else the origin remote)",
@@ -198,6 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=("libcst", "bowler"),
         help="libcst (default) or bowler (--move only; needs pip install 'unshim[bowler]')",
+    )
+    apply.add_argument(
+        "--resolve",
+        choices=("static", "import"),
+        help="static (default): decide from the source alone; import: also import each shim "
+        "with --python and keep any name whose object is not the one the plan names",
+    )
+    apply.add_argument(
+        "--python",
+        metavar="INTERPRETER",
+        help="interpreter for --resolve import (default: [tool.unshim.verify] python)",
     )
     _common(apply)
     _verify_parser(commands)

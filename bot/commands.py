@@ -150,6 +150,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     config = config.with_overrides(
         shims=tuple(args.shim) if args.shim else None,
         auto=True if args.auto else None,
+        resolve=args.resolve,
         verify=replace(config.verify, python=args.python) if args.python else None,
         pr=replace(
             config.pr,
@@ -196,9 +197,12 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     config = config_for(args, root)
     request = apply_request(args, config)
-    options = apply_options(
-        config.with_overrides(engine=args.engine), jobs=default_jobs(args), dry_run=args.dry_run
-    )
+    from dataclasses import replace
+
+    config = config.with_overrides(engine=args.engine, resolve=args.resolve)
+    if args.python:
+        config = config.with_overrides(verify=replace(config.verify, python=args.python))
+    options = apply_options(config, jobs=default_jobs(args), dry_run=args.dry_run, root=root)
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")

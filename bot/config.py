@@ -52,6 +52,7 @@ class Config:
     moves: tuple[tuple[str, str], ...] = ()
     codemods: tuple[str, ...] = ()
     engine: str = "libcst"
+    resolve: str = "static"  # or "import": confirm the plan by importing the shims
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
     source: str | None = None  # the file this came from, for messages
@@ -110,6 +111,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "moves": ("moves", _moves),
     "codemods": ("codemods", _strings),
     "engine": ("engine", _one_of("libcst", "bowler")),
+    "resolve": ("resolve", _one_of("static", "import")),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),

@@ -112,7 +112,9 @@ def _present(config: Config, root: Path) -> Config:
 def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
     # Not `configured`: `_present` has already dropped the configured shims that are gone.
     request = plan_request(config, configured=False)
-    return apply(root, request, apply_options(config, jobs=options.jobs), delete=deletion)
+    return apply(
+        root, request, apply_options(config, jobs=options.jobs, root=root), delete=deletion
+    )
 
 
 def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:

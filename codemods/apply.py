@@ -15,7 +15,8 @@ from typing import Protocol
 from codemods.analyze.analysis import Analysis, analyze, analyze_index
 from codemods.names import within
 from codemods.outcome import ApplyOutcome, Kept, Location
-from codemods.plan.build import build_plan
+from codemods.plan.confirm import planned
+from codemods.plan.importer import ImportSettings
 from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
@@ -48,6 +49,7 @@ class ApplyOptions:
     dry_run: bool = False
     codemods: tuple[str, ...] = ()  # "package.module:Command" specs
     engine: str = "libcst"  # or "bowler": --move only, with the bowler extra
+    resolve: ImportSettings | None = None  # --resolve import: confirm the plan by importing
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,13 @@ def _rewritten(
         )
         if focus is not None:
             rewriter.prepare(_importers(analysis, focus))
-        plan = build_plan(analysis, request)
+        plan = planned(root, analysis, request, options.source_roots, options.resolve)
         # The files to rewrite are parsed by the rewrite; the others read for the plan are
         # compiled now, and the plan is made again in the rare tree where one does not compile.
         checked = check_grammar(analysis.index, {task.path for task in plan.files})
         if checked is not analysis.index:
             analysis = analyze_index(checked)
-            plan = build_plan(analysis, request)
+            plan = planned(root, analysis, request, options.source_roots, options.resolve)
         if options.engine == "bowler":
             return analysis, plan, bowler_engine.rewrite_files(root, plan.moves, plan.files)
         rewritten = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))
