@@ -8,4 +8,14 @@ which files the rewrite must read. Nothing is imported here.
 - `build`: the plan as a pure function of the analysis and the request (`build_plan`).
 - `targets`: where a consumer should import a shim's names from now (`public_target`,
   `shim_module`).
+
+With `--resolve import` (`resolve = "import"`), the static plan is confirmed by importing:
+- `confirm`: the plan `apply` follows, static or confirmed (`planned`).
+- `questions`: what is asked of the import and its answers, as values (`questions`,
+  `ShimQuestion`, `NameQuestion`, `Reply`, `to_json`, `reply_of`).
+- `answers`: the answers applied to the plan (`apply_reply`).
+- `unplaced`: requested `__getattr__` modules the static model cannot follow, planned with
+  every name still to place (`split_request`, `with_forwarders`, `empty_plan`).
+- `importer`: the one process it starts, with no credentials in its environment
+  (`ImportSettings`, `run_probe`, `environment`); `probe`: the program that process runs.
 """

@@ -5,7 +5,7 @@ by importing the shims with the target's interpreter.
 one process (codemods.plan.importer) whether each static answer is the shim's very object, and
 where the names the static model could not place live; codemods.plan.answers applies what it
 says. Requested modules the static model rejects because a `__getattr__` hides where their
-names go are planned too (codemods.plan.forwarders), so that the import can place them.
+names go are planned too (codemods.plan.unplaced), so that the import can place them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 from codemods.analyze.analysis import Analysis
 from codemods.plan.answers import apply_reply
 from codemods.plan.build import build_plan
-from codemods.plan.forwarders import empty_plan, split_request, with_forwarders
 from codemods.plan.importer import ImportSettings, run_probe
 from codemods.plan.questions import questions
+from codemods.plan.unplaced import empty_plan, split_request, with_forwarders
 from codemods.plan.values import PlanRequest, RewritePlan
 
 
