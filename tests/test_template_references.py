@@ -120,3 +120,19 @@ def test_pickled_module_name_in_bytes_blocks(tmp_path: Path) -> None:
     """
     (reason,) = blocked_at(delete_de(tmp_path, loader), 3)
     assert "app.conf.locale.de.formats" in reason
+
+
+def test_a_template_below_no_package_of_ours_names_nothing(tmp_path: Path) -> None:
+    # A logger name: "app.security" is no module, so nothing below `app` is named by it.
+    loader = """
+        import logging
+
+        def log(kind):
+            return logging.getLogger("app.security.%s" % kind)
+    """
+    result = delete_de(tmp_path, loader)
+    assert result.kept == ()
+    assert result.deleted_files == (
+        "app/conf/locale/de/__init__.py",
+        "app/conf/locale/de/formats.py",
+    )

@@ -103,8 +103,9 @@ def _template_targets(
         if found_kind != kind:
             continue
         if kind == COMPUTED:
-            head = named_module(index, part, module_name=True)
-            targets.extend([head] if head else [])
+            # Names computed below a package that does not exist name none of ours (a logger
+            # name such as "app.security.%s" is no module path).
+            targets.extend([part] if index.is_module(part) else [])
         else:
             tail = "." + part
             targets.extend(n for n in by_last.get(part.rpartition(".")[2], ()) if n.endswith(tail))
