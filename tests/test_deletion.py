@@ -260,14 +260,37 @@ def test_single_module_shim_deletes_its_file_and_stub_only(tmp_path: Path) -> No
     ]
 
 
-def test_data_file_inside_package_is_kept_with_its_folder(tmp_path: Path) -> None:
+def test_a_data_file_inside_the_package_keeps_all_of_it(tmp_path: Path) -> None:
     result = delete(tmp_path, {"pkg/shim/data/table.json": "{}"})
-    assert result.deleted_files == SHIM_FILES
+    assert result.deleted_files == ()
     assert [(k.subject, k.location) for k in result.kept] == [
-        ("pkg/shim/data/table.json", Location("pkg/shim/data/table.json", 0))
+        ("pkg.shim", Location("pkg/shim/data/table.json", 0))
     ]
-    assert "unshim does not delete what it did not analyze" in result.kept[0].reason
-    assert sorted(p.name for p in (tmp_path / "pkg/shim").iterdir()) == ["data"]
+    assert "holds pkg/shim/data/table.json, not a Python file" in result.kept[0].reason
+    assert "the package and all its files stay" in result.kept[0].reason
+    assert all((tmp_path / p).exists() for p in SHIM_FILES)
+
+
+def test_py_typed_marker_goes_with_its_package(tmp_path: Path) -> None:
+    result = delete(tmp_path, {"pkg/shim/py.typed": "", "pkg/shim/x.pyi": "def handler(): ...\n"})
+    assert result.kept == ()
+    assert result.deleted_files == tuple(
+        sorted((*SHIM_FILES, "pkg/shim/py.typed", "pkg/shim/x.pyi"))
+    )
+    assert not (tmp_path / "pkg/shim").exists()
+
+
+def test_a_package_kept_by_a_data_file_keeps_what_it_imports(tmp_path: Path) -> None:
+    extra = {
+        "pkg/shim/data/table.json": "{}",
+        "pkg/other/__init__.py": "",
+        "pkg/shim/uses.py": "import pkg.other\n",
+    }
+    result = delete(tmp_path, extra, packages=("pkg.shim", "pkg.other"))
+    assert result.deleted_files == ()
+    assert ("pkg.other", Location("pkg/shim/uses.py", 1)) in [
+        (k.subject, k.location) for k in result.kept
+    ]
 
 
 def test_dry_run_deletes_nothing(tmp_path: Path) -> None:

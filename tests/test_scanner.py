@@ -394,6 +394,23 @@ EXACT = {
         'z = """ends with a backslash pair\\\\"""\n'
         "import a\n"
     ),
+    "module name templates": """
+        a = "%s.formats" % ("app.conf.locale.%s" % loc)
+        b = "{}.formats".format(loc)
+        c = f"app.conf.locale.{loc}"
+        d = "app.conf." + loc + ".formats"
+        e = f"{x:.{prec}f}" + f"{loc}.tags"
+        f = name.startswith("app.conf.")
+        g = "%(app)s.%(mod)s" % names
+        import a
+    """,
+    "bytes that may hold module names": """
+        a = b"capp.core.multiarray\\n_reconstruct\\n"
+        b = rb"no dots here"
+        c = b"escaped\\x2ename"
+        b"bare bytes.statement"
+        import a
+    """,
     "string continued on the next line": """
         x = "abc\\
         def"

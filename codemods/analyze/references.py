@@ -16,11 +16,15 @@ from codemods.analyze.attributes import attribute_uses
 from codemods.outcome import Location
 from codemods.scan.focus import IMPORT_MACHINERY
 from codemods.scan.index import Index
+from codemods.scan.templates import COMPUTED, SUFFIX, template_refs
 
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset(
-    {"import_module", "__import__", "mock.patch", "string", "config", "manifest", "attribute"}
-)
+    {
+        "import_module", "__import__", "mock.patch", "string", "config", "manifest",
+        "attribute", COMPUTED, SUFFIX,
+    }
+)  # fmt: skip
 # Calls whose first argument can only be a module name: there a single word is a module too.
 MODULE_NAME_KINDS = frozenset({"import_module", "__import__"})
 
@@ -64,18 +68,48 @@ def _absolute(relative: str, module: str, is_package: bool) -> str:
 
 
 def code_references(index: Index) -> list[Reference]:
-    """Dotted strings in Python code that name a repository module."""
+    """Dotted strings in Python code that name a repository module, and templates of module
+    paths: a template's constant head names the package below which it computes names, its
+    constant tail every module whose name ends so (`"%s.formats"`: every `*.formats`)."""
     found: list[Reference] = []
+    by_last: dict[str, list[str]] = {}
+    for name in (*index.modules, *index.stubs):
+        by_last.setdefault(name.rpartition(".")[2], []).append(name)
     for info in (*index.modules.values(), *index.stubs.values()):
         for ref in info.facts.strings:
+            where = Location(info.path, ref.line)
+            if ref.kind in (COMPUTED, SUFFIX):
+                for named in _template_targets(index, by_last, ref.value, ref.kind):
+                    found.append(Reference(where, named, ref.value, ref.kind))
+                continue
             certain = ref.kind in MODULE_NAME_KINDS
             value = ref.value
             if certain and value.startswith("."):
                 value = _absolute(value, info.name, info.source.is_package)
             target = named_module(index, value, module_name=certain)
             if target is not None:
-                found.append(Reference(Location(info.path, ref.line), target, ref.value, ref.kind))
+                found.append(Reference(where, target, ref.value, ref.kind))
     return found
+
+
+def _template_targets(
+    index: Index, by_last: dict[str, list[str]], template: str, kind: str
+) -> list[str]:
+    """The modules a template's head (COMPUTED) or tail (SUFFIX) names. A `+` at an end marks
+    an operand of `+` (`codemods.scan.collector`)."""
+    joined = template.startswith("+") or template.endswith("+")
+    targets: list[str] = []
+    for found_kind, part in template_refs(template.strip("+"), joined):
+        if found_kind != kind:
+            continue
+        if kind == COMPUTED:
+            # Names computed below a package that does not exist name none of ours (a logger
+            # name such as "app.security.%s" is no module path).
+            targets.extend([part] if index.is_module(part) else [])
+        else:
+            tail = "." + part
+            targets.extend(n for n in by_last.get(part.rpartition(".")[2], ()) if n.endswith(tail))
+    return list(dict.fromkeys(targets))
 
 
 def _module_path(index: Index, module: str) -> str | None:
@@ -185,6 +219,8 @@ def reaches_below(index: Index, reference: Reference) -> bool:
     `import_module`/`__import__` of the package, or its dotted name as a string in a file that
     uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
     Nothing below such a package can be proven unused."""
+    if reference.kind == COMPUTED:
+        return True  # `"app.plugins.%s" % name`: any module below the template's head
     if "." not in reference.target:
         return False  # loading a whole top-level package by name computes no names below it
     if reference.kind in ("import_module", "__import__"):
@@ -208,6 +244,16 @@ def blocking_reason(reference: Reference, module: str) -> str:
     text = reference.text
     if reference.kind in ("import_module", "__import__"):
         return f"imported by {module} through {reference.kind}({text!r})"
+    if reference.kind == COMPUTED:
+        return (
+            f"{reference.target} is the constant head of the module name template {text!r} "
+            f"in {module}: modules below it may be imported by computed names"
+        )
+    if reference.kind == SUFFIX:
+        return (
+            f"named by the module name template {text!r} in {module}: it computes the head "
+            f"of a name whose constant tail matches {reference.target}"
+        )
     if reference.kind == "mock.patch":
         return f"patched by {module}: mock.patch({text!r})"
     if reference.kind == "config":

@@ -6,9 +6,11 @@ name` in a parent `__init__`), no string in code may name it (`importlib.import_
 module path or file path, and no file unshim could not analyze may mention it. Prose and
 comments never block; they are listed so a reviewer can update them.
 
-Only the package's `.py` and `.pyi` files go, then the folders they leave empty: anything else
-inside the package stays, and `staying_file` says why. Everything here reads the index and, for
-unanalyzed files and configuration, the tree; nothing writes (that is `codemods.delete.removal`).
+Only the package's `.py` and `.pyi` files and its markers (`py.typed`) go, then the folders
+they leave empty. Any other file inside the package keeps the whole package, and `staying_file`
+says which: deleting the Python files of a folder that stays would leave a broken package.
+Everything here reads the index and, for unanalyzed files and configuration, the tree; nothing
+writes (that is `codemods.delete.removal`).
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ from codemods.analyze.references import (
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
+from codemods.scan.templates import COMPUTED
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Files that only describe the package they are in (PEP 561): they go when it goes.
+MARKER_NAMES = frozenset({"py.typed"})
 # How codemods.index words the reason for a file that does not parse.
 UNPARSEABLE = ("syntax error", "cannot be decoded", "source contains")
 
@@ -103,6 +108,9 @@ def plan_files(
     tops = package_folders(index, package)
     if not tops:
         return FilePlan(going, (), ())  # a single module: its own files, nothing else
+    # A package's own markers (`py.typed`) go with it; any other file keeps it.
+    markers = {path for path in files if PurePosixPath(path).name in MARKER_NAMES}
+    going = tuple(sorted({*going, *markers}))
     staying = tuple(sorted(set(files) - set(going)))
     occupied = {str(parent) for path in staying for parent in PurePosixPath(path).parents}
     candidates = {*tops, *folders, *(str(p) for path in going for p in PurePosixPath(path).parents)}
@@ -185,6 +193,8 @@ class Evidence:
                     f"{reference.target} is loaded by name ({reference.text!r}), so modules "
                     f"under it, {package} among them, may be imported by computed names"
                 )
+                if reference.kind == COMPUTED:
+                    reason = blocking_reason(reference, self.module_of.get(where.path, ""))
                 block(reason, where)
         for problem in self.index.not_analyzed:
             if self.owned(problem.path, [package]):
@@ -242,11 +252,16 @@ def _unanalyzed(problem: NotAnalyzed) -> str:
     return f"was not analyzed ({problem.reason})"
 
 
-def staying_file(path: str) -> Kept:
+def staying_file(package: str, path: str) -> Kept:
+    """Why `package` stays: `path`, inside it, is not one of its own Python or marker files.
+    A folder that stays keeps all its files, so nothing of the package is deleted."""
     python = path.endswith(PYTHON_SUFFIXES)
     what = "a Python file unshim did not analyze" if python else "not a Python file"
-    reason = f"is {what}: unshim does not delete what it did not analyze, so its folder stays"
-    return Kept(path, reason, Location(path, 0))
+    reason = (
+        f"stays: it holds {path}, {what}; unshim does not delete what it did not analyze, so "
+        "the package and all its files stay (move or delete that file first)"
+    )
+    return Kept(package, reason, Location(path, 0))
 
 
 def kept_order(kept: Kept) -> tuple[str, Location, str]:

@@ -55,9 +55,19 @@ def prove_and_delete(
     going, kept = provable(evidence, packages)
     deleted: list[str] = []
     mentions: set[Location] = set()
+    plans = {
+        package: plan_files(index, package, *_listing(index.root, package_folders(index, package)))
+        for package in going
+    }
+    # A package that keeps a file stays whole, and then so does what it names: prove again.
+    staying = {p: plan.staying for p, plan in plans.items() if plan.staying}
+    if staying:
+        kept.extend(staying_file(p, path) for p, paths in staying.items() for path in paths)
+        going, more = provable(evidence, sorted(going - set(staying)))
+        kept.extend(more)
+        going -= {p for p in going if any(within(q, p) for q in staying)}
     for package in sorted(p for p in going if not any(p != q and within(p, q) for q in going)):
-        plan = plan_files(index, package, *_listing(index.root, package_folders(index, package)))
-        kept.extend(staying_file(path) for path in plan.staying)
+        plan = plans[package]
         mentions.update(evidence.mentions(package, frozenset(going)))
         if dry_run:
             deleted.extend(plan.files)

@@ -185,12 +185,17 @@ def _focused(
     unread: list[SourceFile] = []
     deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
     base = os.fspath(root)
+    components = focus.components(s.module for s in tree.sources)
+
+    def wanted(module: str, data: bytes) -> bool:
+        return focus.wants(module, data) or focus.templated(data, components)
+
     for position, source in enumerate(tree.sources, 1):
         if progress and (position % 200 == 0 or position == len(tree.sources)):
             progress(position, len(tree.sources))
         if source.path in contents:
             data = contents[source.path]
-            if focus.wants(source.module, data):
+            if wanted(source.module, data):
                 results.append(read_unchecked(root, source, contents))
             else:
                 unread.append(source)  # rewritten so that it no longer names the focus
@@ -205,7 +210,7 @@ def _focused(
             except OSError as exc:
                 results.append(problem(source, exc))
                 continue
-            if focus.wants(source.module, data):
+            if wanted(source.module, data):
                 results.append(read_data(source, data, deferred))
             else:
                 unread.append(source)

@@ -18,6 +18,7 @@ from codemods.scan.facts import (
     StringRef,
 )
 from codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
+from codemods.scan.templates import bytes_refs, template_refs
 
 
 class _Collector(ast.NodeVisitor):
@@ -139,6 +140,7 @@ class _Collector(ast.NodeVisitor):
                 self.strings.append(StringRef(first.lineno, prefix, kind))
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 self.strings.append(StringRef(first.lineno, first.value, kind))
+                self._templates(first.lineno, first.value)
                 for arg in node.args[1:]:
                     self.visit(arg)
                 for keyword in node.keywords:
@@ -148,13 +150,64 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Expr(self, node: ast.Expr) -> None:
-        # A bare string statement is a docstring: prose, not a reference.
-        if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        # A bare string statement is a docstring: prose, not a reference. A bare bytes
+        # statement does nothing either.
+        value = node.value
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
             self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str):
+            self._dotted(node)
+            self._templates(node.lineno, node.value)
+        elif isinstance(node.value, bytes):
+            for word in bytes_refs(node.value):
+                self.strings.append(StringRef(node.lineno, word, "string"))
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if not isinstance(node.op, ast.Add):
+            self.generic_visit(node)
+            return
+        # `"app.plugins." + name`, `name + ".formats"`: the other operand is computed.
+        for operand in (node.left, node.right):
+            if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
+                self._dotted(operand)
+                self._templates(operand.lineno, operand.value, joined=True)
+            elif isinstance(operand, ast.JoinedStr):
+                self._joined_str(operand, joined=True)
+            else:
+                self.visit(operand)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        self._joined_str(node, joined=False)
+
+    def _joined_str(self, node: ast.JoinedStr, joined: bool) -> None:
+        # `f"django.conf.locale.{loc}"`: the fields are the computed parts of the template.
+        text = "".join(
+            v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
+            for v in node.values
+        )
+        self._templates(node.lineno, text, joined)
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                self._dotted(value)
+            else:
+                self.visit(value)
+
+    def _dotted(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and DOTTED.fullmatch(node.value):
             self.strings.append(StringRef(node.lineno, node.value, "string"))
+
+    def _templates(self, line: int, text: str, joined: bool = False) -> None:
+        # The value is the whole template, a `+` operand marked by a `+` at its open end:
+        # the references read its head and tail again from it.
+        for kind, _ in template_refs(text, joined):
+            value = text
+            if joined and text.startswith("."):
+                value = "+" + value
+            if joined and text.endswith("."):
+                value = value + "+"
+            self.strings.append(StringRef(line, value, kind))
 
 
 def _computed_prefix(node: ast.expr) -> str | None:

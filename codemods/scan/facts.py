@@ -54,7 +54,10 @@ class StringRef:
 
     line: int
     value: str
-    kind: str  # "import_module", "__import__", "mock.patch" or "string"
+    # "import_module", "__import__", "mock.patch", "string", or for a template of a module
+    # path (`codemods.scan.templates`, the value is the whole template) "computed" (its head
+    # is a package below which names are computed) or "suffix" (its constant tail)
+    kind: str
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ to leave it out, where reading it means scanning its imports and checking its gr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,6 +21,9 @@ from functools import cached_property
 IMPORT_MACHINERY = ("import_module", "__import__", "meta_path", "find_spec", "VendorImporter")
 _MACHINERY = tuple(word.encode() for word in IMPORT_MACHINERY)
 _IDENTIFIER = rb"A-Za-z0-9_"
+# A name right after a template's computed part (`"%s.formats"`, `"{}.tags"`, `f"{x}.tags"`,
+# `x + ".formats"`): the constant tail of a computed module name (`codemods.scan.templates`).
+_TAIL = re.compile(rb"(?:%[sdri]|%\(\w+\)[sdri]|\}|[\"'])\.([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,25 @@ class Focus:
             parts = root.split(".")
             above.update(".".join(parts[:end]) for end in range(2, len(parts)))
         return tuple(sorted(name.encode() for name in above))
+
+    def components(self, modules: Iterable[str]) -> frozenset[bytes]:
+        """Every component of the dotted names of the `modules` the focus covers: the words
+        a template's constant tail can start with when it names one of them."""
+        return frozenset(part.encode() for m in modules if self.covers(m) for part in m.split("."))
+
+    @cached_property
+    def _head(self) -> re.Pattern[bytes]:
+        """A package above a root (top level included) as a template's constant head:
+        `"a.b.%s"`, `"a.b." + name`, `f"a.b.{name}"`."""
+        above = {r.rsplit(".", end)[0] for r in self.roots for end in range(1, r.count(".") + 1)}
+        alternatives = b"|".join(re.escape(name.encode()) for name in sorted(above)) or b"(?!)"
+        return re.compile(rb"(?<![\w.])(?:%s)\.(?:%%|\{|[\"'])" % alternatives)
+
+    def templated(self, data: bytes, components: frozenset[bytes]) -> bool:
+        """Whether a file may name one of the roots by a template of a module path."""
+        if self._head.search(data):
+            return True
+        return any(m.group(1) in components for m in _TAIL.finditer(data))
 
     def wants(self, module: str, data: bytes) -> bool:
         """Whether a file (its module name and bytes) may name one of the roots: read it."""

@@ -71,30 +71,36 @@ def _candidate(raw: bool) -> str:
     escape = "" if raw else rf"|{_NAME_ESCAPE}"
     forms = []
     for quote in ("'''", '"""', "'", '"'):
-        dot = rf"\.(?=[A-Za-z_\\]|{quote[0]})"
-        clean = rf"(?:[\w:]++|{dot}{escape})*+"
-        forms.append(rf"{quote}(?={clean}{quote})(?![\w:]*+{quote})")
+        # A template's placeholders (`%s`, `%(key)s`, `{}`) may stand next to a dot too.
+        dot = rf"\.(?=[A-Za-z_\\%{{]|{quote[0]})"
+        clean = rf"(?:[\w:%(){{}}]++|{dot}{escape})*+"
+        forms.append(rf"{quote}(?={clean}{quote})(?![\w:%(){{}}]*+{quote})")
     return "(?:" + "|".join(forms) + ")"
 
 
 def _string(boring: bool) -> str:
     """A string literal (its prefix already read); with boring=True one that reports nothing.
 
-    A reported string constant is dotted or is the first argument of a watched call (those
-    are found apart). Bytes are never reported.
+    A reported string constant is dotted, a template of a module path (`"%s.formats"`), or
+    the first argument of a watched call (those are found apart); bytes are reported when
+    they may hold a dotted name.
     """
     if boring:
         plain = rf"{_NO_PREFIX}(?!{_candidate(raw=False)}){_ANY_BODY}"
         raw = rf"{_R_PREFIX}(?!{_candidate(raw=True)}){_ANY_BODY}"
+        # Bytes may hold a pickled module name anywhere: boring only when no dot and no
+        # escape (it may make one) can be in them, checked up to the end of the line.
+        data = rf"{_B_PREFIX}(?!'''|\"\"\"|[^\n]*?[.\\]){_ANY_BODY}"
     else:
         plain = rf"{_NO_PREFIX}{_ANY_BODY}"
         raw = rf"{_R_PREFIX}{_ANY_BODY}"
+        data = rf"{_B_PREFIX}{_ANY_BODY}"
     fstring = (
         rf"{_F_PREFIX}{_fstring_body(boring, raw=False)}"
         rf"|{_FR_PREFIX}{_fstring_body(boring, raw=True)}"
     )
     # The lookahead lets every other character fail at once, before any lookbehind runs.
-    return rf"(?=[\"'])(?:{plain}|{_B_PREFIX}{_ANY_BODY}|{raw}|{fstring})"
+    return rf"(?=[\"'])(?:{plain}|{data}|{raw}|{fstring})"
 
 
 def _fstring_body(boring: bool, raw: bool) -> str:
@@ -125,9 +131,9 @@ def _fstring_body(boring: bool, raw: bool) -> str:
                 nested += rf"|{q}[^'\"\\\n{dot}]++{q}"
             if boring:
                 code = rf"(?:[^{{}}'\"\\#:!{newline}]++|!=|{nested})*+"
-                spec = rf"(?:[^{{}}'\"\\.{hash_}{newline}]++|\.(?![A-Za-z_])|\{{{code}\}})*+"
+                spec = rf"(?:[^{{}}'\"\\.{hash_}{newline}]++|\.(?![A-Za-z_%{{])|\{{{code}\}})*+"
                 field = rf"\{{{code}(?:![rsa])?(?::{spec})?\}}"
-                literal = rf"[^{q}{{}}\\{newline}.]++|\.(?![A-Za-z_'\"])"
+                literal = rf"[^{q}{{}}\\{newline}.]++|\.(?![A-Za-z_'\"%{{])"
             else:
                 code = rf"[^{{}}'\"\\{hash_}{newline}]"
                 field = rf"\{{(?:{code}++|{nested}|\{{{code}*+\}})*+\}}"

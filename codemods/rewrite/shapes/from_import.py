@@ -13,7 +13,7 @@ from codemods.plan.values import ShimModule, Target
 from codemods.rewrite.context import Context, local_of, name_of
 from codemods.rewrite.pieces import statements_for
 from codemods.rewrite.rebinding import Piece, import_of, rebind
-from codemods.rewrite.shapes.registration import unregisters
+from codemods.rewrite.shapes.registration import registers, unregisters
 
 Exprs = dict[cst.CSTNode, cst.BaseExpression]
 
@@ -38,6 +38,8 @@ def alias_pieces(
     if full in plan.shims:
         if unregisters(ctx, statement, plan.shims[full], local):
             return [], {}
+        if registers(ctx, statement, plan.shims[full], local):
+            return keep, {}
         binding = rebind(statement, local, full, False, plan, ctx.meta, ctx)
         if binding.reason is not None:
             ctx.keep(full, statement, f"still imports {full}: {binding.reason}")

@@ -13,6 +13,20 @@ from codemods.rewrite.context import Context
 from codemods.rewrite.spelling import split_module
 
 
+def registers(ctx: Context, statement: cst.ImportFrom, shim: ShimModule, local: str) -> bool:
+    """Whether this import is the parent package's own registration of `shim` (`from . import
+    shim` at the top of the parent's `__init__.py` or `__init__.pyi`). A shim that stays keeps
+    its registration untouched: rebinding it would make the parent expose another module."""
+    parent, last = split_module(shim.module)
+    return (
+        ctx.task.is_package
+        and ctx.task.module == parent
+        and local == last
+        and ctx.top(statement)
+        and not shim.deleting
+    )
+
+
 def unregisters(ctx: Context, statement: cst.ImportFrom, shim: ShimModule, local: str) -> bool:
     """Whether this import of `shim` (bound to `local`) is its parent's registration of it,
     unused in the parent: then it goes, and `local` is noted for the parent's `__all__`."""

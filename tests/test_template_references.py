@@ -1,0 +1,138 @@
+"""Module names computed from a template keep what the template's constant part names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codemods.delete.removal import DeletionResult, prove_and_delete
+from codemods.scan.build import build_index
+from tests.treemaker import make_tree
+
+LOCALES = {
+    "app/__init__.py": "",
+    "app/conf/__init__.py": "",
+    "app/conf/locale/__init__.py": "",
+    "app/conf/locale/de/__init__.py": "",
+    "app/conf/locale/de/formats.py": "DATE_FORMAT = 'j. F Y'\n",
+    "app/other/__init__.py": "",
+    "app/other/formats.py": "X = 1\n",
+}
+
+
+def delete_de(tmp_path: Path, loader: str, package: str = "app.conf.locale.de") -> DeletionResult:
+    root = make_tree(tmp_path, {**LOCALES, "app/loader.py": loader})
+    return prove_and_delete(build_index(root), [package], dry_run=True)
+
+
+def blocked_at(result: DeletionResult, line: int) -> list[str]:
+    assert result.deleted_files == ()
+    return [k.reason for k in result.kept if k.location and k.location.line == line]
+
+
+def test_percent_template_tail_keeps_every_module_with_that_tail(tmp_path: Path) -> None:
+    loader = """
+        from importlib import import_module
+
+        def formats(location):
+            return import_module("%s.formats" % location)
+    """
+    for package in ("app.conf.locale.de", "app.other"):
+        result = delete_de(tmp_path / package, loader, package)
+        (reason,) = blocked_at(result, 4)
+        assert "'%s.formats'" in reason and f"{package}.formats" in reason
+
+
+def test_nested_percent_templates_keep_the_packages_below_the_head(tmp_path: Path) -> None:
+    loader = """
+        from importlib import import_module
+
+        def formats(loc):
+            return import_module("%s.formats" % ("app.conf.locale.%s" % loc))
+    """
+    root = make_tree(
+        tmp_path, {**LOCALES, "app/conf/locale/fr/__init__.py": "", "app/loader.py": loader}
+    )
+    # `fr` has no formats module: only the inner template's head names it.
+    result = prove_and_delete(build_index(root), ["app.conf.locale.fr"], dry_run=True)
+    (reason,) = blocked_at(result, 4)
+    assert "app.conf.locale is the constant head of the module name template" in reason
+    assert "'app.conf.locale.%s'" in reason
+
+
+def test_template_head_kept_in_a_list_still_blocks(tmp_path: Path) -> None:
+    # Django keeps "django.conf.locale.%s" in a list and applies `%` to it later.
+    loader = """
+        LOCATIONS = ["app.conf.locale.%s"]
+    """
+    (reason,) = blocked_at(delete_de(tmp_path, loader), 1)
+    assert "app.conf.locale is the constant head of the module name template" in reason
+
+
+def test_str_format_template_blocks(tmp_path: Path) -> None:
+    loader = """
+        def name(loc):
+            return "{}.formats".format(loc)
+    """
+    (reason,) = blocked_at(delete_de(tmp_path, loader), 2)
+    assert "'{}.formats'" in reason
+
+
+def test_fstring_template_blocks(tmp_path: Path) -> None:
+    loader = """
+        def name(loc):
+            return f"app.conf.locale.{loc}"
+    """
+    (reason,) = blocked_at(delete_de(tmp_path, loader), 2)
+    assert "app.conf.locale is the constant head" in reason
+
+
+@pytest.mark.parametrize(
+    "expression", ['"app.conf.locale." + loc', 'loc + ".formats"', 'f"{loc}" + ".formats"']
+)
+def test_concatenation_on_either_side_blocks(tmp_path: Path, expression: str) -> None:
+    loader = f"""
+        def name(loc):
+            return {expression}
+    """
+    assert blocked_at(delete_de(tmp_path, loader), 2)
+
+
+def test_a_dotted_prefix_compared_as_text_is_no_template(tmp_path: Path) -> None:
+    loader = """
+        def ours(name):
+            return name.startswith("app.conf.locale.")
+    """
+    result = delete_de(tmp_path, loader)
+    assert result.kept == ()
+    assert result.deleted_files == (
+        "app/conf/locale/de/__init__.py",
+        "app/conf/locale/de/formats.py",
+    )
+
+
+def test_pickled_module_name_in_bytes_blocks(tmp_path: Path) -> None:
+    loader = """
+        import pickle
+
+        OLD = pickle.loads(b"capp.conf.locale.de.formats\\nDATE_FORMAT\\n.")
+    """
+    (reason,) = blocked_at(delete_de(tmp_path, loader), 3)
+    assert "app.conf.locale.de.formats" in reason
+
+
+def test_a_template_below_no_package_of_ours_names_nothing(tmp_path: Path) -> None:
+    # A logger name: "app.security" is no module, so nothing below `app` is named by it.
+    loader = """
+        import logging
+
+        def log(kind):
+            return logging.getLogger("app.security.%s" % kind)
+    """
+    result = delete_de(tmp_path, loader)
+    assert result.kept == ()
+    assert result.deleted_files == (
+        "app/conf/locale/de/__init__.py",
+        "app/conf/locale/de/formats.py",
+    )
