@@ -31,6 +31,7 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
+from codemods.delete.own_names import own_name_imports
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
@@ -138,6 +139,13 @@ class Evidence:
             self.folders[package] = package_folders(self.index, package)
         return self.folders[package]
 
+    def _places(self, package: str) -> tuple[str, ...]:
+        """Where `package` lives: its folders, or a module's path without its suffix."""
+        info = self.index.modules.get(package) or self.index.stubs.get(package)
+        if self._folders(package) or info is None:
+            return self._folders(package)
+        return (str(PurePosixPath(info.path).with_suffix("")),)
+
     def _texts(self, package: str) -> list[Reference]:
         """Configuration, prose, comments and uses as an attribute naming the package."""
         if package not in self.text:
@@ -169,6 +177,16 @@ class Evidence:
         for ref in self.imports:
             if within(ref.target, package) and not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
+        for ref, name, folder in own_name_imports(
+            self.index, package, self._places(package), self.imports
+        ):
+            if not self.owned(ref.path, going):
+                reason = (
+                    f"{ref.importer} imports {name} by that name, and with {folder}/ on sys.path "
+                    f"(as vendored packages are) that is {package}: unshim cannot prove it is "
+                    "another module"
+                )
+                block(reason, Location(ref.path, ref.line))
         star = _star_export(self.index, package)
         if star is not None and not self.owned(star.path, going):
             parent = package.rpartition(".")[0]

@@ -1,0 +1,60 @@
+"""A vendored package is importable by its own name once its folder is on `sys.path`: an import
+of that name may be a use of it, so it is never deleted while one exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codemods.delete.own_names import shorter_names
+from codemods.delete.removal import prove_and_delete
+from codemods.outcome import Location
+from codemods.scan.build import build_index
+from tests.treemaker import make_tree
+
+VENDORED = {
+    "tool/__init__.py": (
+        "import os, sys\nsys.path.append(os.path.join(os.path.dirname(__file__), '_vendor'))\n"
+    ),
+    "tool/_vendor/tomli/__init__.py": "def loads(s): ...\n",
+    "tool/_vendor/zipp.py": "class Path: ...\n",
+}
+
+
+def test_a_package_imported_by_its_own_name_is_kept(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, {**VENDORED, "tool/config.py": "import tomli\n"})
+    result = prove_and_delete(build_index(root), ["tool._vendor.tomli"], dry_run=True)
+    assert result.deleted_files == ()
+    (kept,) = result.kept
+    assert kept.location == Location("tool/config.py", 1)
+    assert "imports tomli by that name" in kept.reason
+    assert "tool/_vendor/ on sys.path" in kept.reason
+
+
+def test_a_module_imported_by_its_own_name_is_kept(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, {**VENDORED, "tool/files.py": "from zipp import Path\n"})
+    result = prove_and_delete(build_index(root), ["tool._vendor.zipp"], dry_run=True)
+    assert result.deleted_files == ()
+    assert [k.location for k in result.kept] == [Location("tool/files.py", 1)]
+
+
+def test_a_vendored_package_nothing_imports_by_any_name_goes(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, {**VENDORED, "tool/config.py": "import json\n"})
+    result = prove_and_delete(build_index(root), ["tool._vendor.tomli"], dry_run=True)
+    assert result.kept == ()
+    assert result.deleted_files == ("tool/_vendor/tomli/__init__.py",)
+
+
+def test_a_name_the_tree_has_as_its_own_module_is_not_the_vendored_one(tmp_path: Path) -> None:
+    files = {**VENDORED, "tomli/__init__.py": "", "app.py": "import tomli\n"}
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["tool._vendor.tomli"], dry_run=True)
+    assert result.kept == ()
+
+
+def test_shorter_names_climb_one_folder_per_dotted_part() -> None:
+    names = list(shorter_names("tool._vendor.jaraco.text", ["tool/_vendor/jaraco/text"]))
+    assert names == [
+        ("text", "tool/_vendor/jaraco"),
+        ("jaraco.text", "tool/_vendor"),
+        ("_vendor.jaraco.text", "tool"),
+    ]
