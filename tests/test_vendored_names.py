@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.delete.own_names import shorter_names
+from codemods.delete.own_names import adds_folder, shorter_names
 from codemods.delete.removal import prove_and_delete
 from codemods.outcome import Location
 from codemods.scan.build import build_index
@@ -58,3 +58,27 @@ def test_shorter_names_climb_one_folder_per_dotted_part() -> None:
         ("jaraco.text", "tool/_vendor"),
         ("_vendor.jaraco.text", "tool"),
     ]
+
+
+def test_a_name_shared_with_an_installed_package_blocks_nothing_without_sys_path(
+    tmp_path: Path,
+) -> None:
+    # sympy.utilities.pytest and `import pytest`: no file puts sympy/utilities on sys.path.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/utilities/__init__.py": "",
+        "pkg/utilities/pytest.py": "from pkg.testing import *\n",
+        "pkg/testing.py": "import pytest\n",
+    }
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["pkg.utilities.pytest"], dry_run=True)
+    assert result.kept == ()
+    assert result.deleted_files == ("pkg/utilities/pytest.py",)
+
+
+def test_a_file_in_the_folder_that_adds_its_own_folder_counts() -> None:
+    text = "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+    assert adds_folder("tool/_vendor", "tool/_vendor/setup_path.py", text)
+    assert not adds_folder("tool/_vendor", "tool/other.py", text)
+    assert adds_folder("tool/_vendor", "tool/__init__.py", "sys.path.append('tool/_vendor')\n")
+    assert not adds_folder("tool/_vendor", "tool/__init__.py", "print('_vendor')\n")

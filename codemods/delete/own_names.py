@@ -4,14 +4,16 @@ A folder added to `sys.path` makes the packages inside it importable by their ow
 setuptools runs `sys.path.extend(... "setuptools", "_vendor" ...)` at import time, and from then
 on `import tomli` loads `setuptools/_vendor/tomli`. unshim does not evaluate `sys.path` (it is
 computed at run time, often from `__file__`), so it cannot prove such an import reaches
-something else. When an import names a module that is not in the tree by that name, and the
-package to delete sits in a folder where that name would find it, the import may be a use of
-the package: the deletion is refused and the import is given as the reason. Pure.
+something else. When a file of the tree touches `sys.path` and names a folder above the package
+(or lives in it and builds the path from `__file__`), and an import names a module the tree does
+not have by that name but that folder would find, the import may be a use of the package: the
+deletion is refused and the import is given as the reason. Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from codemods.analyze.graph import ImportRef
@@ -34,20 +36,35 @@ def shorter_names(package: str, folders: Iterable[str]) -> Iterator[tuple[str, s
             yield ".".join(parts[len(parts) - depth :]), str(above)
 
 
+def adds_folder(folder: str, path: str, text: str) -> bool:
+    """Whether the file at `path`, which touches `sys.path`, may add `folder` to it: it spells
+    the folder's name as a string, or it lives in the folder and builds a path from `__file__`."""
+    if "sys.path" not in text:
+        return False
+    last = PurePosixPath(folder).name
+    if last and re.search(rf"""(['"])(?:[^'"\n]*/)?{re.escape(last)}/?\1""", text):
+        return True
+    return str(PurePosixPath(path).parent) == folder and "__file__" in text
+
+
 def own_name_imports(
-    index: Index, package: str, folders: Iterable[str], imports: Iterable[ImportRef]
-) -> Iterator[tuple[ImportRef, str, str]]:
-    """(import, name, folder): imports of a name the tree does not have as a module, which would
-    load `package` if `folder` were on `sys.path`."""
+    index: Index,
+    package: str,
+    folders: Iterable[str],
+    imports: Iterable[ImportRef],
+    added_by: Callable[[str], str | None],
+) -> Iterator[tuple[ImportRef, str, str, str]]:
+    """(import, name, folder, adder): imports of a name the tree does not have as a module, which
+    load `package` once `folder` is on `sys.path`, as the file `adder` may make it."""
     names = [
-        (name, folder)
+        (name, folder, adder)
         for name, folder in shorter_names(package, folders)
-        if not index.is_module(name.split(".")[0])
+        if not index.is_module(name.split(".")[0]) and (adder := added_by(folder)) is not None
     ]
     if not names:
         return
     for ref in imports:
-        for name, folder in names:
+        for name, folder, adder in names:
             if within(ref.target, name) or within(name, ref.target):
-                yield ref, name, folder
+                yield ref, name, folder, adder
                 break

@@ -31,7 +31,7 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
-from codemods.delete.own_names import own_name_imports
+from codemods.delete.own_names import adds_folder, own_name_imports
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
@@ -133,11 +133,26 @@ class Evidence:
         self.code = code_references(index)
         self.text: dict[str, list[Reference]] = {}
         self.folders: dict[str, tuple[str, ...]] = {}
+        self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
             self.folders[package] = package_folders(self.index, package)
         return self.folders[package]
+
+    def _added_by(self, folder: str) -> str | None:
+        """A file of the tree that may add `folder` to `sys.path`, or None."""
+        if self.path_touchers is None:
+            self.path_touchers = []
+            for source in self.index.tree.sources:
+                try:
+                    data = (self.index.root / source.path).read_bytes()
+                except OSError:
+                    continue
+                if b"sys.path" in data:
+                    text = data.decode("utf-8", errors="replace")
+                    self.path_touchers.append((source.path, text))
+        return next((p for p, t in self.path_touchers if adds_folder(folder, p, t)), None)
 
     def _places(self, package: str) -> tuple[str, ...]:
         """Where `package` lives: its folders, or a module's path without its suffix."""
@@ -177,14 +192,14 @@ class Evidence:
         for ref in self.imports:
             if within(ref.target, package) and not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
-        for ref, name, folder in own_name_imports(
-            self.index, package, self._places(package), self.imports
+        for ref, name, folder, adder in own_name_imports(
+            self.index, package, self._places(package), self.imports, self._added_by
         ):
             if not self.owned(ref.path, going):
                 reason = (
                     f"{ref.importer} imports {name} by that name, and with {folder}/ on sys.path "
-                    f"(as vendored packages are) that is {package}: unshim cannot prove it is "
-                    "another module"
+                    f"(as {adder} may put it there) that is {package}: unshim cannot prove it "
+                    "is another module"
                 )
                 block(reason, Location(ref.path, ref.line))
         star = _star_export(self.index, package)
