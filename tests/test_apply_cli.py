@@ -79,6 +79,11 @@ def test_refused_part_is_exit_1_with_file_and_line(
         pytest.param(["--shim", "real"], "not a shim", id="not_a_shim"),
         pytest.param(["--shim", "old", "--delete", "gone.pkg"], "no such module", id="bad_delete"),
         pytest.param(["--shim", "old", "--engine", "bowler"], "--move only", id="bowler_shim"),
+        pytest.param(
+            ["--move", "old.one=real.missing"],
+            "--move old.one=real.missing: real.missing is not a module or package under",
+            id="move_to_a_module_the_tree_does_not_have",
+        ),
     ],
 )
 def test_usage_errors_are_exit_2_and_touch_nothing(
@@ -89,6 +94,23 @@ def test_usage_errors_are_exit_2_and_touch_nothing(
     assert main(["apply", str(tmp_path), *arguments]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_move_to_a_missing_module_runs_with_allow_missing_target(tmp_path: Path) -> None:
+    write_tree(tmp_path, CONSUMER)
+    arguments = ["apply", str(tmp_path), "--move", "old.one=real.later", "--allow-missing-target"]
+    assert main(arguments) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from real.later import Real\n"
+
+
+def test_configured_move_to_a_missing_module_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {**CONSUMER, ".unshim.toml": '[moves]\n"old.one" = "real.missing"\n'})
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path)]) == 2
+    assert "real.missing is not a module or package" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
 
 

@@ -140,6 +140,13 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     for name in request.delete:
         if not index.is_module(name):
             raise PlanError(f"--delete {name}: no such module or package under {index.root}")
+    for old, new in request.moves:
+        if not request.allow_missing_target and not index.is_module(new):
+            raise PlanError(
+                f"--move {old}={new}: {new} is not a module or package under {index.root}, so "
+                "every rewritten import would fail; nothing changed (move the files first, or "
+                "give --allow-missing-target)"
+            )
     layers = _layer_modules(analysis, request)
     layer = frozenset(layers)
     consumed = consumed_names(list(analysis.refs))

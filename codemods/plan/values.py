@@ -26,6 +26,7 @@ class PlanRequest:
     auto: bool = False  # every pure shim module of the tree
     delete: tuple[str, ...] = ()  # packages handed to the deletion proof as well
     configured: bool = False  # the shims come from the configuration: one that is gone is done
+    allow_missing_target: bool = False  # a --move may name a module the tree does not have yet
 
 
 @dataclass(frozen=True)
