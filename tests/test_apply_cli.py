@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,16 @@ def test_conditionally_bound_name_is_kept_with_the_reason(
     )
     assert (tmp_path / "old/fast.py").exists()
     assert "only conditionally" in capsys.readouterr().err
+
+
+def test_the_trees_own_syntax_warnings_do_not_reach_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = 'from old.one import Real\nPATTERN = "\\d"\nassert (Real, "always true")\nx = 1 is 1\n'
+    write_tree(tmp_path, {**CANONICAL, "app/use.py": source})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["apply", str(tmp_path), "--shim", "old", "-j", "1"]) == 0
+    assert [str(w.message) for w in caught] == []
+    assert "Warning" not in capsys.readouterr().err
+    assert (tmp_path / "app/use.py").read_text().startswith("from real.core import Real\n")
