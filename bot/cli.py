@@ -186,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite references to OLD and its submodules to NEW; files are not moved "
         "(repeatable)",
     )
+    apply.add_argument(
+        "--allow-missing-target",
+        action="store_true",
+        help="let --move name a NEW module that is not in the tree (yet)",
+    )
     apply.add_argument("--auto", action="store_true", help="every pure shim module of the tree")
     apply.add_argument(
         "--delete",

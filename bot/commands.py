@@ -10,6 +10,7 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot.apply_request import apply_options, deletion, plan_request
@@ -140,8 +141,6 @@ def verify(args: argparse.Namespace, console: Console) -> int:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    from dataclasses import replace
-
     from bot.pipeline import RunOptions
     from bot.pipeline import run as run_pipeline
 
@@ -196,9 +195,7 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     config = config_for(args, root)
-    request = apply_request(args, config)
-    from dataclasses import replace
-
+    request = replace(apply_request(args, config), allow_missing_target=args.allow_missing_target)
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)
     if args.python:
         config = config.with_overrides(verify=replace(config.verify, python=args.python))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -76,9 +77,13 @@ def test_refused_part_is_exit_1_with_file_and_line(
         pytest.param(["--move", "old.one"], "expected OLD.DOTTED=NEW.DOTTED", id="malformed_move"),
         pytest.param(["--move", "old.one=real core"], "expected OLD.DOTTED", id="move_not_dotted"),
         pytest.param([], "nothing to do: give --shim", id="no_action"),
-        pytest.param(["--shim", "real"], "not a shim", id="not_a_shim"),
         pytest.param(["--shim", "old", "--delete", "gone.pkg"], "no such module", id="bad_delete"),
         pytest.param(["--shim", "old", "--engine", "bowler"], "--move only", id="bowler_shim"),
+        pytest.param(
+            ["--move", "old.one=real.missing"],
+            "--move old.one=real.missing: real.missing is not a module or package under",
+            id="move_to_a_module_the_tree_does_not_have",
+        ),
     ],
 )
 def test_usage_errors_are_exit_2_and_touch_nothing(
@@ -89,6 +94,76 @@ def test_usage_errors_are_exit_2_and_touch_nothing(
     assert main(["apply", str(tmp_path), *arguments]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_shim_with_nothing_under_it_that_re_exports_is_exit_2_naming_each_module(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, CONSUMER)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--shim", "real"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --shim real: not a shim: no module under it re-exports a name that lives "
+        "elsewhere; nothing changed",
+        "error:   real/__init__.py: real: not a shim: re-exports nothing (no import it hands on, "
+        "no code); it stays",
+        "error:   real/core.py:1: real.core: not a shim: defines Real: real code; it stays",
+        "error:   real/more.py:1: real.more: not a shim: defines extra: real code; it stays",
+    ]
+    assert snapshot(tmp_path) == before
+
+
+def test_shim_whose_only_home_is_conditional_is_exit_1_naming_the_module_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "fmt/__init__.py": "",
+        "fmt/slow.py": "def render(): ...\n",
+        "fmt/compat.py": """\
+            __all__ = ["render"]
+            try:
+                from fast import render
+            except ImportError:
+                from fmt.slow import render
+            """,
+        "app.py": "from fmt.compat import render\n",
+    }
+    write_tree(tmp_path, files)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--shim", "fmt.compat"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "kept: fmt/compat.py:3: fmt.compat: not a shim: binds render under try/except or "
+        "if/else, to one of fast.render, fmt.slow.render: no single home; it stays"
+    ) in err
+    assert snapshot(tmp_path) == before
+
+
+def test_one_refused_shim_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, CONSUMER)
+    assert main(["apply", str(tmp_path), "--shim", "real.more", "--shim", "old"]) == 1
+    assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
+    err = capsys.readouterr().err
+    assert "kept: real/more.py:1: real.more: not a shim: defines extra: real code; it stays" in err
+
+
+def test_move_to_a_missing_module_runs_with_allow_missing_target(tmp_path: Path) -> None:
+    write_tree(tmp_path, CONSUMER)
+    arguments = ["apply", str(tmp_path), "--move", "old.one=real.later", "--allow-missing-target"]
+    assert main(arguments) == 0
+    assert (tmp_path / "app/use.py").read_text() == "from real.later import Real\n"
+
+
+def test_configured_move_to_a_missing_module_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {**CONSUMER, ".unshim.toml": '[moves]\n"old.one" = "real.missing"\n'})
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path)]) == 2
+    assert "real.missing is not a module or package" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
 
 
@@ -208,3 +283,16 @@ def test_conditionally_bound_name_is_kept_with_the_reason(
     )
     assert (tmp_path / "old/fast.py").exists()
     assert "only conditionally" in capsys.readouterr().err
+
+
+def test_the_trees_own_syntax_warnings_do_not_reach_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = 'from old.one import Real\nPATTERN = "\\d"\nassert (Real, "always true")\nx = 1 is 1\n'
+    write_tree(tmp_path, {**CANONICAL, "app/use.py": source})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["apply", str(tmp_path), "--shim", "old", "-j", "1"]) == 0
+    assert [str(w.message) for w in caught] == []
+    assert "Warning" not in capsys.readouterr().err
+    assert (tmp_path / "app/use.py").read_text().startswith("from real.core import Real\n")

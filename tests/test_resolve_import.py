@@ -109,9 +109,14 @@ def test_a_name_a_runtime_getattr_hands_out_goes_to_the_public_module_holding_th
     assert "stays: its names come from its __getattr__" in reasons(result)[0]
 
 
-def test_without_resolve_import_a_runtime_getattr_module_is_not_a_shim(tmp_path: Path) -> None:
+def test_without_resolve_import_a_runtime_getattr_module_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It forwards names, so it looks like a shim: refused (exit 1) with its reason, not a usage
+    # error.
     make_tree(tmp_path, GETATTR)
-    assert main(["apply", str(tmp_path), "--shim", "pkg.old", "-q"]) == 2
+    assert main(["apply", str(tmp_path), "--shim", "pkg.old", "-q"]) == 1
+    assert "pkg/old.py:6: pkg.old: not a shim" in capsys.readouterr().err
     assert (tmp_path / "consumer.py").read_text() == "from pkg.old import Foo\n"
 
 

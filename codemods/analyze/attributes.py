@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from codemods.names import from_base, within
 from codemods.outcome import Location
+from codemods.scan.collector import parse
 from codemods.scan.index import Index, ModuleInfo
 
 
@@ -100,7 +101,7 @@ def attribute_uses(index: Index, targets: Sequence[str]) -> list[tuple[Location,
         if not _outside_imports(info, spelled):
             continue
         try:
-            tree = ast.parse(info.text)
+            tree = parse(info.text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # unparsable files are the deletion proof's own business
         bound, dotted = _imports(tree, info)

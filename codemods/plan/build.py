@@ -19,6 +19,7 @@ from codemods.analyze.references import blocking_reason
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location
+from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.targets import shim_module
 from codemods.plan.values import (
     DOTTED_NAME,
@@ -123,6 +124,33 @@ def _blocked(analysis: Analysis, layer: frozenset[str]) -> dict[str, list[Kept]]
     return named
 
 
+def _refused(
+    analysis: Analysis, request: PlanRequest, layers: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """The --shim names with no shim under them. Each is reported and the rest of the request
+    goes on; PlanError (exit 2, nothing changed) when that leaves nothing to do and nothing
+    under them even re-exports a name, with every module's verdict."""
+    verdicts = analysis.verdicts
+    refused = [
+        name
+        for name, modules in layers.items()
+        if name in request.shims and not any(verdicts[m].is_shim for m in modules)
+    ]
+    others = len(layers) > len(refused) or request.moves or request.auto or request.delete
+    suspects = any(looks_like_a_shim(analysis, verdicts[m]) for n in refused for m in layers[n])
+    if refused and not others and not suspects:
+        lines = [
+            f"--shim {', '.join(refused)}: not a shim: no module under it re-exports a name "
+            "that lives elsewhere; nothing changed"
+        ]
+        for name in refused:
+            for module in layers[name]:
+                kept = not_a_shim(analysis, verdicts[module])
+                lines.append(f"  {kept.location}: {module}: {kept.reason}")
+        raise PlanError("\n".join(lines))
+    return refused
+
+
 def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     """The plan for `request` over the analyzed tree. PlanError: nothing was asked, or a named
     module is missing or not a shim."""
@@ -135,28 +163,31 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     for name in request.delete:
         if not index.is_module(name):
             raise PlanError(f"--delete {name}: no such module or package under {index.root}")
+    for old, new in request.moves:
+        if not request.allow_missing_target and not index.is_module(new):
+            raise PlanError(
+                f"--move {old}={new}: {new} is not a module or package under {index.root}, so "
+                "every rewritten import would fail; nothing changed (move the files first, or "
+                "give --allow-missing-target)"
+            )
     layers = _layer_modules(analysis, request)
+    kept: list[Kept] = []
+    refused = _refused(analysis, request, layers)
+    for requested in refused:
+        kept.extend(not_a_shim(analysis, analysis.verdicts[m]) for m in layers.pop(requested))
     layer = frozenset(layers)
     consumed = consumed_names(list(analysis.refs))
     blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
-    kept: list[Kept] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
-    for requested, modules in layers.items():
+    for modules in layers.values():
         for module in modules:
             verdict = analysis.verdicts[module]
             forwarding = _forwarding(analysis, verdict)
             if forwarding:
                 skipped.add(module)
             if not forwarding and verdict.kind != IMPURE:
-                kept.append(
-                    Kept(
-                        module,
-                        "has code of its own and re-exports nothing from "
-                        "elsewhere: not a shim, it stays",
-                        Location(verdict.path, 0),
-                    )
-                )
+                kept.append(not_a_shim(analysis, verdict))
                 continue
             frozen = _frozen(analysis, verdict)
             if frozen:
@@ -172,11 +203,6 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             if forwarding and not shim.unresolved and module in blocked:
                 kept.extend(blocked[module])
             shims[module] = replace(shim, deleting=deleting)
-        if requested in request.shims and not any(analysis.verdicts[m].is_shim for m in modules):
-            raise PlanError(
-                f"--shim {requested}: not a shim (no module under it only re-exports names "
-                "that live elsewhere); nothing changed"
-            )
     files = _files(analysis, shims, request.moves, skipped)
     delete = _deletable(layers, shims, request)
     return RewritePlan(

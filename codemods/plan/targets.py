@@ -14,6 +14,7 @@ from codemods.analyze.graph import absolute_base
 from codemods.analyze.resolve import Origin, Resolver
 from codemods.analyze.shims import IMPURE, PURE, Verdict
 from codemods.names import within_any
+from codemods.plan.stars import star_binds, star_split
 from codemods.plan.values import ShimModule, Target
 from codemods.scan.index import ModuleInfo
 
@@ -118,31 +119,58 @@ def _private_through_star(analysis: Analysis, verdict: Verdict, name: str) -> st
     )
 
 
+def _target(
+    analysis: Analysis, verdict: Verdict, layer: frozenset[str], name: str
+) -> Target | str | None:
+    """Where consumers import `name` of the shim from now; why not (str); None: defined here."""
+    origin = analysis.resolver.resolve(verdict.module, name)
+    if origin.module == verdict.module and origin.name == name and origin.found:
+        return None  # defined here (an impure shim's own name)
+    why = _why_unresolved(origin) or _stub_disagrees(analysis, verdict, name, origin)
+    if why is not None and not origin.found and name.startswith("_"):
+        why = _private_through_star(analysis, verdict, name) or why
+    if (
+        why is None
+        and origin.name is not None
+        and not origin.external
+        and not analysis.resolver.binds(origin.module, origin.name)
+    ):
+        why = f"not found in {origin.module}"
+    if why is None and within_any(origin.module, layer):
+        why = f"defined inside the shim layer, in {origin.module}"
+    if why is not None:
+        return why
+    return public_target(origin, layer, analysis.verdicts, analysis.resolver)
+
+
 def shim_module(
     analysis: Analysis, verdict: Verdict, layer: frozenset[str], wanted: set[str]
 ) -> ShimModule:
     names: dict[str, Target] = {}
     unresolved: dict[str, str] = {}
     for name in sorted({r.name for r in verdict.reexports} | wanted):
-        origin = analysis.resolver.resolve(verdict.module, name)
-        if origin.module == verdict.module and origin.name == name and origin.found:
-            continue  # defined here (an impure shim's own name)
-        why = _why_unresolved(origin) or _stub_disagrees(analysis, verdict, name, origin)
-        if why is not None and not origin.found and name.startswith("_"):
-            why = _private_through_star(analysis, verdict, name) or why
-        if (
-            why is None
-            and origin.name is not None
-            and not origin.external
-            and not analysis.resolver.binds(origin.module, origin.name)
-        ):
-            why = f"not found in {origin.module}"
-        if why is None and within_any(origin.module, layer):
-            why = f"defined inside the shim layer, in {origin.module}"
-        if why is not None:
-            unresolved[name] = why
-            continue
-        names[name] = public_target(origin, layer, analysis.verdicts, analysis.resolver)
+        found = _target(analysis, verdict, layer, name)
+        if isinstance(found, str):
+            unresolved[name] = found
+        elif found is not None:
+            names[name] = found
+    sources: tuple[str, ...] = ()
+    refusal = ""
+    if any(r.target == verdict.module and r.name == "*" for r in analysis.refs):
+        # A star of it may have to keep binding every name: those names need a home too (only
+        # for that star: a name nothing uses does not keep the shim).
+        star_names = dict(names)
+        star_unresolved = dict(unresolved)
+        for name in sorted(star_binds(analysis, verdict.module) or ()):
+            if name not in names and name not in unresolved:
+                found = _target(analysis, verdict, layer, name)
+                if isinstance(found, str):
+                    star_unresolved[name] = found
+                elif found is None:
+                    star_unresolved[name] = f"defined in {verdict.module} itself"
+                else:
+                    star_names[name] = found
+        sources, refusal = star_split(analysis, verdict.module, star_names, star_unresolved)
     modules = {t.module for t in names.values()}
     same_names = all(t.name == n for n, t in names.items())
     exported = {r.name for r in verdict.reexports}
@@ -160,4 +188,6 @@ def shim_module(
         star_module=_star_module(analysis, info, layer),
         impure=verdict.kind == IMPURE,
         unresolved=unresolved,
+        star_sources=sources,
+        star_refusal=refusal,
     )

@@ -26,6 +26,7 @@ class PlanRequest:
     auto: bool = False  # every pure shim module of the tree
     delete: tuple[str, ...] = ()  # packages handed to the deletion proof as well
     configured: bool = False  # the shims come from the configuration: one that is gone is done
+    allow_missing_target: bool = False  # a --move may name a module the tree does not have yet
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class ShimModule:
     impure: bool = False  # defines names of its own: kept, only its re-exports are rewritten
     deleting: bool = False  # expected to be deleted, so a parent's registration of it goes too
     unresolved: Mapping[str, str] = field(default_factory=dict)  # name -> why it stays
+    # A star import of it that must keep binding every name (in a module that re-exports them)
+    # becomes star imports of these modules; when there are none, `star_refusal` says why.
+    star_sources: tuple[str, ...] = ()
+    star_refusal: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ast
 
+from codemods.scan.collector import parse
+
 
 def parse_or_none(data: bytes) -> ast.Module | None:
     """The file parsed by `ast`; None when it does not parse."""
     try:
-        return ast.parse(data)
+        return parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

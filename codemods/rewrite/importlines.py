@@ -27,6 +27,7 @@ from libcst.metadata import Scope
 from codemods.rewrite.astfacts import bound_names
 from codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
 from codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
+from codemods.scan.collector import parse
 
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one
 
@@ -75,7 +76,7 @@ class ImportLinesView(FileView):
 
     @cached_property
     def rebound(self) -> frozenset[str]:
-        return bound_names(ast.parse(self._data))  # rarely asked: parsed again then
+        return bound_names(parse(self._data))  # rarely asked: parsed again then
 
     @property
     def layout(self) -> Layout:

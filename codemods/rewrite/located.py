@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
 
+from codemods.scan.collector import parse
+
 BOM = b"\xef\xbb\xbf"
 LONE_CR = re.compile(rb"\r(?!\n)")
 INDENT = re.compile(rb"[ \t\f]*")
@@ -137,7 +139,7 @@ def prepare(data: bytes) -> Prepared:
     """Parse the file with `ast` (the grammar check: a file that does not parse is never
     written) and locate its import lines."""
     try:
-        tree = ast.parse(data)
+        tree = parse(data)
     except SyntaxError as exc:
         return Prepared(
             data, f"does not parse (syntax error at line {exc.lineno}: {exc.msg})", None

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 
 from codemods.scan.body import module_body
 from codemods.scan.facts import (
@@ -224,8 +225,12 @@ def _computed_prefix(node: ast.expr) -> str | None:
 
 
 def parse(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
-    """Parse with the newest grammar; raises SyntaxError/ValueError for what does not parse."""
-    return ast.parse(source, filename=filename)
+    """Parse with the newest grammar; raises SyntaxError/ValueError for what does not parse.
+    The tree's own warnings (`SyntaxWarning: invalid escape sequence`) are its business, not
+    unshim's output: they are silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)
 
 
 def file_facts(tree: ast.Module, with_body: bool = True) -> Facts:

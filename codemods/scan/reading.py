@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tokenize
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def read_facts(data: bytes, path: str, *, check_grammar: bool = True) -> tuple[F
 def compile_check(text: str, path: str) -> None:
     """The scanner reads imports, not grammar: compiling (cheaper than building an ast) is what
     tells that the file parses at all. Raises SyntaxError."""
-    compile(text, path, "exec", dont_inherit=True)
+    with warnings.catch_warnings():  # the tree's SyntaxWarnings are not unshim's output
+        warnings.simplefilter("ignore")
+        compile(text, path, "exec", dont_inherit=True)
 
 
 Result = tuple[SourceFile, Facts | None, str, str]  # (file, facts, text, why it was not read)

@@ -55,6 +55,36 @@ FIXES = [
         "from real.core import Real, helper\nfrom real.more import extra\n",
         id="names_from_several_modules_split_per_module",
     ),
+    pytest.param(
+        """\
+        try:
+            from old.shim import Real as impl
+        except ImportError:
+            from old.shim import Other as impl
+        """,
+        """\
+        try:
+            from real.core import Real as impl
+        except ImportError:
+            from real.core import Other as impl
+        """,
+        id="both_branches_of_try_except_importerror_through_the_shim_are_rewritten",
+    ),
+    pytest.param(
+        """\
+        try:
+            from fastlib import Real
+        except ImportError:
+            from old.shim import Real
+        """,
+        """\
+        try:
+            from fastlib import Real
+        except ImportError:
+            from real.core import Real
+        """,
+        id="try_branch_from_an_optional_dependency_stays_its_fallback_is_rewritten",
+    ),
 ]
 
 

@@ -86,6 +86,17 @@ def test_fix_moved(tmp_path: Path) -> None:
     assert rewritten(tmp_path, before, files, shims=(), moves=(("oldpkg", "newpkg"),)) == after
 
 
+def test_move_of_a_top_level_package_rewrites_the_import_and_its_attribute_uses(
+    tmp_path: Path,
+) -> None:
+    # `import modern` is the spelling a human writes after the move; `import modern as legacy`
+    # would keep the old name alive in the file for no reason, since every use is rewritten.
+    files = {"legacy.py": "def thing(): ...\n", "modern.py": "def thing(): ...\n"}
+    before = "import legacy\n\nprint(legacy.thing())\n"
+    after = "import modern\n\nprint(modern.thing())\n"
+    assert rewritten(tmp_path, before, files, shims=(), moves=(("legacy", "modern"),)) == after
+
+
 # Each source stays as it is; `reason`: why, as the outcome reports it (None: nothing to say).
 NO_CHANGE = [
     pytest.param("import os\nimport real.core as m\nm.Real()\n", None, id="canonical_modules"),

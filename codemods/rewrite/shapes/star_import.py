@@ -1,20 +1,16 @@
 """Star import: `from shim import *`. A shim that is itself one star import stays a star of
-its target; otherwise the star becomes imports of the names the file needs from it (those it
-uses without binding, those other modules import from it, those its `__all__` lists). A moved
-module's star is only respelled. In a package's `__init__` a star that cannot stay a star is
-kept: it hands every name on, and narrowing it would drop names its importers use.
+its target. Otherwise the star must keep binding every name it bound, since any module may hand
+them on (a package `__init__`, an `__all__`, importers of its own): it becomes star imports of
+the modules the names live in, when each binds exactly the names it gave the shim's star, or it
+stays and says why. A moved module's star is only respelled.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from codemods.names import within
-from codemods.plan.values import Target
 from codemods.rewrite.context import Context
 from codemods.rewrite.layout import FileView
-from codemods.rewrite.pieces import statements_for
-from codemods.rewrite.rebinding import Piece, import_of
 from codemods.rewrite.shapes.all_entries import all_names
 
 
@@ -30,13 +26,6 @@ def unbound(meta: FileView) -> set[str]:
     return names
 
 
-def _target(ctx: Context, target: Target) -> Target:
-    """Never a package the consumer is part of (that import is a cycle): its definer."""
-    if within(ctx.task.module, target.module) and target.definer is not None:
-        return target.definer
-    return target
-
-
 def decide(ctx: Context, statement: cst.ImportFrom) -> None:
     base = ctx.base(statement)
     if base is None:
@@ -46,16 +35,6 @@ def decide(ctx: Context, statement: cst.ImportFrom) -> None:
         shim = plan.shims[base]
         if shim.star_module is not None:
             ctx.record(statement, [ctx.respell(statement, shim.star_module)])
-            return
-        if ctx.task.is_package:
-            # A package's star import hands every name on to its importers; narrowing it to
-            # the names seen here would drop the others.
-            ctx.keep(
-                base,
-                statement,
-                f"still star-imports it: {base} re-exports from several modules, and this "
-                "package hands on every name of it",
-            )
             return
         wanted = unbound(ctx.meta) | set(plan.consumed.get(ctx.task.module, ()))
         wanted |= all_names(ctx.meta)
@@ -67,13 +46,27 @@ def decide(ctx: Context, statement: cst.ImportFrom) -> None:
                 f"still star-imports it: {', '.join(missing[:5])} cannot be resolved",
             )
             return
-        pieces = [
-            Piece(*import_of(_target(ctx, shim.names[n])), n)
-            for n in sorted(wanted)
-            if n in shim.names
-        ]
-        ctx.record(statement, statements_for(ctx, statement, statement, pieces))
+        _whole(ctx, statement, base)
         return
     moved = plan.moved(base)
     if moved is not None:
         ctx.record(statement, [ctx.respell(statement, moved)])
+
+
+def _whole(ctx: Context, statement: cst.ImportFrom, base: str) -> None:
+    """The star keeps binding every name it bound: as stars of the modules the names live in,
+    or as it is. Any module may hand what it star-imports on (a package `__init__`, an
+    `__all__`, modules importing from it, which a focused index does not even read), so
+    narrowing it to the names this file uses could drop a name someone imports from it."""
+    shim = ctx.plan.shims[base]
+    sources = [s for s in shim.star_sources if s != ctx.task.module]
+    if not sources or len(sources) != len(shim.star_sources):
+        why = shim.star_refusal or f"it would become a star import of {ctx.task.module} itself"
+        ctx.keep(
+            base,
+            statement,
+            f"still star-imports it, and every name that star binds may be imported from "
+            f"{ctx.task.module} in turn: {why}; the star stays whole",
+        )
+        return
+    ctx.record(statement, [ctx.respell(statement, source) for source in sources])
