@@ -10,7 +10,7 @@ are in `codemods.plan.values`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from codemods.analyze.analysis import Analysis, consumed_names
@@ -29,6 +29,7 @@ from codemods.plan.values import (
     RewritePlan,
     ShimModule,
 )
+from codemods.scan.index import Index
 
 
 def _forwarding(analysis: Analysis, verdict: Verdict) -> bool:
@@ -232,7 +233,11 @@ def _files(
         named = f"{ref.target}.{ref.name}" if ref.name and ref.name != "*" else ref.target
         if ref.target in shims or named in shims or within_any(named, moved):
             found.add(ref.path)
-    index = analysis.index
+    return file_tasks(analysis.index, found)
+
+
+def file_tasks(index: Index, paths: Iterable[str]) -> tuple[FileTask, ...]:
+    """The rewrite's task for each of `paths`, in path order: the module and its import lines."""
     infos = {i.path: i for t in (index.modules, index.stubs) for i in t.values()}
     return tuple(
         FileTask(
@@ -241,7 +246,7 @@ def _files(
             infos[path].source.is_package,
             tuple(sorted(stmt.line for stmt in infos[path].facts.imports)),
         )
-        for path in sorted(found)
+        for path in sorted(paths)
     )
 
 

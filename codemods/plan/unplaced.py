@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from codemods.analyze.analysis import Analysis, consumed_names
 from codemods.analyze.effects import side_effect_lines
 from codemods.outcome import Kept, Location
+from codemods.plan.build import file_tasks
 from codemods.plan.values import FileTask, PlanRequest, RewritePlan, ShimModule
 
 
@@ -89,16 +90,7 @@ def _files(analysis: Analysis, forwarders: tuple[Forwarder, ...]) -> list[FileTa
         if (r.target in modules and not r.name) or f"{r.target}.{r.name}" in modules
     }
     paths = {r.path for r in refs if r.target in modules and r.name} - whole
-    infos = {i.path: i for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()}
-    return [
-        FileTask(
-            path,
-            infos[path].name,
-            infos[path].source.is_package,
-            tuple(sorted(s.line for s in infos[path].facts.imports)),
-        )
-        for path in sorted(paths)
-    ]
+    return list(file_tasks(analysis.index, paths))
 
 
 def with_forwarders(
