@@ -24,6 +24,7 @@ from codemods.analyze.namespace import (
     Starred,
 )
 from codemods.names import from_base
+from codemods.scan.body import literal_strings, string_table
 from codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
 
 HelperLookup = Callable[[Imported], ast.FunctionDef | ast.AsyncFunctionDef | None]
@@ -56,31 +57,6 @@ class _State:
 
     def branch(self) -> _State:
         return _State(dict(self.bindings), self.all_names, constants=dict(self.constants))
-
-
-def _strings(node: ast.expr) -> tuple[str, ...] | None:
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
-        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
-    ):
-        return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
-    return None
-
-
-def _table(node: ast.expr) -> tuple[tuple[str, str], ...] | None:
-    """A dict literal of strings to strings (or to (module, attribute) pairs)."""
-    if not isinstance(node, ast.Dict) or not node.keys:
-        return None
-    pairs: list[tuple[str, str]] = []
-    for key, item in zip(node.keys, node.values, strict=True):
-        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-            return None
-        if isinstance(item, ast.Constant) and isinstance(item.value, str):
-            pairs.append((key.value, item.value))
-        elif isinstance(item, ast.Tuple) and (two := _strings(item)) and len(two) == 2:
-            pairs.append((key.value, f"{two[0]}:{two[1]}"))
-        else:
-            return None
-    return tuple(pairs)
 
 
 def _bound(target: ast.expr) -> list[str]:
@@ -212,7 +188,7 @@ class _Evaluator:
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and value is not None:
             name = targets[0].id
             if name == "__all__":
-                listed = _strings(value)
+                listed = literal_strings(value)
                 if isinstance(node, ast.AugAssign):
                     listed = (state.all_names or ()) + listed if listed is not None else None
                 state.all_names = listed
@@ -250,7 +226,7 @@ class _Evaluator:
             return True
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             state.constants[name] = value.value
-        table = _table(value)
+        table = string_table(value)
         if table is not None:
             state.tables[name] = table
         if (table is not None or name in state.constants) and _helper_name(name):
@@ -270,7 +246,7 @@ class _Evaluator:
             "__all__.extend",
             "__all__.append",
         ):
-            extra = _strings(value.args[0]) if value.args else None
+            extra = literal_strings(value.args[0]) if value.args else None
             if dotted_name(value.func) == "__all__.append" and value.args:
                 first = value.args[0]
                 text = first.value if isinstance(first, ast.Constant) else None

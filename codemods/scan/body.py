@@ -8,7 +8,7 @@ from codemods.scan.facts import Body, TopStatement
 from codemods.scan.nodes import dotted_name, is_type_checking
 
 
-def _literal_strings(node: ast.expr) -> tuple[str, ...] | None:
+def literal_strings(node: ast.expr) -> tuple[str, ...] | None:
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
         isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
     ):
@@ -69,7 +69,7 @@ def _forwards(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ..
     return tuple(dict.fromkeys(found))
 
 
-def _string_table(value: ast.expr) -> tuple[tuple[str, str], ...] | None:
+def string_table(value: ast.expr) -> tuple[tuple[str, str], ...] | None:
     if not isinstance(value, ast.Dict) or not value.keys:
         return None
     pairs: list[tuple[str, str]] = []
@@ -79,9 +79,7 @@ def _string_table(value: ast.expr) -> tuple[tuple[str, str], ...] | None:
         if isinstance(item, ast.Constant) and isinstance(item.value, str):
             pairs.append((key.value, item.value))
         elif (
-            isinstance(item, ast.Tuple)
-            and (strings := _literal_strings(item))
-            and len(strings) == 2
+            isinstance(item, ast.Tuple) and (strings := literal_strings(item)) and len(strings) == 2
         ):
             pairs.append((key.value, f"{strings[0]}:{strings[1]}"))
         else:
@@ -122,7 +120,7 @@ def _classify(statement: ast.stmt, index: int, imported: set[str]) -> TopStateme
             source = dotted_name(value)
             if source and source.split(".")[0] in imported:
                 return TopStatement("alias", line, names, source)
-            if _string_table(value) is not None:
+            if string_table(value) is not None:
                 return TopStatement("table", line, names)
             target = statement.targets[0]
             if isinstance(target, ast.Subscript) and (dotted_name(target.value) or "").endswith(
@@ -175,15 +173,15 @@ def module_body(tree: ast.Module) -> Body:
             "__all__",
         ):
             value = statement.value
-            all_names = _literal_strings(value) if value is not None else None
+            all_names = literal_strings(value) if value is not None else None
         elif isinstance(statement, ast.AugAssign) and _bound_names(statement) == ("__all__",):
-            extra = _literal_strings(statement.value)
+            extra = literal_strings(statement.value)
             all_names = (all_names or ()) + extra if extra is not None else None
         elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if statement.name == "__getattr__":
                 forwards = _forwards(statement)
         elif isinstance(statement, ast.Assign) and statement.value is not None:
-            found = _string_table(statement.value)
+            found = string_table(statement.value)
             if found is not None:
                 table = found
     defined = tuple(
