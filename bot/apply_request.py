@@ -43,7 +43,9 @@ def import_settings(config: Config, root: Path) -> ImportSettings | None:
     python = config.verify.python
     if "/" in python and not Path(python).is_absolute():
         python = str((root / python).resolve())
-    return ImportSettings(python, config.verify.timeout, (config.pr.token_env,))
+    return ImportSettings(
+        python, config.verify.timeout, (config.pr.token_env,), config.verify.pass_env
+    )
 
 
 def deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:

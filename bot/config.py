@@ -27,6 +27,7 @@ class VerifyConfig:
     commands: tuple[str, ...] = ()
     python: str = "python"
     timeout: float = 600.0
+    pass_env: tuple[str, ...] = ()  # credential-like variables the commands may see
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),
     "python": ("python", _string),
     "timeout": ("timeout", _seconds),
+    "pass-env": ("pass_env", _strings),
 }
 _PR: dict[str, tuple[str, Check]] = {
     "branch": ("branch", _string),

@@ -43,6 +43,7 @@ from bot.verify.snapshot import head_tree, is_git_tree
 from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
 from codemods.analyze.analysis import Analysis, analyze
 from codemods.analyze.references import text_references
+from codemods.credentials import without_credentials
 from codemods.outcome import ApplyOutcome, Location
 from codemods.scan.sources import TreeError
 
@@ -216,14 +217,11 @@ def parse_commands(config: Config) -> None:
         raise UsageError("\n".join(f"{where}: {p}" for p in problems))
 
 
-SECRET_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN", "INPUT_TOKEN", "ACTIONS_RUNTIME_TOKEN")
-
-
 def command_environment(environ: Mapping[str, str], config: Config) -> dict[str, str]:
-    """The environment the target's commands run in: the bot's, less the tokens. The target's
-    code and tests are not ours to trust with a token that can push."""
-    secret = {*SECRET_VARIABLES, config.pr.token_env}
-    return {name: value for name, value in environ.items() if name not in secret}
+    """The environment the target's commands run in: the bot's, less the token and every other
+    credential (but those `pass-env` names). The target's code and tests are not ours to trust
+    with a token that can push."""
+    return without_credentials(environ, (config.pr.token_env,), config.verify.pass_env)
 
 
 def run_checks(

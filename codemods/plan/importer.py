@@ -18,28 +18,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from codemods.credentials import without_credentials
 from codemods.plan import probe
 from codemods.plan.questions import Reply, ShimQuestion, reply_of, to_json
-
-SECRET_PARTS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "PRIVATE_KEY")
-
 
 @dataclass(frozen=True)
 class ImportSettings:
     python: str = "python"  # the target's interpreter, with its dependencies
     timeout: float = 600.0  # seconds for the whole plan
     hidden: tuple[str, ...] = ()  # more variables to remove (the configured token-env)
+    passed: tuple[str, ...] = ()  # credential-like variables the import may see (pass-env)
 
 
-def environment(environ: Mapping[str, str], hidden: Iterable[str] = ()) -> dict[str, str]:
+def environment(
+    environ: Mapping[str, str], hidden: Iterable[str] = (), passed: Iterable[str] = ()
+) -> dict[str, str]:
     """`environ` without tokens, secrets and credentials, and without bytecode writing."""
-    drop = set(hidden)
-    kept = {
-        name: value
-        for name, value in environ.items()
-        if name not in drop and not any(part in name.upper() for part in SECRET_PARTS)
-    }
-    return {**kept, "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**without_credentials(environ, hidden, passed), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -68,7 +63,7 @@ def run_probe(
         process = subprocess.Popen(
             argv,
             cwd=root,
-            env=environment(os.environ, settings.hidden),
+            env=environment(os.environ, settings.hidden, settings.passed),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
