@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from bot import credential_pipe
 from bot.console import Console
 from bot.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UnshimError
 
@@ -241,6 +242,7 @@ def _collect_less() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # the program itself (`unshim`, `python -m bot`), not a caller's test
+        credential_pipe.hide()  # first: re-executes without credentials in the environment
         _collect_less()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -7,11 +7,11 @@ tree is left as it was found whatever happens.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import credential_pipe
 from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
@@ -40,7 +40,7 @@ class RunOptions:
     auto: bool = False
     repository: str | None = None
     jobs: int = 1
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    environ: Mapping[str, str] = field(default_factory=credential_pipe.environment)
     pacing: bool = True  # PyGithub's pause between writes; off only against a local fake
 
 

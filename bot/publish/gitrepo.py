@@ -24,6 +24,11 @@ from bot.publish.remote import auth_environment, repository_slug, scrub, secret_
 # reach the terminal through logging's last resort, next to our own one-line message.
 logging.getLogger("git").addHandler(logging.NullHandler())
 
+# The repository's hooks are its own code, run by the bot's git with the push token in its
+# environment (pre-push, reference-transaction, post-checkout...): none of them runs. The
+# change was verified by unshim's own commands; a hook has nothing to add to it.
+_NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+
 _NETWORK_TIMEOUT = 300.0  # seconds; a stalled remote must not hang a CI job for hours
 _PUSH_FAILED = (
     git.PushInfo.ERROR
@@ -78,6 +83,8 @@ class GitRepository:
 
     def __init__(self, repo: git.Repo) -> None:
         self._repo = repo
+        # For the commands GitPython builds itself (the push), as `_NO_HOOKS` for ours.
+        repo.git.set_persistent_git_options(c=_NO_HOOKS[1])
 
     @property
     def root(self) -> Path:
@@ -327,7 +334,7 @@ class GitRepository:
     ) -> str:
         try:
             out: str = self._repo.git.execute(
-                [_executable(), *args],
+                [_executable(), *_NO_HOOKS, *args],
                 env=dict(env) if env else None,
                 kill_after_timeout=timeout,
                 strip_newline_in_stdout=True,
@@ -342,7 +349,7 @@ class GitRepository:
     def _git_status(self, *args: str) -> tuple[int, str]:
         """Exit status and stdout, for commands whose failure is an answer."""
         status, out, _ = self._repo.git.execute(
-            [_executable(), *args], with_extended_output=True, with_exceptions=False
+            [_executable(), *_NO_HOOKS, *args], with_extended_output=True, with_exceptions=False
         )
         return int(status), out
 

@@ -39,6 +39,7 @@ from bot.verify.checks import (
 )
 from bot.verify.counts import package_counts
 from bot.verify.observed import observed_outcome
+from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
 from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
 from codemods.analyze.analysis import Analysis, analyze
@@ -246,7 +247,7 @@ def run_checks(
     timeout = config.verify.timeout
     roots = (root_before, root_after)
     checks = import_checks(trees, shims, canonical)
-    with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache:
+    with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache, reaped():
         env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
         checks.append(compile_check(trees, roots, python, timeout, env, is_git_tree(root_after)))
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))

@@ -22,6 +22,7 @@ from codemods.credentials import without_credentials
 from codemods.plan import probe
 from codemods.plan.questions import Reply, ShimQuestion, reply_of, to_json
 
+
 @dataclass(frozen=True)
 class ImportSettings:
     python: str = "python"  # the target's interpreter, with its dependencies
