@@ -146,6 +146,9 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
         )
     publisher = _publisher(repo, config, options, say)
     target = _target(repo, config, options, publisher)
+    # Before any work: a token that cannot publish, or an API that does not answer, is found
+    # now (before the fetch, too) and not after the rewrite and every check.
+    publisher.preflight(target)
     if target.base_ref != "HEAD":
         say(f"fetching {target.base} and {target.branch}")
         repo.fetch([target.base, target.branch], token=target.token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import textwrap
 from pathlib import Path
@@ -232,3 +234,67 @@ def test_a_dirty_work_tree_is_refused(
     (project.work / "app" / "core.py").write_text("changed\n")
     assert main(["run", str(project.work), "--dry-run"]) == 2
     assert "uncommitted changes (app/core.py)" in capsys.readouterr().err
+
+
+# --- fail fast: what would stop publishing is found before any work -------------------------
+
+
+def _fails_before_any_work(
+    project: Remote, capsys: pytest.CaptureFixture[str], environ: dict[str, str]
+) -> str:
+    """Run the program as a user would; nothing may have been rewritten or checked."""
+    for name, value in environ.items():
+        os.environ[name] = value
+    try:
+        code = main(["run", str(project.work)])
+    finally:
+        for name in environ:
+            os.environ.pop(name, None)
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "rewriting" not in out + err  # found before the rewrite started
+    assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1, err
+    return err
+
+
+def _environ(github: GitHubFixture, **extra: str) -> dict[str, str]:
+    return {
+        "GITHUB_TOKEN": github.token or "",
+        "GITHUB_REPOSITORY": github.repo,
+        "GITHUB_API_URL": github.api_url,
+        **extra,
+    }
+
+
+def test_a_token_that_may_not_push_stops_the_run_before_any_work(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github.repository.permissions = {"admin": False, "push": False, "pull": True}
+    err = _fails_before_any_work(project, capsys, _environ(github))
+    assert "may not push to" in err and "contents: write" in err
+
+
+def test_a_token_that_may_not_read_pull_requests_stops_the_run_before_any_work(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github.forbid(f"/repos/{github.repo}/pulls", method="GET")
+    err = _fails_before_any_work(project, capsys, _environ(github))
+    assert "pull-requests: read" in err
+
+
+def test_an_api_that_does_not_answer_stops_the_run_before_any_work(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    err = _fails_before_any_work(project, capsys, _environ(github, GITHUB_API_URL=closed))
+    assert "cannot reach" in err and github.token not in err
+
+
+def test_a_repository_whose_permissions_github_does_not_tell_goes_on(
+    project: Remote, github: GitHubFixture
+) -> None:
+    github.repository.permissions = None
+    result = bot(project, github)
+    assert (result.action, result.exit_code) == ("opened", 0)

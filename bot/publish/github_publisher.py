@@ -49,6 +49,9 @@ class GitHubPublisher:
         if not has_origin:
             raise UsageError("the repository has no 'origin' remote to push the bot branch to")
 
+    def preflight(self, target: Target) -> None:
+        self._pulls(target).check_access(target.branch)
+
     def hand_back(self, target: Target, marker: str, comment: str) -> Published:
         pulls = self._pulls(target)
         open_pr = pulls.find_open(target.branch)

@@ -94,6 +94,26 @@ class PullRequests:
         """Every API request made so far as "METHOD /path", retries included, in order."""
         return self._transport.calls
 
+    # --- before any work -------------------------------------------------------------------
+
+    def check_access(self, branch: str) -> None:
+        """Fail now, not after the rewrite and every check, when the API does not answer or
+        the token may not do the run's work: read the repository (GitHub says there whether
+        the token may push, when it says so at all) and list the branch's pull requests.
+
+        Whether it may *open* one is not asked: GitHub has no question for it that changes
+        nothing. A refusal then still ends the run with the permission named."""
+        what = f"reading {self._prefix.removeprefix('/repos/')}"
+        # `raw_data` of the lazy repository is its one GET.
+        found = self._call("GET", self._prefix, lambda: self._repo.raw_data, what, CONTENTS_WRITE)
+        allowed = found.get("permissions")
+        if isinstance(allowed, dict) and allowed.get("push") is False:
+            raise PullRequestError(
+                f"the token may not push to {found.get('full_name')}: it needs `{CONTENTS_WRITE}` "
+                "(under `permissions:` in the workflow job, or granted to the token)"
+            )
+        self._pulls(branch, "open")
+
     # --- finding --------------------------------------------------------------------------
 
     def find_open(self, head: str) -> PullRequestInfo | None:

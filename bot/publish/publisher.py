@@ -52,6 +52,11 @@ class Publisher(Protocol):
     def require(self, *, token: str | None, repository: str | None, has_origin: bool) -> None:
         """Raise UsageError, before anything is done, if this publisher cannot work."""
 
+    def preflight(self, target: Target) -> None:
+        """Before any work: raise when publishing cannot succeed (the API does not answer,
+        the token may not push or read pull requests)."""
+        ...
+
     def hand_back(self, target: Target, marker: str, comment: str) -> Published:
         """Someone else committed to the bot branch: say so on its pull request, push nothing."""
 

@@ -14,6 +14,9 @@ class ReadOnlyPublisher:
     def require(self, *, token: str | None, repository: str | None, has_origin: bool) -> None:
         """A dry run needs no token, no GitHub repository and no remote."""
 
+    def preflight(self, target: Target) -> None:
+        """Nothing will be published: nothing to check."""
+
     def hand_back(self, target: Target, marker: str, comment: str) -> Published:
         return Published("stopped")
 

@@ -133,6 +133,8 @@ def repository(repo: Repository, api: str, *, full: bool = False) -> Json:
     }
     if full:
         data.update(network_count=0, subscribers_count=0)
+        if repo.permissions is not None:
+            data["permissions"] = dict(repo.permissions)
     return data
 
 

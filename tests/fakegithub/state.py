@@ -76,6 +76,17 @@ class Repository:
     pulls: dict[int, PullRequest] = field(default_factory=dict)
     next_number: int = 1
     git_dir: str | None = None  # a bare repository whose branches stand for this one's
+    # What the token may do here, as GET /repos/{owner}/{repo} tells it (None: not told, as
+    # for some installation tokens).
+    permissions: dict[str, bool] | None = field(
+        default_factory=lambda: {
+            "admin": False,
+            "maintain": False,
+            "push": True,
+            "triage": True,
+            "pull": True,
+        }
+    )
 
     def sync_branches(self) -> None:
         """Take the branches from the linked bare git repository, as GitHub's own are the
