@@ -16,6 +16,7 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from bot.report import wording
 from bot.report.json_doc import render_json
 from bot.report.markdown import BODY_LIMIT, render_markdown
 from bot.report.text import render_text
@@ -333,3 +334,58 @@ def test_an_import_over_several_lines_is_shown_as_a_diff() -> None:
         f"    -from {SHIM}.http.endpoints import (  # spot\n    -    TICKER_PRICE,\n    -)\n"
         f"    +from {CANONICAL}.endpoints.spot import (  # spot\n"
     ) in body
+
+
+def test_the_same_kept_item_is_listed_and_counted_once() -> None:
+    twice = Kept(f"{SHIM}.http", "stays: imported by name", Location("src/app/boot.py", 4))
+    report = replace(passing(), outcome=replace(applied(), kept=(twice, twice)))
+    body = render_markdown(report)
+    assert body.count("`src/app/boot.py:4`") == 1
+    assert "1 item was left as is" in body
+
+
+def test_kept_items_of_many_shims_are_grouped_by_shim_with_counts() -> None:
+    shims = tuple(f"legacy.part{n}" for n in range(43))
+    kept = tuple(
+        Kept(f"{shim}.mod{m}", "stays: named by a string", Location(f"app/use{n}.py", m + 1))
+        for n, shim in enumerate(shims[:5])
+        for m in range(2)
+    )
+    report = replace(passing(), outcome=replace(applied(), shims=shims, kept=kept))
+    body = render_markdown(report)
+    assert "- `legacy.part3` (2 items):\n  - `legacy.part3.mod0`: stays" in body
+    assert body.count("(2 items):") == 5
+    assert "<details><summary>Show all 10</summary>" in body
+
+
+@pytest.mark.parametrize(
+    ("shims", "title"),
+    [
+        (
+            ("app.legacy",),
+            "Remove the app.legacy shim layer (4 imports rewritten, 24 files deleted)",
+        ),
+        (
+            tuple(f"exchange.mexc.m{n}" for n in range(24)),
+            "Remove 24 shims of exchange.mexc (4 imports rewritten, 24 files deleted)",
+        ),
+        (
+            (*(f"app.old.a.m{n}" for n in range(20)), *(f"app.old.b.m{n}" for n in range(23))),
+            "Remove 43 shims in 2 packages under app.old (4 imports rewritten, 24 files deleted)",
+        ),
+        (
+            ("one.m1", "one.m2", "two.m1", "three.m1"),
+            "Remove 4 shims in 3 packages (4 imports rewritten, 24 files deleted)",
+        ),
+    ],
+)
+def test_the_title_names_few_shims_and_counts_many(shims: tuple[str, ...], title: str) -> None:
+    assert wording.title(replace(applied(), shims=shims)) == title
+
+
+def test_the_title_never_exceeds_githubs_limit() -> None:
+    shims = tuple("x" * 120 + f".y{n}" for n in range(3))  # three names too long to list
+    text = wording.title(replace(applied(), shims=shims))
+    assert text == "Remove 3 shims (4 imports rewritten, 24 files deleted)"
+    many = tuple(f"{'p' * 300}{n}.m" for n in range(50))
+    assert len(wording.title(replace(applied(), shims=many))) <= wording.TITLE_LIMIT

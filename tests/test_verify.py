@@ -297,7 +297,10 @@ def test_compileall_covers_the_analyzed_files_and_not_virtualenvs(tmp_path: Path
     verification = run_checks(None, root, config(), ())
     [check] = [c for c in verification.checks if c.kind == checks.COMPILE]
     assert check.passed and isinstance(check.after, Run) and check.after.files == 8
-    assert check.reproduce.endswith("-m compileall -q -i -")
+    # What a reviewer can run: their own `python`, not this machine's interpreter path.
+    assert check.reproduce.startswith("find . -name '*.py' ")
+    assert check.reproduce.endswith(" | python -m compileall -q -i -")
+    assert PY not in check.reproduce
 
 
 def test_a_file_that_does_not_compile_fails_compileall(tmp_path: Path) -> None:
@@ -417,3 +420,12 @@ def test_the_token_never_reaches_the_targets_commands() -> None:
     config = Config(pr=PullRequestConfig(token_env="BOT_TOKEN"))
     environ = {"PATH": "/bin", "GITHUB_TOKEN": "ghs_x", "BOT_TOKEN": "ghs_y", "HOME": "/root"}
     assert verifying.command_environment(environ, config) == {"PATH": "/bin", "HOME": "/root"}
+
+
+def test_a_command_is_reproduced_as_configured_not_with_this_machines_interpreter(
+    tmp_path: Path,
+) -> None:
+    root = make(tmp_path, TARGET, commands=())
+    verification = run_checks(None, root, config(('python -c "import app"',)), ())
+    [check] = [c for c in verification.checks if c.kind == checks.COMMAND]
+    assert check.passed and check.reproduce == 'python -c "import app"'

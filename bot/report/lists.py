@@ -8,7 +8,8 @@ from bot.report.table import ordered
 from bot.report.values import Report
 from bot.verify import counts as k
 from bot.verify.checks import Check, Counts, Run, Verification
-from codemods.outcome import ApplyOutcome, ImportEdit
+from codemods.names import within
+from codemods.outcome import ApplyOutcome, ImportEdit, Kept
 
 LINE_CHARS = 300  # longest output line shown
 REWRITTEN = "files with rewritten imports"
@@ -90,17 +91,50 @@ def gap_lines(verification: Verification) -> list[str]:
     return lines
 
 
+def distinct(kept: tuple[Kept, ...]) -> list[Kept]:
+    """Each kept item once: two stages can keep the same module for the same reason at the
+    same place (the plan and the deletion proof), and a reviewer reads it once."""
+    return list(dict.fromkeys(kept))
+
+
+def shim_of(subject: str, shims: tuple[str, ...]) -> str | None:
+    """The shim a kept item belongs to: the longest that contains it."""
+    owners = [s for s in shims if within(subject, s)]
+    return max(owners, key=len) if owners else None
+
+
 def kept_lines(outcome: ApplyOutcome) -> list[str]:
-    lines = []
-    for kept in outcome.kept:
-        where = f" ({code(str(kept.location))})" if kept.location else ""
-        lines.append(f"- {code(kept.subject)}: {kept.reason}{where}")
+    """One item per kept thing; grouped under its shim, with counts, when they belong to
+    several shims."""
+    items = [
+        (shim_of(kept.subject, outcome.shims), kept_line(kept)) for kept in distinct(outcome.kept)
+    ]
+    groups: dict[str | None, list[str]] = {}
+    for shim, line in items:
+        groups.setdefault(shim, []).append(line)
+    if len([shim for shim in groups if shim is not None]) > 1:
+        lines = [
+            "\n".join(
+                [
+                    f"- {code(shim) if shim else 'other'} ({plural(len(found), 'item')}):",
+                    *("  " + line for line in found),
+                ]
+            )
+            for shim, found in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or ""))
+        ]
+    else:
+        lines = [line for _, line in items]
     for problem in outcome.not_parsed:
         lines.append(
             f"- {code(problem.subject)} could not be read ({problem.reason}); its imports were "
             "neither counted nor changed"
         )
     return lines
+
+
+def kept_line(kept: Kept) -> str:
+    where = f" ({code(str(kept.location))})" if kept.location else ""
+    return f"- {code(kept.subject)}: {kept.reason}{where}"
 
 
 def output_lines(check: Check) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.report.lists import OUTPUT, REWRITTEN, lists, output_lines
+from bot.report.lists import OUTPUT, REWRITTEN, distinct, lists, output_lines
 from bot.report.markup import code, fenced, fold, names, plural
 from bot.report.summary import summary
 from bot.report.table import check_name, ordered, table
@@ -75,7 +75,10 @@ def kept(outcome: ApplyOutcome, shown: Callable[[str], list[str]]) -> list[str]:
         return []
     out = ["### What was kept, and why", ""]
     if outcome.kept or outcome.not_parsed:
-        out += [*shown("kept items"), ""]
+        out += [
+            *fold(len(distinct(outcome.kept)) + len(outcome.not_parsed), shown("kept items")),
+            "",
+        ]
     if outcome.mentions:
         out += [MENTIONS, "", *fold(len(outcome.mentions), shown("mentions")), ""]
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.report.lists import distinct
 from bot.report.markup import code, names, plural
 from bot.report.table import check_name
 from bot.report.values import Report
@@ -51,7 +52,7 @@ def summary(report: Report) -> str:
         text = "What changed is not known: there is no earlier version of this tree."
     else:
         text = "No file changed."
-    kept = len(outcome.kept) + len(outcome.not_parsed)
+    kept = len(distinct(outcome.kept)) + len(outcome.not_parsed)
     if kept:
         were = "was" if kept == 1 else "were"
         text += f" {plural(kept, 'item')} {were} left as is: see *What was kept, and why*."

@@ -46,16 +46,37 @@ def shim_list(shims: tuple[str, ...]) -> str:
     return ", ".join(f"`{s}`" for s in shims) or "the shims"
 
 
+TITLE_LIMIT = 256  # characters GitHub accepts in a pull request title
+
+
+def layer(shims: tuple[str, ...]) -> str:
+    """What the title says is removed: the shims by name when they are few, else their count
+    and where they are ("43 shims in 2 packages", "12 shims of exchange.mexc")."""
+    if not shims:
+        return "the shim modules"
+    if len(shims) <= 3:
+        return f"the {', '.join(short(s) for s in shims)} shim layer"
+    parents = sorted({s.rpartition(".")[0] or s for s in shims})
+    count = f"{len(shims)} shims"
+    if len(parents) == 1:
+        return f"{count} of {parents[0]}"
+    common = common_package(shims)
+    packages = f"{len(parents)} packages"
+    return f"{count} in {packages} under {common}" if common else f"{count} in {packages}"
+
+
 def title(outcome: ApplyOutcome) -> str:
-    names = ", ".join(short(s) for s in outcome.shims) or "shim modules"
     edits, deleted = len(outcome.edits), len(outcome.deleted_files)
     parts = []
     if edits:
-        parts.append(f"{edits} import{'s' if edits != 1 else ''} rewritten")
+        parts.append(f"{edits:,} import{'s' if edits != 1 else ''} rewritten")
     if deleted:
-        parts.append(f"{deleted} file{'s' if deleted != 1 else ''} deleted")
+        parts.append(f"{deleted:,} file{'s' if deleted != 1 else ''} deleted")
     suffix = f" ({', '.join(parts)})" if parts else ""
-    return f"Remove the {names} shim layer{suffix}"
+    text = f"Remove {layer(outcome.shims)}{suffix}"
+    if len(text) > TITLE_LIMIT:  # a few very long dotted names: GitHub would refuse it
+        text = f"Remove {len(outcome.shims)} shim{'s' if len(outcome.shims) != 1 else ''}{suffix}"
+    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
 
 
 def commit_message(outcome: ApplyOutcome, fingerprint: str) -> str:

@@ -182,7 +182,8 @@ def compile_check(
             "find . -name '*.py' -not -path '*/.venv/*' -not -path '*/venv/*' -not -path '*/.git/*'"
         )
     )
-    reproduce = f"{listing} | {shlex.join(argv)}"
+    # The reviewer's own interpreter, not the path of this machine's.
+    reproduce = f"{listing} | {shlex.join(('python', *argv[1:]))}"
     return Check(COMPILE, "compileall", "", runs[0], after, judge_run(runs[0], after), reproduce)
 
 
@@ -199,7 +200,8 @@ def command_checks(
         before = run_command(argv, roots[0], timeout, env) if roots[0] is not None else None
         after = run_command(argv, roots[1], timeout, env)
         checks.append(
-            Check(COMMAND, command, "", before, after, judge_run(before, after), shlex.join(argv))
+            # As configured (`python ...`), which a reviewer can run; not this machine's path.
+            Check(COMMAND, command, "", before, after, judge_run(before, after), command)
         )
     return checks
 
