@@ -298,3 +298,109 @@ def test_a_repository_whose_permissions_github_does_not_tell_goes_on(
     github.repository.permissions = None
     result = bot(project, github)
     assert (result.action, result.exit_code) == ("opened", 0)
+
+
+# --- GitHub and git faults: each with its exit code, its message, and no token anywhere ------
+
+
+def _race(github: GitHubFixture, project: Remote) -> None:
+    """Another run opens the pull request between this run's look for it and its POST."""
+    github.state.add_pull(github.repo, head=BRANCH, title="opened meanwhile")
+    posted = lambda: any(r.method == "POST" for r in github.requests)  # noqa: E731
+    github.tamper(
+        f"/repos/{github.repo}/pulls",
+        lambda listing: listing if posted() else [],
+        method="GET",
+        times=None,
+    )
+
+
+def _primary_limit(github: GitHubFixture, project: Remote) -> None:
+    github.fail(
+        f"/repos/{github.repo}/pulls",
+        method="POST",
+        status=403,
+        times=None,
+        message="API rate limit exceeded for installation ID 1.",
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"},
+    )
+
+
+FAULTS = {
+    "502 once": (lambda g, p: g.fail(f"/repos/{g.repo}/pulls", method="POST"), 0, None),
+    "503 once": (
+        lambda g, p: g.fail(f"/repos/{g.repo}/pulls", method="POST", status=503),
+        0,
+        None,
+    ),
+    "504 every time": (
+        lambda g, p: g.fail(f"/repos/{g.repo}/pulls", method="POST", status=504, times=None),
+        1,
+        "GitHub answered 504",
+    ),
+    "secondary rate limit with retry-after": (
+        lambda g, p: g.secondary_rate_limit(f"/repos/{g.repo}/pulls", method="POST"),
+        0,
+        None,
+    ),
+    "secondary rate limit longer than unshim waits": (
+        lambda g, p: g.secondary_rate_limit(
+            f"/repos/{g.repo}/pulls", method="POST", retry_after=3600, times=None
+        ),
+        1,
+        "secondary rate limit",
+    ),
+    "primary rate limit used up": (_primary_limit, 1, "API rate limit is used up; it resets"),
+    "422: a pull request already exists": (_race, 0, None),
+    "network gone mid-run": (
+        lambda g, p: g.disconnect(f"/repos/{g.repo}/pulls", method="POST"),
+        1,
+        "cannot reach",
+    ),
+    "no pull-requests: write": (
+        lambda g, p: g.forbid(f"/repos/{g.repo}/pulls", method="POST"),
+        1,
+        "pull-requests: write",
+    ),
+    "push refused by a protected-branch hook": (
+        lambda g, p: protect(p.bare, BRANCH),
+        1,
+        "was rejected",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
+def test_a_fault_ends_with_its_exit_code_and_message_and_never_the_token(
+    fault: str,
+    project: Remote,
+    github: GitHubFixture,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    inject, exit_code, message = FAULTS[fault]
+    inject(github, project)
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    environ = _environ(github, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(outputs))
+    os.environ.update(environ)
+    try:
+        code = main(["run", str(project.work)])
+    finally:
+        for name in environ:
+            os.environ.pop(name, None)
+    out, err = capsys.readouterr()
+    assert code == exit_code, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    if message is None:
+        assert errors == [] and github.repository.pulls
+    else:
+        assert len(errors) == 1 and message in errors[0], err
+    written = [out, err]
+    for path in (summary, outputs, *project.work.rglob("*")):
+        if path.is_file() and "objects" not in path.parts:
+            written.append(path.read_text(encoding="utf-8", errors="replace"))
+    token = github.token or ""
+    assert token and not any(token in text for text in written)
+    if inject is _race:  # the POST did meet the other run's pull request, which was updated
+        assert [r.status for r in github.calls("POST", f"/repos/{github.repo}/pulls")] == [422]
+        assert github.repository.pulls[1].title.startswith("Remove the app.legacy")

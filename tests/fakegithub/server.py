@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -43,6 +44,9 @@ class LoggedRequest(NamedTuple):
     body: Any  # the parsed JSON body, or None
     query: dict[str, list[str]]
     status: int
+
+
+DROP = 0  # the status of a fault that answers nothing and closes the connection
 
 
 @dataclass
@@ -176,6 +180,11 @@ class FakeGitHub:
             headers={"retry-after": str(retry_after)},
         )
 
+    def disconnect(self, path: str, *, times: int | None = None, method: str | None = None) -> None:
+        """Hang up on the next `times` requests to `path` without answering: the network
+        failing in the middle of a run."""
+        self._add(_Fault(path, method, times, DROP))
+
     def tamper(
         self,
         path: str,
@@ -251,6 +260,8 @@ class FakeGitHub:
         fault = self._take_fault(method, path, tampering=False)
         if not self._authorized(headers):
             reply = endpoints.Reply(401, payloads.error("Bad credentials", 401))
+        elif fault is not None and fault.status == DROP:
+            return endpoints.Reply(DROP, None)  # no answer at all: the handler hangs up
         elif fault is not None:
             reply = endpoints.Reply(fault.status, fault.body, dict(fault.headers))
         else:
@@ -311,6 +322,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         reply = fake.handle(self.command, self.path, headers, raw)
+        if reply.status == DROP:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         data = _encode(reply.body)
         self.send_response(reply.status)
         for name, value in reply.headers.items():
