@@ -19,6 +19,7 @@ from codemods.analyze.references import blocking_reason
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location
+from codemods.plan.deprecation_tests import own_tests
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.targets import shim_module
 from codemods.plan.values import (
@@ -204,7 +205,13 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             if forwarding and not shim.unresolved and module in blocked:
                 kept.extend(blocked[module])
             shims[module] = replace(shim, deleting=deleting)
-    files = _files(analysis, shims, request.moves, skipped)
+    # A shim's own deprecation tests import it on purpose: they and the shim stay as they are.
+    tests = own_tests(analysis, shims, skipped)
+    for test in tests:
+        shims[test.subject] = replace(shims[test.subject], deleting=False)
+    kept.extend(tests)
+    untouched = {test.location.path for test in tests if test.location is not None}
+    files = _files(analysis, shims, request.moves, skipped, untouched)
     delete = _deletable(layers, shims, request)
     return RewritePlan(
         shims=shims,
@@ -223,12 +230,14 @@ def _files(
     shims: Mapping[str, ShimModule],
     moves: tuple[tuple[str, str], ...],
     skipped: set[str],
+    untouched: set[str],
 ) -> tuple[FileTask, ...]:
-    """Files with an import that reaches a shim or a moved module. Only these are parsed."""
+    """Files with an import that reaches a shim or a moved module, but `untouched`. Only these
+    are parsed."""
     moved = [old for old, _ in moves]
     found: set[str] = set()
     for ref in analysis.refs:
-        if ref.importer in skipped or ref.path in found:
+        if ref.importer in skipped or ref.path in found or ref.path in untouched:
             continue
         named = f"{ref.target}.{ref.name}" if ref.name and ref.name != "*" else ref.target
         if ref.target in shims or named in shims or within_any(named, moved):
