@@ -10,6 +10,7 @@ which files the rewrite must read. Nothing is imported here.
   `shim_module`).
 - `deprecation_tests`: a shim's own tests, imports of it under a `with` that expects its
   warning, which keep the file and the shim (`warned_import_lines`, `own_tests`).
+- `published`: why `--auto` keeps a public module of a distribution (`published`).
 
 With `--resolve import` (`resolve = "import"`), the static plan is confirmed by importing:
 - `confirm`: the plan `apply` follows, static or confirmed (`planned`).

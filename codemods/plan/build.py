@@ -20,6 +20,7 @@ from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location
 from codemods.plan.deprecation_tests import own_tests
+from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.targets import shim_module
 from codemods.plan.values import (
@@ -178,6 +179,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     for requested in refused:
         kept.extend(not_a_shim(analysis, analysis.verdicts[m]) for m in layers.pop(requested))
     layer = frozenset(layers)
+    automatic = {m for m in layers if not within_any(m, request.shims)}  # found by --auto
     consumed = consumed_names(list(analysis.refs))
     blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
@@ -204,6 +206,10 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             deleting = forwarding and not shim.unresolved and module not in blocked
             if forwarding and not shim.unresolved and module in blocked:
                 kept.extend(blocked[module])
+            public = published(index, verdict) if deleting and module in automatic else None
+            if public is not None:
+                kept.append(public)
+                deleting = False
             shims[module] = replace(shim, deleting=deleting)
     # A shim's own deprecation tests import it on purpose: they and the shim stay as they are.
     tests = own_tests(analysis, shims, skipped)
