@@ -95,6 +95,14 @@ def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
     return reasons
 
 
+def _taken(verdict: Verdict) -> str:
+    """A facade is taken only when --shim names it (--auto takes pure shims alone)."""
+    over = ", ".join(sorted({r.origin.module for r in verdict.reexports})) or "its package"
+    return (
+        f"taken: {verdict.module} is a public facade over {over}; rewritten because --shim names it"
+    )
+
+
 def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
     space = analysis.resolver.namespace(verdict.module)
     first = space.code[0][0] if space is not None and space.code else 0
@@ -134,10 +142,12 @@ def _refused(
     goes on; PlanError (exit 2, nothing changed) when that leaves nothing to do and nothing
     under them even re-exports a name, with every module's verdict."""
     verdicts = analysis.verdicts
+    # A public facade is no shim, but one --shim names is taken: the user asked for it.
     refused = [
         name
         for name, modules in layers.items()
-        if name in request.shims and not any(verdicts[m].is_shim for m in modules)
+        if name in request.shims
+        and not any(verdicts[m].is_shim or verdicts[m].kind == FACADE for m in modules)
     ]
     others = len(layers) > len(refused) or request.moves or request.auto or request.delete
     suspects = any(looks_like_a_shim(analysis, verdicts[m]) for n in refused for m in layers[n])
@@ -183,6 +193,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     consumed = consumed_names(list(analysis.refs))
     blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
+    notes: list[str] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
     for modules in layers.values():
         for module in modules:
@@ -190,6 +201,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             forwarding = _forwarding(analysis, verdict)
             if forwarding:
                 skipped.add(module)
+            if verdict.kind == FACADE:
+                notes.append(_taken(verdict))
             if not forwarding and verdict.kind != IMPURE:
                 kept.append(not_a_shim(analysis, verdict))
                 continue
@@ -228,6 +241,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         delete=delete,
         requested=tuple(layers) + tuple(old for old, _ in request.moves),
         gone=tuple(name for name in request.shims if not index.is_module(name)),
+        notes=tuple(notes),
     )
 
 
