@@ -137,3 +137,31 @@ def test_naming_a_public_module_still_removes_it(tmp_path: Path) -> None:
     assert main(["apply", str(tmp_path), "--shim", "pkg.sub.old"]) == 0
     assert (tmp_path / "pkg/use.py").read_text() == "from pkg.real import Real\n"
     assert not (tmp_path / "pkg/sub/old.py").exists()
+
+
+def test_a_vendored_wheels_bare_warn_is_a_notice_and_its_module_stays_under_auto(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # setuptools/_vendor/wheel/metadata.py: `from warnings import warn` then `warn(...)` at
+    # import time is its deprecation notice, not a re-export of warnings.warn.
+    metadata = (
+        "from warnings import warn\n\nfrom ._metadata import safe_name as safe_name\n\n"
+        'warn("made private", DeprecationWarning, stacklevel=2)\n'
+    )
+    files = {
+        "tool/__init__.py": "",
+        "tool/_vendor/__init__.py": "",
+        "tool/_vendor/wheel-0.46.3.dist-info/RECORD": "",
+        "tool/_vendor/wheel/__init__.py": "",
+        "tool/_vendor/wheel/_metadata.py": "def safe_name(n): ...\n",
+        "tool/_vendor/wheel/metadata.py": metadata,
+        "tool/use.py": "from tool._vendor.wheel.metadata import safe_name\n",
+    }
+    write_tree(tmp_path, files)
+    assert main(["apply", str(tmp_path), "--auto"]) == 1
+    use = (tmp_path / "tool/use.py").read_text()
+    assert use == "from tool._vendor.wheel._metadata import safe_name\n"
+    assert (tmp_path / "tool/_vendor/wheel/metadata.py").read_text() == metadata
+    err = capsys.readouterr().err
+    assert "public module of distribution wheel (tool/_vendor/wheel-0.46.3.dist-info)" in err
+    assert "warn" not in err.replace("warning:", "")
