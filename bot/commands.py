@@ -213,6 +213,8 @@ def apply(args: argparse.Namespace, console: Console) -> int:
         write_output(applytext.diff(applied), None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for note in applied.plan.notes:
+        console.info(note)
     for blocking, line in applytext.reasons(outcome):
         if blocking:
             console.warn(line)

@@ -296,3 +296,36 @@ def test_the_trees_own_syntax_warnings_do_not_reach_stderr(
     assert [str(w.message) for w in caught] == []
     assert "Warning" not in capsys.readouterr().err
     assert (tmp_path / "app/use.py").read_text().startswith("from real.core import Real\n")
+
+
+FACADE_TREE = {
+    "num/__init__.py": "",
+    "num/lib/__init__.py": "",
+    "num/lib/_impl.py": "def byte_bounds(a): ...\n",
+    "num/lib/array_utils.py": "from ._impl import byte_bounds\n",
+    "num/ma.py": "from num.lib.array_utils import byte_bounds\n",
+}
+
+
+def test_a_public_facade_named_by_shim_is_taken_with_one_info_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, FACADE_TREE)
+    assert main(["apply", str(tmp_path), "--shim", "num.lib.array_utils"]) == 0
+    assert (tmp_path / "num/ma.py").read_text() == "from num.lib._impl import byte_bounds\n"
+    err = capsys.readouterr().err
+    assert (
+        "taken: num.lib.array_utils is a public facade over num.lib._impl; rewritten because "
+        "--shim names it\n"
+    ) in err
+    assert "kept:" not in err
+
+
+def test_a_public_facade_is_never_taken_by_auto(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, FACADE_TREE)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(tmp_path), "--auto"]) == 0
+    assert snapshot(tmp_path) == before
+    assert "taken:" not in capsys.readouterr().err

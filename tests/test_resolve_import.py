@@ -109,6 +109,19 @@ def test_a_name_a_runtime_getattr_hands_out_goes_to_the_public_module_holding_th
     assert "stays: its names come from its __getattr__" in reasons(result)[0]
 
 
+def test_a_runtime_getattr_modules_own_deprecation_test_is_left_alone(tmp_path: Path) -> None:
+    own_test = (
+        "import pytest\n\n\ndef test_old():\n    with pytest.deprecated_call():\n"
+        "        from pkg.old import Foo  # noqa: F401\n"
+    )
+    result = applied(tmp_path, {**GETATTR, "test_old.py": own_test}, "pkg.old")
+    assert (tmp_path / "test_old.py").read_text() == own_test
+    assert (tmp_path / "consumer.py").read_text() == "from pkg import Foo\n"
+    assert "test_old.py:6: its own deprecation test imports it at test_old.py:6" in "\n".join(
+        reasons(result)
+    )
+
+
 def test_without_resolve_import_a_runtime_getattr_module_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,6 +8,9 @@ which files the rewrite must read. Nothing is imported here.
 - `build`: the plan as a pure function of the analysis and the request (`build_plan`).
 - `targets`: where a consumer should import a shim's names from now (`public_target`,
   `shim_module`).
+- `deprecation_tests`: a shim's own tests, imports of it under a `with` that expects its
+  warning, which keep the file and the shim (`warned_import_lines`, `own_tests`).
+- `published`: why `--auto` keeps a public module of a distribution (`published`).
 
 With `--resolve import` (`resolve = "import"`), the static plan is confirmed by importing:
 - `confirm`: the plan `apply` follows, static or confirmed (`planned`).

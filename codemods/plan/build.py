@@ -19,6 +19,8 @@ from codemods.analyze.references import blocking_reason
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location
+from codemods.plan.deprecation_tests import own_tests
+from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.targets import shim_module
 from codemods.plan.values import (
@@ -93,6 +95,14 @@ def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
     return reasons
 
 
+def _taken(verdict: Verdict) -> str:
+    """A facade is taken only when --shim names it (--auto takes pure shims alone)."""
+    over = ", ".join(sorted({r.origin.module for r in verdict.reexports})) or "its package"
+    return (
+        f"taken: {verdict.module} is a public facade over {over}; rewritten because --shim names it"
+    )
+
+
 def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
     space = analysis.resolver.namespace(verdict.module)
     first = space.code[0][0] if space is not None and space.code else 0
@@ -132,10 +142,12 @@ def _refused(
     goes on; PlanError (exit 2, nothing changed) when that leaves nothing to do and nothing
     under them even re-exports a name, with every module's verdict."""
     verdicts = analysis.verdicts
+    # A public facade is no shim, but one --shim names is taken: the user asked for it.
     refused = [
         name
         for name, modules in layers.items()
-        if name in request.shims and not any(verdicts[m].is_shim for m in modules)
+        if name in request.shims
+        and not any(verdicts[m].is_shim or verdicts[m].kind == FACADE for m in modules)
     ]
     others = len(layers) > len(refused) or request.moves or request.auto or request.delete
     suspects = any(looks_like_a_shim(analysis, verdicts[m]) for n in refused for m in layers[n])
@@ -177,9 +189,11 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     for requested in refused:
         kept.extend(not_a_shim(analysis, analysis.verdicts[m]) for m in layers.pop(requested))
     layer = frozenset(layers)
+    automatic = {m for m in layers if not within_any(m, request.shims)}  # found by --auto
     consumed = consumed_names(list(analysis.refs))
     blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
+    notes: list[str] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
     for modules in layers.values():
         for module in modules:
@@ -187,6 +201,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             forwarding = _forwarding(analysis, verdict)
             if forwarding:
                 skipped.add(module)
+            if verdict.kind == FACADE:
+                notes.append(_taken(verdict))
             if not forwarding and verdict.kind != IMPURE:
                 kept.append(not_a_shim(analysis, verdict))
                 continue
@@ -203,8 +219,18 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             deleting = forwarding and not shim.unresolved and module not in blocked
             if forwarding and not shim.unresolved and module in blocked:
                 kept.extend(blocked[module])
+            public = published(index, verdict) if deleting and module in automatic else None
+            if public is not None:
+                kept.append(public)
+                deleting = False
             shims[module] = replace(shim, deleting=deleting)
-    files = _files(analysis, shims, request.moves, skipped)
+    # A shim's own deprecation tests import it on purpose: they and the shim stay as they are.
+    tests = own_tests(analysis, shims, skipped)
+    for test in tests:
+        shims[test.subject] = replace(shims[test.subject], deleting=False)
+    kept.extend(tests)
+    untouched = {test.location.path for test in tests if test.location is not None}
+    files = _files(analysis, shims, request.moves, skipped, untouched)
     delete = _deletable(layers, shims, request)
     return RewritePlan(
         shims=shims,
@@ -215,6 +241,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         delete=delete,
         requested=tuple(layers) + tuple(old for old, _ in request.moves),
         gone=tuple(name for name in request.shims if not index.is_module(name)),
+        notes=tuple(notes),
     )
 
 
@@ -223,12 +250,14 @@ def _files(
     shims: Mapping[str, ShimModule],
     moves: tuple[tuple[str, str], ...],
     skipped: set[str],
+    untouched: set[str],
 ) -> tuple[FileTask, ...]:
-    """Files with an import that reaches a shim or a moved module. Only these are parsed."""
+    """Files with an import that reaches a shim or a moved module, but `untouched`. Only these
+    are parsed."""
     moved = [old for old, _ in moves]
     found: set[str] = set()
     for ref in analysis.refs:
-        if ref.importer in skipped or ref.path in found:
+        if ref.importer in skipped or ref.path in found or ref.path in untouched:
             continue
         named = f"{ref.target}.{ref.name}" if ref.name and ref.name != "*" else ref.target
         if ref.target in shims or named in shims or within_any(named, moved):

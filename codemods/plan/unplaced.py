@@ -16,6 +16,7 @@ from codemods.analyze.analysis import Analysis, consumed_names
 from codemods.analyze.effects import side_effect_lines
 from codemods.outcome import Kept, Location
 from codemods.plan.build import file_tasks
+from codemods.plan.deprecation_tests import own_tests
 from codemods.plan.values import FileTask, PlanRequest, RewritePlan, ShimModule
 
 
@@ -117,7 +118,12 @@ def with_forwarders(
             )
         )
         kept.extend(Kept(f.module, f"{n} stays: {why}", where) for n in f.names)
-    files = {t.path: t for t in (*plan.files, *_files(analysis, forwarders))}
+    # Its own deprecation tests stay as they are, as the static plan leaves a shim's.
+    tests = own_tests(analysis, [f.module for f in forwarders], [f.module for f in forwarders])
+    kept.extend(tests)
+    untouched = {t.location.path for t in tests if t.location is not None}
+    planned = [t for t in _files(analysis, forwarders) if t.path not in untouched]
+    files = {t.path: t for t in (*plan.files, *planned)}
     return replace(
         plan,
         shims=shims,

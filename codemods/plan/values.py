@@ -76,6 +76,8 @@ class RewritePlan:
     delete: tuple[str, ...]  # packages/modules to hand to the deletion proof
     requested: tuple[str, ...]  # what the user named, for messages
     gone: tuple[str, ...] = ()  # configured shims that no longer exist (removed by a past run)
+    # What was taken that is not a shim, for the record: a public facade --shim names.
+    notes: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -4,6 +4,8 @@ Nothing is imported here (compiling the scanner's regular expressions costs abou
 The tree and the index:
 - `sources`: the files of the tree (`discover`, `Tree`, `SourceFile`, `module_name`,
   `list_files`, `TreeError`).
+- `distributions`: what the tree builds or ships, read from its listing and build files, and
+  which distribution publishes a module (`Distribution`, `distributions`, `publisher`).
 - `focus`: which files a job about some modules must read, decided from their bytes (`Focus`).
 - `build`: the index of a tree, its grammar checked in worker processes meanwhile
   (`build_index`, `start_index`, `PendingIndex`, `Progress`).

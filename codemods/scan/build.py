@@ -120,6 +120,7 @@ def start_index(
             tree.configs,
             tree.prose,
             tree.skipped,
+            tree.distributions,
         )
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
     if focus is not None:

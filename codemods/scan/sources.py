@@ -15,6 +15,8 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from codemods.scan.distributions import BUILD_FILES, Distribution, distributions
+
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -63,6 +65,7 @@ class Tree:
     configs: tuple[str, ...]  # paths of pyproject.toml/setup.cfg/... files
     prose: tuple[str, ...]  # paths of Markdown/reST/text files
     skipped: tuple[tuple[str, str], ...]  # (path, reason) of files not analyzed at all
+    distributions: tuple[Distribution, ...] = ()  # what the tree builds or ships
 
 
 def list_files(root: Path) -> tuple[list[str], bool]:
@@ -185,4 +188,15 @@ def discover(
         )
     if not sources:
         raise TreeError(f"{root}: no Python files to analyze")
-    return Tree(root, tuple(sources), tuple(configs), tuple(prose), tuple(skipped))
+    shipped = distributions(paths, lambda path: _build_text(root, path))
+    return Tree(root, tuple(sources), tuple(configs), tuple(prose), tuple(skipped), shipped)
+
+
+def _build_text(root: Path, path: str) -> str | None:
+    """A build file's text, for `distributions`; None when it cannot be read."""
+    if PurePosixPath(path).name not in BUILD_FILES:
+        return None
+    try:
+        return (root / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
