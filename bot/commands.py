@@ -213,6 +213,8 @@ def apply(args: argparse.Namespace, console: Console) -> int:
         write_output(applytext.diff(applied), None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for line in applytext.notes(outcome):
+        console.info(line)
     for blocking, line in applytext.reasons(outcome):
         if blocking:
             console.warn(line)
