@@ -238,6 +238,7 @@ def apply(
         kept=(*plan.kept, *(k for r in results for k in r.kept), *write_failures, *deletion_kept),
         not_parsed=tuple(not_parsed),
         mentions=mentions,
+        notes=plan.notes,
     )
     texts = {
         i.path: i.text for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()

@@ -210,6 +210,10 @@ def _forwarding_evidence(space: Namespace, forwarded: tuple[str, ...]) -> list[s
         )
     if space.module_alias is not None:
         found.append(f"{space.path}:{space.module_alias[1]} aliases itself in sys.modules")
+        found.extend(
+            f"{space.path}:{line} sets {attribute} on that module when imported (a side effect)"
+            for line, attribute in space.effects
+        )
     return found
 
 
