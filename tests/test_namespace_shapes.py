@@ -399,9 +399,10 @@ def test_a_sys_modules_alias_that_rebinds_the_targets_logger_is_rewritten_with_a
     assert not applied.outcome.kept
     assert notes(applied) == [
         "pkg/jsonutil.py:6: importing pkg.jsonutil sets logger on pkg.core.jsonutil, the module "
-        "it replaces itself with in sys.modules (`_j.logger = logging.getLogger(__name__)`); the "
-        "imports rewritten to pkg.core.jsonutil no longer run it, so pkg.core.jsonutil.logger "
-        "keeps its own value (a test that asserts on it, such as a logger's name, will notice)"
+        "it replaces itself with in sys.modules (`_j.logger = logging.getLogger(__name__)`); an "
+        "import rewritten to pkg.core.jsonutil instead of through pkg.jsonutil no longer runs it, "
+        "so pkg.core.jsonutil.logger keeps its own value (a test that asserts on it, such as a "
+        "logger's name, will notice)"
     ]
     evidence = analyze(tmp_path).verdicts["pkg.jsonutil"].evidence
     assert "pkg/jsonutil.py:6 sets _j.logger on that module when imported (a side effect)" in (
@@ -459,3 +460,24 @@ def test_setting_an_attribute_of_an_imported_module_without_an_alias_stays_code(
     )  # fmt: skip
     assert after == "from pkg.jsonutil import dumps\n"
     assert applied.outcome.kept and notes(applied) == []
+
+
+def test_a_sys_modules_alias_loaded_by_name_that_rebinds_the_logger_is_noted(
+    tmp_path: Path,
+) -> None:
+    shim = """\
+        import importlib
+        import logging
+        import sys
+
+        _TARGET_MODULE = "pkg.core.jsonutil"
+        _target = importlib.import_module(_TARGET_MODULE)
+        _target.logger = logging.getLogger(__name__)
+        sys.modules[__name__] = _target
+        """
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps\n"
+    assert [n.split(": importing")[0] for n in notes(applied)] == ["pkg/jsonutil.py:7"]

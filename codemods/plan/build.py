@@ -111,8 +111,9 @@ def _side_effect_notes(analysis: Analysis, shims: Mapping[str, ShimModule]) -> t
                 Note(
                     module,
                     f"importing {module} sets {member} on {target}, the module it replaces "
-                    f"itself with in sys.modules (`{statement}`); the imports rewritten to "
-                    f"{target} no longer run it, so {target}.{member} keeps its own value "
+                    f"itself with in sys.modules (`{statement}`); an import rewritten to "
+                    f"{target} instead of through {module} no longer runs it, so "
+                    f"{target}.{member} keeps its own value "
                     "(a test that asserts on it, such as a logger's name, will notice)",
                     Location(shim.path, line),
                 )
