@@ -46,8 +46,8 @@ def _constructs(text: str) -> list[Construct]:
 
     try:
         wrapper = MetadataWrapper(cst.parse_module(text))
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
-        return []
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+        return []  # a syntax error of its own (or too deep): the reason stays the ast's
     module = wrapper.module
     positions = wrapper.resolve(PositionProvider)
     found: list[Construct] = []
