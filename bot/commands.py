@@ -213,8 +213,10 @@ def apply(args: argparse.Namespace, console: Console) -> int:
         write_output(applytext.diff(applied), None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
-    for note in applied.plan.notes:
+    for note in applied.plan.taken:
         console.info(note)
+    for line in applytext.notes(outcome):
+        console.info(line)
     for blocking, line in applytext.reasons(outcome):
         if blocking:
             console.warn(line)

@@ -25,6 +25,7 @@ from codemods.scan.assembly import check_grammar
 from codemods.scan.build import build_index
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index
+from codemods.scan.newer import NEWER_SYNTAX
 
 
 class DeletionResult(Protocol):
@@ -96,11 +97,14 @@ def _unparsed(
             continue
         named = [n for n in names if _mentions(text, n)]
         kept.update(named)
-        reason = (
-            f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is kept"
-            if named
-            else f"not analyzed ({problem.reason})"
-        )
+        if named and problem.reason.startswith(NEWER_SYNTAX):
+            reason = f"mentions {named[0]} but {problem.reason}; the shim it imports is kept"
+        elif named:
+            reason = (
+                f"mentions {named[0]} but was not analyzed ({problem.reason}); the shim is kept"
+            )
+        else:
+            reason = f"not analyzed ({problem.reason})"
         reports.append(Kept(problem.path, reason, Location(problem.path, 0)))
     for result in failed:
         text = result.data.decode("utf-8", errors="replace")
@@ -238,6 +242,7 @@ def apply(
         kept=(*plan.kept, *(k for r in results for k in r.kept), *write_failures, *deletion_kept),
         not_parsed=tuple(not_parsed),
         mentions=mentions,
+        notes=plan.notes,
     )
     texts = {
         i.path: i.text for t in (analysis.index.modules, analysis.index.stubs) for i in t.values()

@@ -22,6 +22,9 @@ class ImportEdit:
     location: Location
     before: str
     after: str
+    # What the reader of the edit should know, e.g. an import dropped as a duplicate of one the
+    # file already has: the change is right, but it is not only a re-pointing.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,16 @@ class Kept:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something a reviewer should know that blocked nothing: a side effect a rewritten import
+    no longer runs, an import dropped as a duplicate."""
+
+    subject: str  # dotted module name, or the file path
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class ApplyOutcome:
     shims: tuple[str, ...]  # the shim modules/packages that were handled
     canonical: tuple[str, ...]  # the packages names now come from
@@ -43,6 +56,13 @@ class ApplyOutcome:
     kept: tuple[Kept, ...]  # shims kept, references that blocked deletion, impure modules
     not_parsed: tuple[Kept, ...]  # files that could not be parsed (never written)
     mentions: tuple[Location, ...] = ()  # prose and comments naming a removed path; never block
+    notes: tuple[Note, ...] = ()  # decided at plan time, about a shim; never block
+
+    def every_note(self) -> tuple[Note, ...]:
+        """The plan's notes and those of the edits, by location."""
+        found = [*self.notes]
+        found += [Note(e.location.path, text, e.location) for e in self.edits for text in e.notes]
+        return tuple(sorted(found, key=lambda note: (note.location, note.text)))
 
     @property
     def refused(self) -> bool:

@@ -329,3 +329,23 @@ def test_a_public_facade_is_never_taken_by_auto(
     assert main(["apply", str(tmp_path), "--auto"]) == 0
     assert snapshot(tmp_path) == before
     assert "taken:" not in capsys.readouterr().err
+
+
+def test_no_syntax_warning_of_the_tree_reaches_stderr_from_workers_or_fragments(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Enough files for the rewrite's worker processes; an `if` test and an `__all__` that the
+    # scanner and the verdicts parse on their own, each with an invalid escape sequence.
+    noisy = (
+        "from typing import TYPE_CHECKING\nfrom old.one import Real\n"
+        'if TYPE_CHECKING or "\\d":\n    import os\nPATTERN = "\\d"\nx = 1 is 1\n'
+    )
+    files: dict[str, str] = {**CANONICAL, "app/listing.py": 'import os\n__all__ = ["os\\d"]\n'}
+    files.update({f"app/use_{n}.py": noisy for n in range(20)})
+    write_tree(tmp_path, files)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # inherited by the forked workers
+        assert main(["apply", str(tmp_path), "--shim", "old", "-j", "2"]) == 0
+    assert [str(w.message) for w in caught] == []
+    assert "Warning" not in capfd.readouterr().err
+    assert (tmp_path / "app/use_19.py").read_text().count("from real.core import Real\n") == 1

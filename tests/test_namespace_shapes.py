@@ -366,3 +366,118 @@ def test_a_consumer_is_never_rewritten_to_import_from_its_own_package(tmp_path: 
     assert "from . import norm" not in init and "from sci.stats import" not in init
     mstats = (tmp_path / "sci/stats/_mstats.py").read_text()
     assert "from .. import stats" not in mstats
+
+
+LOGGED = {
+    **JSONUTIL,
+    "pkg/core/jsonutil.py": "import logging\nlogger = logging.getLogger(__name__)\n"
+    "def dumps(x): ...\n",
+}
+REBINDS_LOGGER = """\
+    import logging
+    import sys
+
+    from pkg.core import jsonutil as _j
+
+    _j.logger = logging.getLogger(__name__)
+    sys.modules[__name__] = _j
+    """
+
+
+def notes(applied: Applied) -> list[str]:
+    return [f"{n.location}: {n.text}" for n in applied.outcome.every_note()]
+
+
+def test_a_sys_modules_alias_that_rebinds_the_targets_logger_is_rewritten_with_a_note(
+    tmp_path: Path,
+) -> None:
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": REBINDS_LOGGER}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps\n"
+    assert not applied.outcome.kept
+    assert notes(applied) == [
+        "pkg/jsonutil.py:6: importing pkg.jsonutil sets logger on pkg.core.jsonutil, the module "
+        "it replaces itself with in sys.modules (`_j.logger = logging.getLogger(__name__)`); an "
+        "import rewritten to pkg.core.jsonutil instead of through pkg.jsonutil no longer runs it, "
+        "so pkg.core.jsonutil.logger keeps its own value (a test that asserts on it, such as a "
+        "logger's name, will notice)"
+    ]
+    evidence = analyze(tmp_path).verdicts["pkg.jsonutil"].evidence
+    assert "pkg/jsonutil.py:6 sets _j.logger on that module when imported (a side effect)" in (
+        evidence
+    )
+
+
+def test_every_attribute_set_on_a_dotted_alias_target_is_noted(tmp_path: Path) -> None:
+    shim = """\
+        import sys
+        import pkg.core.jsonutil
+
+        pkg.core.jsonutil.indent = 2
+        pkg.core.jsonutil.strict += 1
+        sys.modules[__name__] = pkg.core.jsonutil
+        """
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps\n"
+    assert [n.split(": importing")[0] for n in notes(applied)] == [
+        "pkg/jsonutil.py:4",
+        "pkg/jsonutil.py:5",
+    ]
+
+
+def test_setting_an_attribute_of_another_module_before_a_sys_modules_alias_is_code(
+    tmp_path: Path,
+) -> None:
+    shim = """\
+        import sys
+        import logging
+        from pkg.core import jsonutil as _j
+
+        logging.raiseExceptions = False
+        sys.modules[__name__] = _j
+        """
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.jsonutil import dumps\n"
+    assert "pkg/jsonutil.py:5: importing it runs top-level code" in reasons(applied)
+    assert notes(applied) == []
+
+
+def test_setting_an_attribute_of_an_imported_module_without_an_alias_stays_code(
+    tmp_path: Path,
+) -> None:
+    shim = "from pkg.core import jsonutil\nfrom pkg.core.jsonutil import dumps\njsonutil.x = 1\n"
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.jsonutil import dumps\n"
+    assert applied.outcome.kept and notes(applied) == []
+
+
+def test_a_sys_modules_alias_loaded_by_name_that_rebinds_the_logger_is_noted(
+    tmp_path: Path,
+) -> None:
+    shim = """\
+        import importlib
+        import logging
+        import sys
+
+        _TARGET_MODULE = "pkg.core.jsonutil"
+        _target = importlib.import_module(_TARGET_MODULE)
+        _target.logger = logging.getLogger(__name__)
+        sys.modules[__name__] = _target
+        """
+    after, applied = consumer_after(
+        tmp_path, {**LOGGED, "pkg/jsonutil.py": shim}, "pkg.jsonutil", "app.py",
+        "from pkg.jsonutil import dumps\n",
+    )  # fmt: skip
+    assert after == "from pkg.core.jsonutil import dumps\n"
+    assert [n.split(": importing")[0] for n in notes(applied)] == ["pkg/jsonutil.py:7"]

@@ -24,7 +24,7 @@ from bot.report.values import Metadata, Report, fingerprint
 from bot.verify import checks as c
 from bot.verify import counts as k
 from bot.verify.checks import Check, Counts, Gap, Run, Verification
-from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location
+from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location, Note
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = Path(__file__).parent.parent / "docs" / "report.schema.json"
@@ -389,3 +389,45 @@ def test_the_title_never_exceeds_githubs_limit() -> None:
     assert text == "Remove 3 shims (4 imports rewritten, 24 files deleted)"
     many = tuple(f"{'p' * 300}{n}.m" for n in range(50))
     assert len(wording.title(replace(applied(), shims=many))) <= wording.TITLE_LIMIT
+
+
+def noted() -> Report:
+    """A report whose edit dropped a duplicate import, and whose plan noted a side effect."""
+    report = passing()
+    edit = ImportEdit(
+        Location("src/app/api/deps.py", 4),
+        f"from {SHIM}.client import Client",
+        "",
+        (
+            f"`from {CANONICAL}.client import Client` dropped as a duplicate: line 2 already "
+            "imports it",
+        ),
+    )
+    side = Note(SHIM, "importing it set an attribute", Location("src/app/shim.py", 6))
+    outcome = replace(report.outcome, edits=(*report.outcome.edits, edit), notes=(side,))
+    return replace(report, outcome=outcome)
+
+
+def test_notes_are_in_the_markdown_json_and_text() -> None:
+    report = noted()
+    body = render_markdown(report)
+    assert "#### 2 notes for the reviewer\n\n" in body
+    assert (
+        f"- `from {CANONICAL}.client import Client` dropped as a duplicate: line 2 already "
+        "imports it (`src/app/api/deps.py:4`)\n"
+    ) in body
+    assert "- importing it set an attribute (`src/app/shim.py:6`)\n" in body
+    assert "notes for the reviewer" not in render_markdown(passing())
+    schema = json.loads(SCHEMA.read_text())
+    document = json.loads(render_json(report))
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    edits = document["outcome"]["edits"]
+    assert [e["notes"] for e in edits if e["notes"]] == [list(report.outcome.edits[-1].notes)]
+    assert document["outcome"]["notes"] == [
+        {
+            "subject": SHIM,
+            "text": "importing it set an attribute",
+            "location": {"path": "src/app/shim.py", "line": 6},
+        }
+    ]
+    assert "note: src/app/shim.py:6: importing it set an attribute\n" in render_text(report)

@@ -47,6 +47,11 @@ def reasons(outcome: ApplyOutcome) -> list[tuple[bool, str]]:
     return lines
 
 
+def notes(outcome: ApplyOutcome) -> list[str]:
+    """One line per note, `note: file:line: what`: for the record, never a refusal."""
+    return [f"note: {note.location}: {note.text}" for note in outcome.every_note()]
+
+
 def next_step(outcome: ApplyOutcome, dry_run: bool) -> str | None:
     if outcome.refused:
         return (

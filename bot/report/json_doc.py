@@ -75,7 +75,12 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
         "shims": list(outcome.shims),
         "canonical": list(outcome.canonical),
         "edits": [
-            {"location": _location(e.location), "before": e.before, "after": e.after}
+            {
+                "location": _location(e.location),
+                "before": e.before,
+                "after": e.after,
+                "notes": list(e.notes),
+            }
             for e in outcome.edits
         ],
         "changed_files": list(outcome.changed_files),
@@ -83,6 +88,10 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
         "kept": [_kept(k) for k in outcome.kept],
         "not_parsed": [_kept(k) for k in outcome.not_parsed],
         "mentions": [_location(m) for m in outcome.mentions],
+        "notes": [
+            {"subject": n.subject, "text": n.text, "location": _location(n.location)}
+            for n in outcome.notes
+        ],
     }
 
 

@@ -1,5 +1,6 @@
 """The lists of the report, which may be cut to fit GitHub's limit: one Markdown item per
-rewritten file, changed or deleted file, kept item, mention, grep explanation and output line."""
+rewritten file, changed or deleted file, kept item, note, mention, grep explanation and output
+line."""
 
 from __future__ import annotations
 
@@ -137,6 +138,10 @@ def kept_line(kept: Kept) -> str:
     return f"- {code(kept.subject)}: {kept.reason}{where}"
 
 
+def note_lines(outcome: ApplyOutcome) -> list[str]:
+    return [f"- {note.text} ({code(str(note.location))})" for note in outcome.every_note()]
+
+
 def output_lines(check: Check) -> list[str]:
     if check.passed or not isinstance(check.after, Run):
         return []
@@ -159,6 +164,7 @@ def lists(report: Report) -> Lists:
         "other changed files": [f"- {code(p)}" for p in outcome.changed_files if p not in edited],
         "deleted files": [f"- {code(p)}" for p in outcome.deleted_files],
         "kept items": kept_lines(outcome),
+        "notes": note_lines(outcome),
         "mentions": [f"- {code(str(m))}" for m in outcome.mentions],
         "grep explanations": gap_lines(report.verification),
     }

@@ -31,6 +31,10 @@ MENTIONS = (
     "Docs, configuration and comments that still mention a removed name (nothing breaks, but "
     "they now point readers at code that is gone):"
 )
+NOTES = (
+    "What the change does beyond re-pointing imports (nothing was refused for it, but a "
+    "reviewer should know):"
+)
 NOTHING_CHANGED = "Nothing: no file was rewritten or deleted."
 UNKNOWN_CHANGES = (
     "Not known: there is no earlier version of this tree (it is not in a git repository, or "
@@ -68,6 +72,14 @@ def changes(
         title = f"{plural(len(outcome.deleted_files), 'file')} deleted"
         out += [f"#### {title}", "", *fold(len(outcome.deleted_files), shown("deleted files")), ""]
     return out if len(out) > 2 else [*out, NOTHING_CHANGED if known else UNKNOWN_CHANGES, ""]
+
+
+def noted(outcome: ApplyOutcome, shown: Callable[[str], list[str]]) -> list[str]:
+    notes = shown("notes")
+    if not notes:
+        return []
+    title = f"{plural(len(outcome.every_note()), 'note')} for the reviewer"
+    return [f"#### {title}", "", NOTES, "", *fold(len(notes), notes), ""]
 
 
 def kept(outcome: ApplyOutcome, shown: Callable[[str], list[str]]) -> list[str]:
@@ -113,6 +125,7 @@ def body(report: Report, caps: dict[str, int], note: str = "") -> str:
     if every["grep explanations"]:
         out += ["#### Why grep and unshim count differently", "", *shown("grep explanations"), ""]
     out += changes(outcome, shown, known=verification.before is not None or outcome.changed)
+    out += noted(outcome, shown)
     out += kept(outcome, shown) + reproduce(verification)
     meta = report.metadata
     out += [

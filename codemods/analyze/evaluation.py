@@ -10,7 +10,7 @@ here. Statements that only warn are deprecation notices, not code.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from codemods.analyze.forwarders import Scope, is_notice, loaded_module, trace_getattr
@@ -50,6 +50,7 @@ class _State:
     tables: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     alias: tuple[Imported | Aliased, int] | None = None
     helpers: set[str] = field(default_factory=set)
+    patches: list[_Patch] = field(default_factory=list)
 
     def use(self, node: ast.AST) -> None:
         """The names a statement of the module's plumbing reads are helpers."""
@@ -57,6 +58,26 @@ class _State:
 
     def branch(self) -> _State:
         return _State(dict(self.bindings), self.all_names, constants=dict(self.constants))
+
+
+@dataclass(frozen=True)
+class _Patch:
+    """`M.attr = value` on a module `M` the module imported: real code, unless `M` is what the
+    module hands itself over to (`sys.modules[__name__] = M`), where it is only a side effect
+    on that module. Until that is known it is booked as code; `evaluate` undoes the booking."""
+
+    line: int
+    module: Imported | Aliased
+    attributes: tuple[str, ...]  # as written: "_j.logger"
+    code: tuple[int, str]  # the entry booked in `code`
+    bound: tuple[tuple[str, Binding | None, Binding], ...]  # (name, before, booked)
+    node: ast.stmt
+
+
+def _same_module(one: Imported | Aliased, other: Imported | Aliased) -> bool:
+    if isinstance(one, Imported) and isinstance(other, Imported):
+        return (one.module, one.name) == (other.module, other.name)
+    return isinstance(one, Aliased) and isinstance(other, Aliased) and one.source == other.source
 
 
 def _bound(target: ast.expr) -> list[str]:
@@ -201,15 +222,39 @@ class _Evaluator:
             and value is not None
             and (dotted_name(targets[0].value) or "").split(".")[-1] == "modules"
         ):
-            module = loaded_module(value, self._scope(state))
+            module = loaded_module(value, self._scope(state, unbooked=True))
             if module is not None:
                 state.alias = (module, line)
                 state.use(node)
                 return
+        patched = self._patched_module(targets, state) if value is not None else None
         names = [n for t in targets for n in _bound(t)]
+        before = [(name, state.bindings.get(name)) for name in dict.fromkeys(names)]
         for name in names:
             state.bindings[name] = Defined(line, "assignment")
-        state.code.append((line, ", ".join(dict.fromkeys(names)) or "a statement"))
+        entry = (line, ", ".join(dict.fromkeys(names)) or "a statement")
+        state.code.append(entry)
+        if patched is not None:
+            bound = tuple((name, old, state.bindings[name]) for name, old in before)
+            attributes = tuple(dotted_name(t) or "" for t in targets)
+            state.patches.append(_Patch(line, patched, attributes, entry, bound, node))
+
+    def _patched_module(
+        self, targets: Sequence[ast.expr], state: _State
+    ) -> Imported | Aliased | None:
+        """The one imported module every target is an attribute of, if there is one."""
+        found: list[Imported | Aliased] = []
+        for target in targets:
+            if not isinstance(target, ast.Attribute) or dotted_name(target) is None:
+                return None
+            module = loaded_module(target.value, self._scope(state, unbooked=True))
+            if module is None:
+                return None
+            found.append(module)
+        first = found[0] if found else None
+        if first is None or not all(_same_module(first, other) for other in found):
+            return None
+        return first
 
     def _plain(self, name: str, value: ast.expr, line: int, state: _State) -> bool:
         """An assignment that binds without running code of this module: an alias of an
@@ -255,15 +300,18 @@ class _Evaluator:
             return
         state.code.append((node.lineno, "a statement"))
 
-    def _scope(self, state: _State) -> Scope:
+    def _scope(self, state: _State, unbooked: bool = False) -> Scope:
+        """`unbooked`: with each name an attribute assignment booked as code bound to what it
+        was before (`M.attr = ...` does not rebind `M`), to tell which module it patches."""
         context = self.context
-        return Scope(
-            context.module,
-            context.is_package,
-            state.bindings,
-            state.constants,
-            state.tables,
-        )
+        bindings = state.bindings
+        if unbooked and state.patches:
+            bindings = dict(bindings)
+            for patch in reversed(state.patches):  # the last booking first: `M.a = 1; M.b = 2`
+                for name, before, booked in patch.bound:
+                    if before is not None and bindings.get(name) is booked:
+                        bindings[name] = before
+        return Scope(context.module, context.is_package, bindings, state.constants, state.tables)
 
 
 def _stored(node: ast.AST) -> list[str]:
@@ -296,9 +344,33 @@ def _absorb(state: _State, branch: _State) -> None:
         state.all_names = branch.all_names
 
 
+def _side_effects(state: _State) -> tuple[tuple[int, str], ...]:
+    """The attribute assignments on the module this one hands itself over to: no code of this
+    module (its namespace is thrown away), but a change to that module that only happens when
+    this one is imported. Their booking as code is undone."""
+    if state.alias is None:
+        return ()
+    target = state.alias[0]
+    effects: list[tuple[int, str]] = []
+    for patch in reversed(state.patches):  # undone from the last, as they were booked
+        if not _same_module(patch.module, target) or patch.code not in state.code:
+            continue
+        state.code.remove(patch.code)
+        for name, before, booked in patch.bound:
+            if state.bindings.get(name) is booked:
+                if before is None:
+                    del state.bindings[name]
+                else:
+                    state.bindings[name] = before
+        state.use(patch.node)
+        effects.extend((patch.line, attribute) for attribute in patch.attributes)
+    return tuple(sorted(effects))
+
+
 def evaluate(tree: ast.Module, context: Context) -> Namespace:
     state = _State()
     _Evaluator(context).block(tree.body, state, top=True)
+    effects = _side_effects(state)
     getattr_def = next(
         (
             s
@@ -328,4 +400,5 @@ def evaluate(tree: ast.Module, context: Context) -> Namespace:
         tuple(state.notices),
         tuple(state.code),
         frozenset(state.helpers),
+        effects,
     )

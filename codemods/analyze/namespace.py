@@ -87,6 +87,9 @@ class Namespace:
     # Names the module's own plumbing uses (its notices, `__getattr__`, `sys.modules` line):
     # imported for itself, not handed on.
     helpers: frozenset[str] = frozenset()
+    # `M.attr = ...` on the module of `module_alias`, by line: the shim's only lasting effect,
+    # which a consumer importing `M` directly no longer causes.
+    effects: tuple[tuple[int, str], ...] = ()
 
     @property
     def deprecated(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 
 from codemods.analyze.namespace import Defined, Namespace
@@ -210,6 +211,10 @@ def _forwarding_evidence(space: Namespace, forwarded: tuple[str, ...]) -> list[s
         )
     if space.module_alias is not None:
         found.append(f"{space.path}:{space.module_alias[1]} aliases itself in sys.modules")
+        found.extend(
+            f"{space.path}:{line} sets {attribute} on that module when imported (a side effect)"
+            for line, attribute in space.effects
+        )
     return found
 
 
@@ -223,7 +228,9 @@ def literal_all(text: str) -> tuple[str, ...] | None:
     if len(found) != 1 or re.search(r"^__all__\s*(\+=|\.extend|\.append)", text, re.MULTILINE):
         return None
     try:
-        value = ast.literal_eval(found[0])
+        with warnings.catch_warnings():  # `"\d"` in it warns about the tree, not unshim
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(found[0])
     except (ValueError, SyntaxError):
         return None
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):

@@ -18,7 +18,7 @@ from codemods.analyze.effects import side_effect_lines
 from codemods.analyze.references import blocking_reason
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
-from codemods.outcome import Kept, Location
+from codemods.outcome import Kept, Location, Note
 from codemods.plan.deprecation_tests import own_tests
 from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
@@ -101,6 +101,34 @@ def _taken(verdict: Verdict) -> str:
     return (
         f"taken: {verdict.module} is a public facade over {over}; rewritten because --shim names it"
     )
+
+
+def _side_effect_notes(analysis: Analysis, shims: Mapping[str, ShimModule]) -> tuple[Note, ...]:
+    """A shim that hands itself over to another module (`sys.modules[__name__] = M`) after
+    setting attributes of `M`: its consumers are rewritten to `M`, which no longer runs those
+    assignments. Nothing breaks at import, but `M.logger` keeps its own name, say."""
+    notes: list[Note] = []
+    for module, shim in shims.items():
+        space = analysis.resolver.namespace(module)
+        if space is None or space.module_alias is None or not space.effects:
+            continue
+        target = analysis.resolver.resolve(module, None).module
+        lines = analysis.index.modules[module].text.splitlines()
+        for line, attribute in space.effects:
+            statement = lines[line - 1].strip() if 0 < line <= len(lines) else attribute
+            member = attribute.rpartition(".")[2]
+            notes.append(
+                Note(
+                    module,
+                    f"importing {module} sets {member} on {target}, the module it replaces "
+                    f"itself with in sys.modules (`{statement}`); an import rewritten to "
+                    f"{target} instead of through {module} no longer runs it, so "
+                    f"{target}.{member} keeps its own value "
+                    "(a test that asserts on it, such as a logger's name, will notice)",
+                    Location(shim.path, line),
+                )
+            )
+    return tuple(notes)
 
 
 def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
@@ -241,7 +269,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         delete=delete,
         requested=tuple(layers) + tuple(old for old, _ in request.moves),
         gone=tuple(name for name in request.shims if not index.is_module(name)),
-        notes=tuple(notes),
+        taken=tuple(notes),
+        notes=_side_effect_notes(analysis, shims),
     )
 
 

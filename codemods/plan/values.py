@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from codemods.outcome import Kept
+from codemods.outcome import Kept, Note
 
 DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -77,7 +77,8 @@ class RewritePlan:
     requested: tuple[str, ...]  # what the user named, for messages
     gone: tuple[str, ...] = ()  # configured shims that no longer exist (removed by a past run)
     # What was taken that is not a shim, for the record: a public facade --shim names.
-    notes: tuple[str, ...] = ()
+    taken: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()  # what bypassing a shim changes that blocks nothing
 
     @property
     def empty(self) -> bool:

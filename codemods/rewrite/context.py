@@ -25,6 +25,34 @@ Small = cst.BaseSmallStatement
 Key = tuple[str, "str | None", str]  # (module, name or None for `import module`, local name)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where the file already imports a key: its block, its position among the imports, its
+    line."""
+
+    block: cst.CSTNode
+    order: int
+    line: int
+
+
+def spelled(key: Key) -> str:
+    """The import that binds `key`, as the file would spell it absolutely."""
+    module, name, local = key
+    if name is None:
+        return f"import {module}" + (f" as {local}" if local != module else "")
+    return f"from {module} import {name}" + (f" as {local}" if local != name else "")
+
+
+def dropped_note(key: Key, earlier: list[int], emitted: int | None) -> str:
+    """Why the rewrite leaves out an import: the file already has it, or another rewritten
+    statement brings it."""
+    if earlier:
+        where = f"line {earlier[0]} already imports it" if earlier[0] else "the file imports it"
+    else:
+        where = f"the rewrite of line {emitted} already imports it"
+    return f"`{spelled(key)}` dropped as a duplicate: {where}"
+
+
 @dataclass
 class Decisions:
     statements: dict[cst.CSTNode, list[Small]] = field(default_factory=dict)
@@ -73,24 +101,30 @@ class Context:
         self.taken: set[str] = set()  # names chosen for dissolved aliases so far
         # Imports the rewrite leaves alone, where they stand: a rewritten import that would
         # repeat one of them is dropped.
-        self.existing: dict[Key, list[tuple[cst.CSTNode, int]]] = {}  # key -> (block, order)
+        self.existing: dict[Key, list[Place]] = {}
         found = [
-            (self.order(s), self.suite(s), list(self.keys(s))) for s in meta.statements.imports
+            (self.order(s), self.suite(s), self.line(s), list(self.keys(s)))
+            for s in meta.statements.imports
         ]
         found += [
-            (at, block, list(import_keys(node, task))) for node, block, at in meta.other_imports
+            (at, block, node.lineno, list(import_keys(node, task)))
+            for node, block, at in meta.other_imports
         ]
-        for order, block, keys in sorted(found, key=lambda entry: entry[0]):
+        for order, block, line, keys in sorted(found, key=lambda entry: entry[0]):
             for key in keys:
                 if not rewritten(self.plan, key[0], key[1]):
-                    self.existing.setdefault(key, []).append((block, order))
-        self.emitted: set[tuple[int, Key]] = set()  # (block, key) the rewrite produced
+                    self.existing.setdefault(key, []).append(Place(block, order, line))
+        # (block, key) the rewrite produced, with the line of the statement it replaces
+        self.emitted: dict[tuple[int, Key], int] = {}
         self.module_level: dict[Key, int] = {
-            k: min(at for _, at in places)
+            k: min(p.order for p in places)
             for k, places in self.existing.items()
-            if any(isinstance(w, cst.Module) for w, _ in places)
+            if any(isinstance(p.block, cst.Module) for p in places)
         }
         self.unregistered: set[str] = set()  # shims whose registration in `__init__` went
+        # Why a rewritten statement lost an import, by the statement's id: `record` hands these
+        # on with its edit, so a dropped duplicate is reported, not silent.
+        self.dropped: dict[int, list[str]] = {}
 
     def line(self, node: cst.CSTNode) -> int:
         return self.meta.line(node)
@@ -127,24 +161,33 @@ class Context:
     def duplicate(self, statement: cst.CSTNode, key: Key) -> bool:
         """The file already binds `key` where this statement is: never import it twice. Only
         when nothing else in the file binds that name: `def Dummy(): from x import Dummy`
-        needs its import."""
+        needs its import. A drop is noted on the statement's edit, with the line that already
+        imports it."""
         suite = self.suite(statement)
         order = self.order(statement)
         nested = self.nested(statement)
-        repeated = (id(suite), key) in self.emitted or any(
-            ((where is suite or isinstance(where, cst.Module)) and at < order)
-            or (isinstance(where, cst.Module) and nested)
-            for where, at in self.existing.get(key, [])
-        )
-        self.emitted.add((id(suite), key))
+        earlier = [
+            place.line
+            for place in self.existing.get(key, [])
+            if (
+                (place.block is suite or isinstance(place.block, cst.Module))
+                and place.order < order
+            )
+            or (isinstance(place.block, cst.Module) and nested)
+        ]
+        emitted = self.emitted.get((id(suite), key))
+        self.emitted.setdefault((id(suite), key), self.line(statement))
         if isinstance(suite, cst.Module):
             self.module_level.setdefault(key, order)
-        if not repeated:
+        if emitted is None and not earlier:
             return False
         local = key[2].split(".")[0]
-        return local not in self.meta.rebound and not any(
+        if local in self.meta.rebound or any(
             other[2].split(".")[0] == local and other[:2] != key[:2] for other in self.existing
-        )
+        ):
+            return False
+        self.dropped.setdefault(id(statement), []).append(dropped_note(key, earlier, emitted))
+        return True
 
     def reuse(self, statement: cst.CSTNode, module: str, name: str | None) -> str | None:
         """The name a module-level import already binds `module.name` to, usable here."""
@@ -187,6 +230,7 @@ class Context:
         before = old.strip().rstrip(";").strip()
         after = "\n".join(text.strip().rstrip(";").strip() for text in rendered)
         self.out.statements[statement] = new
+        notes = tuple(self.dropped.pop(id(statement), ()))
         self.out.edits.append(
-            ImportEdit(Location(self.task.path, self.line(statement)), before, after)
+            ImportEdit(Location(self.task.path, self.line(statement)), before, after, notes)
         )

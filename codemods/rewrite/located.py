@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from codemods.scan.collector import parse
+from codemods.scan.newer import NEWER_SYNTAX, syntax_problem
 
 BOM = b"\xef\xbb\xbf"
 LONE_CR = re.compile(rb"\r(?!\n)")
@@ -141,8 +142,9 @@ def prepare(data: bytes) -> Prepared:
     try:
         tree = parse(data)
     except SyntaxError as exc:
+        why = syntax_problem(exc, _text(data))
         return Prepared(
-            data, f"does not parse (syntax error at line {exc.lineno}: {exc.msg})", None
+            data, why if why.startswith(NEWER_SYNTAX) else f"does not parse ({why})", None
         )
     except ValueError as exc:
         return Prepared(data, f"does not parse ({exc})", None)
@@ -150,6 +152,15 @@ def prepare(data: bytes) -> Prepared:
         return Prepared(data, "does not parse (too deeply nested)", None)
     physical = physical_lines(data)
     return Prepared(data, None, locate(tree, physical) if physical is not None else None)
+
+
+def _text(data: bytes) -> str:
+    """The text of a file `ast` rejected, for the reason (undecodable: no 3.12 construct)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return ""
 
 
 def _utf8(data: bytes) -> bool:

@@ -21,6 +21,8 @@ What a file says, and its `ast` reading:
 - `collector`: imports and dotted strings found by `ast` (`file_facts`, `parse`).
 - `body`: the module body classified for shim detection (`module_body`).
 - `nodes`: tests of `ast` nodes (`dotted_name`, `is_type_checking`, `catches_import_error`).
+- `newer`: the Python 3.12 construct a file the running `ast` rejects uses, for the reason
+  (`syntax_problem`, `newer_construct`, `NEWER_SYNTAX`); loads LibCST only for such a file.
 
 The fast scanner, exact where it answers (checked against `collector` file by file):
 - `scanner`: the reading (`scan`, `scan_file_bytes`, `decode_source`, `shim_candidate`,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from codemods.scan.collector import parse
 from codemods.scan.facts import IMPORT_ERRORS
 from codemods.scan.lexer import ASYNC, CLAUSES, HEADERS, IND, KW, TAIL
 from codemods.scan.lines import Line
@@ -134,7 +135,7 @@ class Blocks:
         if test.isascii() and "TYPE_CHECKING" not in test:
             return False
         try:
-            node = ast.parse(f"if{test}\n pass\n").body[0]
+            node = parse(f"if{test}\n pass\n").body[0]
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         return isinstance(node, ast.If) and is_type_checking(node.test)
@@ -161,7 +162,7 @@ class Blocks:
             return False
         body = "\n pass\n" if rest.rstrip().endswith(":") else "\n"
         try:
-            node = ast.parse(f"try:\n pass\nexcept{rest}{body}").body[0]
+            node = parse(f"try:\n pass\nexcept{rest}{body}").body[0]
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         handlers = getattr(node, "handlers", [])

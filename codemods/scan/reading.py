@@ -15,6 +15,7 @@ from pathlib import Path
 from codemods.scan.body import module_body
 from codemods.scan.collector import file_facts, parse
 from codemods.scan.facts import Facts
+from codemods.scan.newer import syntax_problem
 from codemods.scan.sources import SourceFile
 
 try:  # the fast path is optional: without it every file goes through ast
@@ -65,9 +66,11 @@ def compile_check(text: str, path: str) -> None:
 Result = tuple[SourceFile, Facts | None, str, str]  # (file, facts, text, why it was not read)
 
 
-def problem(source: SourceFile, exc: BaseException) -> Result:
+def problem(source: SourceFile, exc: BaseException, text: str = "") -> Result:
+    """Why the file is not read; `text`, its decoded text, names the Python 3.12 construct
+    a syntax error of the running `ast` may be."""
     if isinstance(exc, SyntaxError):
-        return source, None, "", f"syntax error at line {exc.lineno}: {exc.msg}"
+        return source, None, "", syntax_problem(exc, text)
     if isinstance(exc, (UnicodeDecodeError, LookupError)):
         return source, None, "", f"cannot be decoded: {exc}"
     if isinstance(exc, ValueError):
@@ -95,7 +98,9 @@ def read_data(
 ) -> Result:
     try:
         facts, text, checked = read_facts(data, source.path, check_grammar=unchecked is None)
-    except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError) as exc:
+    except SyntaxError as exc:
+        return problem(source, exc, decode(data))  # it decoded, or no SyntaxError came
+    except (ValueError, LookupError, RecursionError, MemoryError) as exc:
         return problem(source, exc)
     if not checked and unchecked is not None:
         unchecked.append((source, text))
@@ -109,5 +114,5 @@ def compile_errors(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
         try:
             compile_check(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            errors.append((path, problem(SourceFile(path, "", False, False), exc)[3]))
+            errors.append((path, problem(SourceFile(path, "", False, False), exc, text)[3]))
     return errors
