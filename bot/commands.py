@@ -259,7 +259,10 @@ def check(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     try:
         index = build_index(
-            root, config.source_roots, config.exclude, focus=Focus(tuple(r.module for r in removals))
+            root,
+            config.source_roots,
+            config.exclude,
+            focus=Focus(tuple(r.module for r in removals)),
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
