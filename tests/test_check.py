@@ -40,7 +40,9 @@ def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tup
             "the string 'app.legacy.C' names app.legacy, which was removed",
         ),
         (
-            "import importlib\ndef load(n):\n    return importlib.import_module('app.legacy.%s' % n)\n",
+            "import importlib\n"
+            "def load(n):\n"
+            "    return importlib.import_module('app.legacy.%s' % n)\n",
             "names app.legacy, which was removed",
         ),
         (
