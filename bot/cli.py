@@ -224,7 +224,56 @@ def build_parser() -> argparse.ArgumentParser:
     _common(apply)
     _verify_parser(commands)
     _run_parser(commands)
+    _check_parser(commands)
     return parser
+
+
+def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="keep removed shims gone: exit 1 where an import, string or configuration names one",
+        description="Report every import, dynamic string reference (import_module, mock.patch, "
+        "settings) and configuration entry that names a module listed in [tool.unshim] "
+        "removed (or given with --removed), with file:line and the module to use instead. "
+        "Exit 1 when there is any, 0 otherwise. Given files (as pre-commit passes them), only "
+        "those are reported. Reads the tree; changes nothing.",
+        epilog=EPILOG,
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="the repository root (default: .), or files under --root to check",
+    )
+    check.add_argument(
+        "--root", metavar="DIR", help="the repository root when PATHs are files (default: .)"
+    )
+    check.add_argument(
+        "--removed",
+        action="append",
+        metavar="OLD.DOTTED[=NEW.DOTTED]",
+        help="a module that must not come back, and where its names live now (repeatable; "
+        "added to the configured 'removed')",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: path:line: message (default); github: workflow-command annotations",
+    )
+    check.add_argument(
+        "--emit",
+        choices=("ruff",),
+        help="print the same rule as ruff's banned-api table (for pyproject.toml) and check "
+        "nothing",
+    )
+    check.add_argument(
+        "--source-root",
+        action="append",
+        metavar="DIR",
+        help="directory module names start from (repeatable; default: config, else the root)",
+    )
+    _common(check)
 
 
 def _console(args: argparse.Namespace) -> Console:

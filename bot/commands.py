@@ -231,3 +231,65 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     if hint:
         console.info(hint)
     return EXIT_REFUSED if outcome.refused else EXIT_OK
+
+
+def check(args: argparse.Namespace, console: Console) -> int:
+    from bot.report import guard
+    from codemods.analyze.removed import by_files, findings, parse_removal
+    from codemods.scan.build import build_index
+    from codemods.scan.focus import Focus
+
+    paths = [Path(p) for p in args.paths]
+    if len(paths) == 1 and paths[0].is_dir() and args.root is None:
+        root, files = paths[0], None  # the whole tree
+    else:
+        root = Path(args.root or ".")
+        files = [_relative(p, root) for p in paths] or None
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory (give the repository's root folder)")
+    root = root.resolve()
+    config = config_for(args, root)
+    removals = tuple(
+        dict.fromkeys(parse_removal(e) for e in (*config.removed, *(args.removed or ())))
+    )
+    if not removals:
+        raise UsageError(
+            "nothing to check: list the removed modules in [tool.unshim] removed, or pass "
+            "--removed OLD.MODULE[=NEW.MODULE]"
+        )
+    if args.emit == "ruff":
+        write_output(guard.ruff_table(removals), None)
+        return EXIT_OK
+    started = time.perf_counter()
+    try:
+        index = build_index(
+            root,
+            config.source_roots,
+            config.exclude,
+            focus=Focus(tuple(r.module for r in removals)),
+        )
+    except TreeError as exc:
+        raise UsageError(str(exc)) from None
+    own = [config.source] if config.source else []
+    skip = [_relative(Path(s), root) for s in own if Path(s).name == ".unshim.toml"]
+    found = by_files(findings(index, removals, skip), files)
+    text = guard.github(found) if args.format == "github" else guard.text(found)
+    if text:
+        write_output(text, None)
+    places = len(found)
+    console.info(
+        f"{places} place{'s' if places != 1 else ''} name{'s' if places == 1 else ''} a "
+        f"removed module, in {time.perf_counter() - started:.1f} s"
+        if places
+        else f"no removed module is named, in {time.perf_counter() - started:.1f} s"
+    )
+    return EXIT_REFUSED if found else EXIT_OK
+
+
+def _relative(path: Path, root: Path) -> str:
+    """A path as the index names files: relative to the root, with forward slashes."""
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return absolute.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise UsageError(f"{path}: not under the repository root {root}") from None

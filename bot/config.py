@@ -6,6 +6,7 @@ the key and what was expected) before anything runs.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -54,6 +55,7 @@ class Config:
     codemods: tuple[str, ...] = ()
     engine: str = "libcst"
     resolve: str = "static"  # or "import": confirm the plan by importing the shims
+    removed: tuple[str, ...] = ()  # "old" or "old=new": modules that must not come back
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
     source: str | None = None  # the file this came from, for messages
@@ -94,6 +96,20 @@ def _moves(value: Any) -> tuple[Any, str | None]:
     return None, 'a table of "old.module" = "new.module"'
 
 
+def _removals(value: Any) -> tuple[Any, str | None]:
+    expected = 'a list of dotted module names, each "old.module" or "old.module=new.module"'
+    if not isinstance(value, list):
+        return None, expected
+    for entry in value:
+        parts = entry.split("=") if isinstance(entry, str) else []
+        if not 1 <= len(parts) <= 2 or not all(_DOTTED.fullmatch(p.strip()) for p in parts):
+            return None, expected
+    return tuple(entry.replace(" ", "") for entry in value), None
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
 def _one_of(*choices: str) -> Check:
     def check(value: Any) -> tuple[Any, str | None]:
         if value in choices:
@@ -113,6 +129,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "codemods": ("codemods", _strings),
     "engine": ("engine", _one_of("libcst", "bowler")),
     "resolve": ("resolve", _one_of("static", "import")),
+    "removed": ("removed", _removals),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),

@@ -8,13 +8,14 @@ tree is left as it was found whatever happens.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot import credential_pipe
 from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
+from bot.guard_config import add_removed
 from bot.publish.github_publisher import GitHubPublisher
 from bot.publish.github_transport import DEFAULT_API_URL
 from bot.publish.gitrepo import GitRepository, open_repository
@@ -28,6 +29,7 @@ from bot.report.values import MARKER, Metadata, Report, fingerprint
 from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
+from codemods.names import common_package, within
 from codemods.outcome import ApplyOutcome
 
 Say = Callable[[str], None]
@@ -90,23 +92,38 @@ def _target(
     return Target(repository, token, api_url, base, base_ref, branch)
 
 
+def _exists(config: Config, root: Path, module: str) -> bool:
+    parts = module.split(".")
+    for source_root in config.source_roots:
+        base = root / source_root / Path(*parts)
+        if base.is_dir() or base.with_suffix(".py").is_file() or base.with_suffix(".pyi").is_file():
+            return True
+    return False
+
+
 def _present(config: Config, root: Path) -> Config:
     """The configured shims that still exist. A shim that is gone is not an error for the bot:
     it is the goal, reached (its pull request was merged)."""
+    return config.with_overrides(shims=tuple(s for s in config.shims if _exists(config, root, s)))
 
-    def exists(module: str) -> bool:
-        parts = module.split(".")
-        for source_root in config.source_roots:
-            base = root / source_root / Path(*parts)
-            if (
-                base.is_dir()
-                or base.with_suffix(".py").is_file()
-                or base.with_suffix(".pyi").is_file()
-            ):
-                return True
-        return False
 
-    return config.with_overrides(shims=tuple(s for s in config.shims if exists(s)))
+def _guard(config: Config, root: Path, outcome: ApplyOutcome) -> tuple[ApplyOutcome, str | None]:
+    """The shims this change deleted join `[tool.unshim] removed` in the same commit, so that
+    `unshim check` keeps them gone once it merges. The edited file counts as changed."""
+    gone = [s for s in outcome.shims if not _exists(config, root, s)]
+    if not gone:
+        return outcome, None
+    home = common_package(outcome.canonical)
+    entries = [f"{s}={home}" if home and not within(home, s) else s for s in gone]
+    source = Path(config.source).resolve() if config.source else None
+    if source is None or not source.is_relative_to(root.resolve()):
+        source = root / "pyproject.toml"
+        source = source if source.is_file() else root / ".unshim.toml"
+    if not add_removed(source, entries):
+        return outcome, None
+    relative = source.resolve().relative_to(root.resolve()).as_posix()
+    changed = tuple(sorted({*outcome.changed_files, relative}))
+    return replace(outcome, changed_files=changed), relative
 
 
 def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
@@ -176,6 +193,7 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
                 withdrawn.action, kept, False, "skipped", pr=withdrawn.pr, calls=withdrawn.calls
             )
             return _outputs(result, options.environ)
+        outcome, guarded = _guard(config, work, outcome)
         say(
             f"{len(outcome.edits)} imports rewritten in {len(outcome.changed_files)} files, "
             f"{len(outcome.deleted_files)} files deleted; running the checks"
@@ -192,7 +210,10 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
             )
         passed = not verification.failed
         report = Report(
-            verification, outcome, Metadata(target.repository or work.name, "unshim run")
+            verification,
+            outcome,
+            Metadata(target.repository or work.name, "unshim run"),
+            guarded=guarded,
         )
         body = render_markdown(report)
         title = comments.title(outcome)

@@ -404,3 +404,25 @@ def test_a_fault_ends_with_its_exit_code_and_message_and_never_the_token(
     if inject is _race:  # the POST did meet the other run's pull request, which was updated
         assert [r.status for r in github.calls("POST", f"/repos/{github.repo}/pulls")] == [422]
         assert github.repository.pulls[1].title.startswith("Remove the app.legacy")
+
+
+def test_the_deleted_shims_join_removed_in_the_same_commit_and_the_guard_holds(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = bot(project, github)
+    assert result.action == "opened"
+    sha = remote_branch_sha(project, BRANCH)
+    assert sha is not None
+    config = git(project.bare, "show", f"{sha}:pyproject.toml")
+    assert 'shims = ["app.legacy"]\nremoved = ["app.legacy=app.core"]\n' in config
+    assert "commands = [" in config  # the rest of the file as it was
+    body = github.repository.pulls[1].body or ""
+    assert "`pyproject.toml` now lists the deleted shims under `[tool.unshim] removed`" in body
+    # Someone brings the old import back after the merge: the guard says where, and what instead.
+    git(project.work, "checkout", "--quiet", sha)
+    (project.work / "app" / "again.py").write_text("from app.legacy.client import Client\n")
+    assert main(["check", str(project.work)]) == 1
+    assert capsys.readouterr().out == (
+        "app/again.py:1: from app.legacy.client import Client: app.legacy was removed; "
+        "use app.core instead\n"
+    )

@@ -8,6 +8,7 @@ GitHub and a local bare remote, so that what is read from `/proc` is what a real
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -130,7 +131,9 @@ def _alive(pid: int) -> bool:
 def test_no_command_and_no_hook_can_read_the_token(
     project: Remote, github: GitHubFixture, tmp_path: Path
 ) -> None:
-    token = github.token or ""
+    # A token of this test's own: the probe reads every process of the machine, and another
+    # test session running beside this one may hold the fake's usual token in its environment.
+    token = github.token = f"ghs_{secrets.token_hex(18)}"
     found = tmp_path / "found.txt"
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PYTEST"))},

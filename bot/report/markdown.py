@@ -45,6 +45,11 @@ CUT_NOTE = (
     "> [!NOTE]\n> This description was shortened to fit GitHub's limit of {limit:,} characters: "
     "cut {what}. The summary and the verification table are complete."
 )
+GUARDED = (
+    "{path} now lists the deleted shims under `[tool.unshim] removed`: once this merges, "
+    "`unshim check` (and its pre-commit hook) reports any import, string or configuration "
+    "that brings one back."
+)
 CUT_SLACK = 600
 HARD_CUT = "\n\n… (the rest was cut to fit GitHub's size limit)\n\n"
 
@@ -125,6 +130,8 @@ def body(report: Report, caps: dict[str, int], note: str = "") -> str:
     if every["grep explanations"]:
         out += ["#### Why grep and unshim count differently", "", *shown("grep explanations"), ""]
     out += changes(outcome, shown, known=verification.before is not None or outcome.changed)
+    if report.guarded:
+        out += [GUARDED.format(path=code(report.guarded)), ""]
     out += noted(outcome, shown)
     out += kept(outcome, shown) + reproduce(verification)
     meta = report.metadata

@@ -25,6 +25,8 @@ class Report:
     verification: Verification
     outcome: ApplyOutcome
     metadata: Metadata = field(default_factory=lambda: Metadata("."))
+    # The configuration file whose `[tool.unshim] removed` now lists the deleted shims.
+    guarded: str | None = None
 
     @property
     def fingerprint(self) -> str:
