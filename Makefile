@@ -30,7 +30,13 @@ demo: $(VENV)/.installed-test
 	git -C "$$tmp/remote.git" symbolic-ref HEAD refs/heads/main; \
 	echo "== unshim analyze (the inventory)"; "$$unshim" analyze .; \
 	echo; echo "== unshim run --dry-run (the pull request it would open)"; \
-	"$$unshim" run . --dry-run --python "$$python" --repository demo/mexc-trader
+	"$$unshim" run . --dry-run --python "$$python" --repository demo/mexc-trader; \
+	echo; echo "== the guard: after the change, a new import through the removed layer"; \
+	"$$unshim" apply . -q > /dev/null; \
+	echo "from src.app.infrastructure.exchange.mexc.ws.stream import MarketStream" > src/app/late.py; \
+	echo "\$$ unshim check --removed src.app.infrastructure.exchange.mexc=src.app.infrastructure.external.mexc"; \
+	if "$$unshim" check . -q --removed src.app.infrastructure.exchange.mexc=src.app.infrastructure.external.mexc; \
+	then echo "the guard missed it"; exit 1; else echo "(exit 1: the guard caught it)"; fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
