@@ -454,3 +454,48 @@ def test_the_action_opens_the_demo_pull_request_on_a_github_api(
     assert "src/app/infrastructure/exchange/mexc/adapters/market_adapter.py" in (pull.body or "")
     assert "## unshim: removing" in run.summary
     assert github.token not in run.steps[-1].stdout + run.steps[-1].stderr
+
+
+# --- mode: check, the guard for pull-request workflows -------------------------------------
+
+
+def test_check_mode_runs_the_guard_with_annotations_and_without_the_token(
+    action: FakeRunner,
+) -> None:
+    called = action({"mode": "check", "config": "ci/unshim.toml", "shim": "ignored.here"})
+    assert called.run.returncode == 0, called.run.steps[-1].stderr
+    assert called.argv == ["check", "--format=github", "--config=ci/unshim.toml"]
+    assert called.token is None
+
+
+@pytest.mark.parametrize("value", ["Check", "apply", "check; touch pwned"])
+def test_another_mode_stops_before_unshim_starts(action: FakeRunner, value: str) -> None:
+    called = action({"mode": value})
+    assert called.run.returncode == 2 and called.argv is None
+    assert 'input mode must be "run" or "check"' in called.run.steps[-1].stderr
+
+
+def test_check_mode_annotates_a_removed_import_through_the_installed_unshim(
+    installed_unshim: Installed, tmp_path: Path
+) -> None:
+    work = tmp_path / "app-repo"
+    (work / "app").mkdir(parents=True)
+    (work / "pyproject.toml").write_text(
+        '[tool.unshim]\nremoved = ["app.legacy=app.core"]\n', encoding="utf-8"
+    )
+    (work / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (work / "app" / "user.py").write_text("from app.legacy import C\n", encoding="utf-8")
+    run = run_action(
+        ACTION,
+        {"token": TOKEN, "mode": "check"},
+        workspace=work,
+        runner_temp=installed_unshim.runner_temp,
+        environ=installed_unshim.environ,
+        action_path=installed_unshim.source,
+        replay={"install": installed_unshim.outputs},
+    )
+    assert run.returncode == 1
+    assert (
+        "::error file=app/user.py,line=1,title=app.legacy was removed::"
+        "from app.legacy import C: app.legacy was removed; use app.core instead\n"
+    ) in run.steps[-1].stdout
