@@ -16,13 +16,13 @@ from codemods.analyze.attributes import attribute_uses
 from codemods.outcome import Location
 from codemods.scan.focus import IMPORT_MACHINERY
 from codemods.scan.index import Index
-from codemods.scan.templates import COMPUTED, SUFFIX, template_refs
+from codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX, template_refs
 
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset(
     {
         "import_module", "__import__", "mock.patch", "string", "config", "manifest",
-        "attribute", COMPUTED, SUFFIX,
+        "attribute", COMPUTED, SUFFIX, MIDDLE,
     }
 )  # fmt: skip
 # Calls whose first argument can only be a module name: there a single word is a module too.
@@ -70,7 +70,9 @@ def _absolute(relative: str, module: str, is_package: bool) -> str:
 def code_references(index: Index) -> list[Reference]:
     """Dotted strings in Python code that name a repository module, and templates of module
     paths: a template's constant head names the package below which it computes names, its
-    constant tail every module whose name ends so (`"%s.formats"`: every `*.formats`)."""
+    constant tail every module whose name ends so (`"%s.formats"`: every `*.formats`), a
+    constant middle every package whose name ends so, below which it computes names
+    (`"%s.management.commands.%s"`: every `*.management.commands`)."""
     found: list[Reference] = []
     by_last: dict[str, list[str]] = {}
     for name in (*index.modules, *index.stubs):
@@ -78,7 +80,7 @@ def code_references(index: Index) -> list[Reference]:
     for info in (*index.modules.values(), *index.stubs.values()):
         for ref in info.facts.strings:
             where = Location(info.path, ref.line)
-            if ref.kind in (COMPUTED, SUFFIX):
+            if ref.kind in (COMPUTED, SUFFIX, MIDDLE):
                 for named in _template_targets(index, by_last, ref.value, ref.kind):
                     found.append(Reference(where, named, ref.value, ref.kind))
                 continue
@@ -95,8 +97,8 @@ def code_references(index: Index) -> list[Reference]:
 def _template_targets(
     index: Index, by_last: dict[str, list[str]], template: str, kind: str
 ) -> list[str]:
-    """The modules a template's head (COMPUTED) or tail (SUFFIX) names. A `+` at an end marks
-    an operand of `+` (`codemods.scan.collector`)."""
+    """The modules a template's head (COMPUTED), tail (SUFFIX) or middle (MIDDLE) names. A `+`
+    at an end marks an operand of `+` (`codemods.scan.collector`)."""
     joined = template.startswith("+") or template.endswith("+")
     targets: list[str] = []
     for found_kind, part in template_refs(template.strip("+"), joined):
@@ -219,7 +221,7 @@ def reaches_below(index: Index, reference: Reference) -> bool:
     `import_module`/`__import__` of the package, or its dotted name as a string in a file that
     uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
     Nothing below such a package can be proven unused."""
-    if reference.kind == COMPUTED:
+    if reference.kind in (COMPUTED, MIDDLE):
         return True  # `"app.plugins.%s" % name`: any module below the template's head
     if "." not in reference.target:
         return False  # loading a whole top-level package by name computes no names below it
@@ -248,6 +250,11 @@ def blocking_reason(reference: Reference, module: str) -> str:
         return (
             f"{reference.target} is the constant head of the module name template {text!r} "
             f"in {module}: modules below it may be imported by computed names"
+        )
+    if reference.kind == MIDDLE:
+        return (
+            f"{reference.target} ends with the constant middle of the module name template "
+            f"{text!r} in {module}: modules below it may be imported by computed names"
         )
     if reference.kind == SUFFIX:
         return (

@@ -35,7 +35,7 @@ from codemods.delete.own_names import adds_folder, own_name_imports
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
-from codemods.scan.templates import COMPUTED
+from codemods.scan.templates import COMPUTED, MIDDLE
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files that only describe the package they are in (PEP 561): they go when it goes.
@@ -226,7 +226,7 @@ class Evidence:
                     f"{reference.target} is loaded by name ({reference.text!r}), so modules "
                     f"under it, {package} among them, may be imported by computed names"
                 )
-                if reference.kind == COMPUTED:
+                if reference.kind in (COMPUTED, MIDDLE):
                     reason = blocking_reason(reference, self.module_of.get(where.path, ""))
                 block(reason, where)
         for problem in self.index.not_analyzed:
