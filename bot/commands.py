@@ -65,6 +65,7 @@ def analyze_tree(
             jobs=jobs,
             progress=lambda done, total: console.progress("files scanned", done, total),
             prover=prover,
+            reference_files=config.reference_files,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None

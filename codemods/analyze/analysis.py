@@ -21,6 +21,7 @@ from codemods.analyze.shims import Verdict, classify
 from codemods.scan.build import Progress, start_index
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index, NotAnalyzed
+from codemods.scan.sources import REFERENCE_FILES
 
 # The deletion proof over an index, handed in (`codemods.delete.removal.proof_of`): the
 # analysis sits below the delete stage, and DEAD means the proof lets the package go.
@@ -130,11 +131,21 @@ def analyze(
     progress: Progress | None = None,
     focus: Focus | None = None,
     prover: Prover | None = None,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> Analysis:
     """The analysis of the tree at root; with `focus`, of the files that may name those
     modules (everything a job about them needs), other modules read only when asked for.
-    `prover`: the deletion proof that a DEAD package must pass."""
-    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress, focus=focus)
+    `prover`: the deletion proof that a DEAD package must pass. `reference_files`: globs of
+    the files whose text may name a module as configuration."""
+    pending = start_index(
+        root,
+        source_roots,
+        exclude,
+        jobs=jobs,
+        progress=progress,
+        focus=focus,
+        reference_files=reference_files,
+    )
     # The analysis of what was read overlaps the grammar check running in the workers; in the
     # rare tree where a file turns out not to compile, the analysis is done again without it.
     analysis = analyze_index(pending.index, prover)

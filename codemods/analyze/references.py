@@ -18,11 +18,14 @@ from codemods.scan.focus import IMPORT_MACHINERY
 from codemods.scan.index import Index
 from codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX, template_refs
 
+ENTRY_POINT = "entry point"  # a line of a built distribution's entry_points.txt
+ENTRY_POINTS = "entry_points.txt"
+UNSHIM_CONFIG = ".unshim.toml"  # read by bot.config, whose keys may be at its top level
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset(
     {
         "import_module", "__import__", "mock.patch", "string", "config", "manifest",
-        "attribute", COMPUTED, SUFFIX, MIDDLE,
+        ENTRY_POINT, "attribute", COMPUTED, SUFFIX, MIDDLE,
     }
 )  # fmt: skip
 # Calls whose first argument can only be a module name: there a single word is a module too.
@@ -34,7 +37,8 @@ class Reference:
     location: Location
     target: str  # the repository module the text names
     text: str  # the string or line as found
-    # import_module|__import__|mock.patch|string|config|manifest|attribute|prose|comment
+    # import_module|__import__|mock.patch|string|config|manifest|entry point|attribute|prose|
+    # comment, or a template's part (`codemods.scan.templates`)
     kind: str
 
     @property
@@ -181,10 +185,15 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
         return None
 
     from_root = forms(".")
-    for relpath in (*index.tree.configs, *index.tree.prose):
-        kind = "prose" if relpath.endswith((".md", ".rst", ".txt")) else "config"
+    configs = set(index.tree.configs)
+    for relpath in dict.fromkeys((*index.tree.configs, *index.tree.prose)):
+        if PurePosixPath(relpath).name == UNSHIM_CONFIG:
+            continue  # unshim's own configuration names the shims it is told to remove
+        kind = "config" if relpath in configs else "prose"
         if relpath.endswith(("MANIFEST.in", "meson.build")):
             kind = "manifest"
+        elif kind == "config" and PurePosixPath(relpath).name == ENTRY_POINTS:
+            kind = ENTRY_POINT
         # An analyzed setup.py's dotted strings are code references already; its paths are not.
         dotted = not (relpath.endswith("setup.py") and relpath in indexed)
         # Build files name paths from their own folder; prose and comments from the root.
@@ -267,6 +276,8 @@ def blocking_reason(reference: Reference, module: str) -> str:
         return f"named in {reference.location.path}: {text}"
     if reference.kind == "attribute":
         return f"used by {module} as {text}, an attribute of a package it imports"
+    if reference.kind == ENTRY_POINT:
+        return f"an entry point of the built distribution, {reference.location.path}: {text}"
     if reference.kind == "manifest":
         return f"listed in the build manifest {reference.location.path}: {text}"
     return f"named by the string {text!r} in {module}"

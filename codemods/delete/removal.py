@@ -29,6 +29,7 @@ from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.build import build_index
 from codemods.scan.index import Index
+from codemods.scan.sources import REFERENCE_FILES
 
 PYCACHE = "__pycache__"
 
@@ -104,10 +105,12 @@ def delete_dead(
     exclude: tuple[str, ...] = (),
     *,
     dry_run: bool = False,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> DeletionResult:
     """`unshim apply --delete PACKAGE` on the tree as it is on disk. Raises `TreeError` when
     there is nothing to analyze."""
-    return prove_and_delete(build_index(root, source_roots, exclude), [package], dry_run=dry_run)
+    index = build_index(root, source_roots, exclude, reference_files=reference_files)
+    return prove_and_delete(index, [package], dry_run=dry_run)
 
 
 def _listing(root: Path, tops: Iterable[str]) -> tuple[list[str], list[str]]:
