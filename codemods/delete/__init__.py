@@ -5,7 +5,8 @@ Nothing is imported here.
   (`blocking_references`, `provable`, `Evidence`, `plan_files`, `FilePlan`,
   `package_folders`, `staying_file`, `kept_order`).
 - `own_names`: imports that may reach a package by a shorter name once a folder above it is on
-  `sys.path`, as vendored packages are (`own_name_imports`, `shorter_names`).
+  `sys.path`, as vendored packages are, by code or a `.pth` file (`own_name_imports`,
+  `shorter_names`, `pth_adds`).
 - `removal`: the only module that deletes files (`prove_and_delete`, `delete_dead`), and the
   value they return (`DeletionResult`).
 """

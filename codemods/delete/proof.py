@@ -31,7 +31,7 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
-from codemods.delete.own_names import adds_folder, own_name_imports
+from codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
@@ -141,18 +141,27 @@ class Evidence:
         return self.folders[package]
 
     def _added_by(self, folder: str) -> str | None:
-        """A file of the tree that may add `folder` to `sys.path`, or None."""
+        """A file of the tree that may add `folder` to `sys.path`, or None: Python code that
+        touches `sys.path`, or a `.pth` file (site adds its lines when it is installed)."""
         if self.path_touchers is None:
             self.path_touchers = []
-            for source in self.index.tree.sources:
+            pth = [p for p in self.index.tree.configs if p.endswith(".pth")]
+            for path in (*(s.path for s in self.index.tree.sources), *pth):
                 try:
-                    data = (self.index.root / source.path).read_bytes()
+                    data = (self.index.root / path).read_bytes()
                 except OSError:
                     continue
-                if b"sys.path" in data:
+                if b"sys.path" in data or path.endswith(".pth"):
                     text = data.decode("utf-8", errors="replace")
-                    self.path_touchers.append((source.path, text))
-        return next((p for p, t in self.path_touchers if adds_folder(folder, p, t)), None)
+                    self.path_touchers.append((path, text))
+        return next(
+            (
+                p
+                for p, t in self.path_touchers
+                if (pth_adds(folder, p, t) if p.endswith(".pth") else adds_folder(folder, p, t))
+            ),
+            None,
+        )
 
     def _places(self, package: str) -> tuple[str, ...]:
         """Where `package` lives: its folders, or a module's path without its suffix."""
@@ -160,6 +169,17 @@ class Evidence:
         if self._folders(package) or info is None:
             return self._folders(package)
         return (str(PurePosixPath(info.path).with_suffix("")),)
+
+    def _places_under(self, package: str) -> list[tuple[str, str]]:
+        """(module, where it lives) for `package` and every module below it."""
+        places = [(package, place) for place in self._places(package)]
+        for table in (self.index.modules, self.index.stubs):
+            for name, info in table.items():
+                if name != package and within(name, package):
+                    path = PurePosixPath(info.path)
+                    place = path.parent if info.source.is_package else path.with_suffix("")
+                    places.append((name, str(place)))
+        return list(dict.fromkeys(places))
 
     def _texts(self, package: str) -> list[Reference]:
         """Configuration, prose, comments and uses as an attribute naming the package."""
@@ -193,7 +213,7 @@ class Evidence:
             if within(ref.target, package) and not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
         for ref, name, folder, adder in own_name_imports(
-            self.index, package, self._places(package), self.imports, self._added_by
+            self.index, self._places_under(package), self.imports, self._added_by
         ):
             if not self.owned(ref.path, going):
                 reason = (
