@@ -16,7 +16,7 @@ writes (that is `codemods.delete.removal`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -32,6 +32,7 @@ from codemods.analyze.references import (
     text_references,
 )
 from codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
+from codemods.delete.siblings import sibling_lines
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
@@ -134,6 +135,7 @@ class Evidence:
         self.text: dict[str, list[Reference]] = {}
         self.folders: dict[str, tuple[str, ...]] = {}
         self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path
+        self.by_folder: dict[str, list[tuple[str, str, str]]] | None = None  # (path, module, text)
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
@@ -169,6 +171,22 @@ class Evidence:
         if self._folders(package) or info is None:
             return self._folders(package)
         return (str(PurePosixPath(info.path).with_suffix("")),)
+
+    def _siblings(self, package: str) -> Iterator[tuple[str, str, int, str]]:
+        """(path, module, line, text): modules beside `package` (in the folder that holds it)
+        that build its path from their own `__file__`."""
+        if self.by_folder is None:
+            self.by_folder = {}
+            for table in (self.index.modules, self.index.stubs):
+                for name, info in table.items():
+                    if "__file__" in info.text:
+                        folder = str(PurePosixPath(info.path).parent)
+                        self.by_folder.setdefault(folder, []).append((info.path, name, info.text))
+        for place in self._places(package):
+            where = PurePosixPath(place)
+            for path, module, text in self.by_folder.get(str(where.parent), ()):
+                for line, found in sibling_lines(where.name, text):
+                    yield path, module, line, found
 
     def _places_under(self, package: str) -> list[tuple[str, str]]:
         """(module, where it lives) for `package` and every module below it."""
@@ -222,6 +240,13 @@ class Evidence:
                     "is another module"
                 )
                 block(reason, Location(ref.path, ref.line))
+        for path, module, line, text in self._siblings(package):
+            if not self.owned(path, going):
+                reason = (
+                    f"{module} builds the path of {package} from its own __file__ ({text}): "
+                    "unshim cannot prove nothing loads it from there"
+                )
+                block(reason, Location(path, line))
         star = _star_export(self.index, package)
         if star is not None and not self.owned(star.path, going):
             parent = package.rpartition(".")[0]
