@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from codemods.analyze.attributes import attribute_uses
+from codemods.analyze.attributes import FileUses, attribute_uses
 from codemods.outcome import Location
 from codemods.scan.focus import IMPORT_MACHINERY
 from codemods.scan.index import Index
@@ -283,9 +283,12 @@ def blocking_reason(reference: Reference, module: str) -> str:
     return f"named by the string {text!r} in {module}"
 
 
-def attribute_references(index: Index, targets: Sequence[str]) -> list[Reference]:
-    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names."""
+def attribute_references(
+    index: Index, targets: Sequence[str], read: dict[str, FileUses | None] | None = None
+) -> list[Reference]:
+    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names.
+    `read`: files already read over the same index (`attribute_uses`)."""
     return [
         Reference(where, module, text, "attribute")
-        for where, module, text in attribute_uses(index, targets)
+        for where, module, text in attribute_uses(index, targets, read)
     ]

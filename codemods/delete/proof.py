@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from codemods.analyze.attributes import FileUses
 from codemods.analyze.graph import all_refs
 from codemods.analyze.references import (
     Reference,
@@ -135,6 +136,7 @@ class Evidence:
         self.text: dict[str, list[Reference]] = {}
         self.folders: dict[str, tuple[str, ...]] = {}
         self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path
+        self.read: dict[str, FileUses | None] = {}  # files read for attribute uses
         self.by_folder: dict[str, list[tuple[str, str, str]]] | None = None  # (path, module, text)
 
     def _folders(self, package: str) -> tuple[str, ...]:
@@ -204,7 +206,7 @@ class Evidence:
         if package not in self.text:
             self.text[package] = [
                 *text_references(self.index, [package]),
-                *attribute_references(self.index, [package]),
+                *attribute_references(self.index, [package], self.read),
             ]
         return self.text[package]
 
