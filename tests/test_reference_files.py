@@ -118,3 +118,15 @@ def test_globs_match_names_anywhere_and_paths_at_their_end() -> None:
     assert not is_reference_file("x-1.0.dist-info/RECORD", REFERENCE_FILES)
     assert not is_reference_file("Dockerfile_helpers.py", REFERENCE_FILES)
     assert not is_reference_file("docs/notes.txt", REFERENCE_FILES)
+
+
+def test_an_egg_info_entry_point_blocks_outside_git_too(tmp_path: Path) -> None:
+    # The directory walk skips egg-info folders but for their entry points.
+    files = {
+        **APP,
+        "app.egg-info/entry_points.txt": "[console_scripts]\napp-tool = app.old.tool:main\n",
+        "app.egg-info/SOURCES.txt": "app/old/tool.py\n",
+    }
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["app.old"], dry_run=True)
+    assert [k.location for k in result.kept] == [Location("app.egg-info/entry_points.txt", 2)]

@@ -46,6 +46,7 @@ REFERENCE_FILES = (
     "Dockerfile*", ".github/workflows/*", "MANIFEST.in", "meson.build",
     "*.dist-info/entry_points.txt", "*.egg-info/entry_points.txt",
 )  # fmt: skip
+ENTRY_POINTS = "entry_points.txt"
 # setup.py is code, but its paths are configuration: read whatever the list says.
 ALWAYS_REFERENCES = frozenset({"setup.py"})
 PROSE_SUFFIXES = (".md", ".rst", ".txt")
@@ -109,6 +110,7 @@ def _regular(path: str) -> bool:
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        eggs = sorted(d for d in dirnames if d.endswith(".egg-info"))
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -118,6 +120,10 @@ def _walk(root: Path) -> list[str]:
             and not (Path(directory) / d / "pyvenv.cfg").exists()
         )
         rel = Path(directory).relative_to(root)
+        # An egg-info folder is build output, but its entry points name modules of the tree.
+        for egg in eggs:
+            if _regular(os.path.join(directory, egg, ENTRY_POINTS)):
+                found.append((rel / egg / ENTRY_POINTS).as_posix())
         for name in sorted(filenames):
             if not (Path(directory) / name).is_symlink():
                 found.append((rel / name).as_posix())
