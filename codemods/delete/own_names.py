@@ -72,14 +72,14 @@ def own_name_imports(
     places: Iterable[tuple[str, str]],
     imports: Iterable[ImportRef],
     added_by: Callable[[str], str | None],
-) -> Iterator[tuple[ImportRef, str, str, str]]:
-    """(import, name, folder, adder): imports of a name the tree does not have as a module, which
-    load a module of `places` ((dotted name, where it lives): the package and every module
-    below it) once `folder` is on `sys.path`, as the file `adder` may make it. A folder inside
-    the package counts too: with `tool/_vendor` on `sys.path`, `import tomli` needs
-    `tool._vendor`."""
+) -> Iterator[tuple[ImportRef, str, str, str, str]]:
+    """(import, name, folder, adder, module): imports of a name the tree does not have as a
+    module, which load `module`, one of `places` ((dotted name, where it lives): the package
+    and every module below it), once `folder` is on `sys.path`, as the file `adder` may make
+    it. A folder inside the package counts too: with `tool/_vendor` on `sys.path`,
+    `import tomli` needs `tool._vendor`."""
     adders: dict[str, str | None] = {}
-    by_first: dict[str, list[tuple[str, str, str]]] = {}
+    by_first: dict[str, list[tuple[str, str, str, str]]] = {}
     for module, place in places:
         for name, folder in shorter_names(module, [place]):
             first = name.split(".")[0]
@@ -89,11 +89,11 @@ def own_name_imports(
                 adders[folder] = added_by(folder)
             adder = adders[folder]
             if adder is not None:
-                by_first.setdefault(first, []).append((name, folder, adder))
+                by_first.setdefault(first, []).append((name, folder, adder, module))
     if not by_first:
         return
     for ref in imports:
-        for name, folder, adder in by_first.get(ref.target.split(".")[0], ()):
+        for name, folder, adder, module in by_first.get(ref.target.split(".")[0], ()):
             if within(ref.target, name) or within(name, ref.target):
-                yield ref, name, folder, adder
+                yield ref, name, folder, adder, module
                 break

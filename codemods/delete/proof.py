@@ -232,13 +232,13 @@ class Evidence:
         for ref in self.imports:
             if within(ref.target, package) and not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
-        for ref, name, folder, adder in own_name_imports(
+        for ref, name, folder, adder, module in own_name_imports(
             self.index, self._places_under(package), self.imports, self._added_by
         ):
             if not self.owned(ref.path, going):
                 reason = (
                     f"{ref.importer} imports {name} by that name, and with {folder}/ on sys.path "
-                    f"(as {adder} may put it there) that is {package}: unshim cannot prove it "
+                    f"(as {adder} may put it there) that is {module}: unshim cannot prove it "
                     "is another module"
                 )
                 block(reason, Location(ref.path, ref.line))
