@@ -130,3 +130,13 @@ def test_an_egg_info_entry_point_blocks_outside_git_too(tmp_path: Path) -> None:
     root = make_tree(tmp_path, files)
     result = prove_and_delete(build_index(root), ["app.old"], dry_run=True)
     assert [k.location for k in result.kept] == [Location("app.egg-info/entry_points.txt", 2)]
+
+
+def test_verify_reads_the_configured_reference_files(tmp_path: Path) -> None:
+    from bot.verify.run import analyze_trees, mentions
+
+    root = make_tree(tmp_path, {**APP, "deploy.conf": "module = app.old.tool\n"})
+    config = Config(reference_files=("*.conf",))
+    after = analyze_trees(None, root, config).after
+    assert mentions(after, ("app.old",), config) == (Location("deploy.conf", 1),)
+    assert mentions(analyze_trees(None, root, Config()).after, ("app.old",), Config()) == ()
