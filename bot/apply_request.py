@@ -32,6 +32,7 @@ def apply_options(
         config.codemods,
         config.engine,
         import_settings(config, root or Path()),
+        config.reference_files,
     )
 
 

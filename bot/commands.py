@@ -18,7 +18,7 @@ from bot.config import Config, load_config
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import applied as applytext
-from codemods.analyze.analysis import Analysis
+from codemods.analyze.analysis import Analysis, Prover
 from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import apply as run_apply
 from codemods.plan.values import PlanError, PlanRequest, parse_move
@@ -50,7 +50,9 @@ def default_jobs(args: argparse.Namespace) -> int:
     return jobs or min(2, os.cpu_count() or 1)
 
 
-def analyze_tree(root: Path, config: Config, console: Console, jobs: int) -> Analysis:
+def analyze_tree(
+    root: Path, config: Config, console: Console, jobs: int, prover: Prover | None = None
+) -> Analysis:
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             where = config.source or "--source-root"
@@ -62,6 +64,8 @@ def analyze_tree(root: Path, config: Config, console: Console, jobs: int) -> Ana
             config.exclude,
             jobs=jobs,
             progress=lambda done, total: console.progress("files scanned", done, total),
+            prover=prover,
+            reference_files=config.reference_files,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
@@ -89,11 +93,13 @@ def write_output(text: str, output: str | None) -> None:
 
 def analyze(args: argparse.Namespace, console: Console) -> int:
     from bot.report import inventory
+    from codemods.delete.removal import proof_of
 
     root = target_root(args)
     config = config_for(args, root)
     started = time.perf_counter()
-    result = analyze_tree(root, config, console, default_jobs(args))
+    # DEAD is what `apply --delete` would delete: the same proof decides it.
+    result = analyze_tree(root, config, console, default_jobs(args), proof_of)
     elapsed = time.perf_counter() - started
     renderers = {
         "text": inventory.text,

@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from bot.errors import UsageError
+from codemods.scan.sources import REFERENCE_FILES
 
 CONFIG_FILES = ("pyproject.toml", ".unshim.toml")
 
@@ -56,6 +57,8 @@ class Config:
     engine: str = "libcst"
     resolve: str = "static"  # or "import": confirm the plan by importing the shims
     removed: tuple[str, ...] = ()  # "old" or "old=new": modules that must not come back
+    # globs of the files whose text may name a module and so keep it from being deleted
+    reference_files: tuple[str, ...] = REFERENCE_FILES
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
     source: str | None = None  # the file this came from, for messages
@@ -78,6 +81,12 @@ def _strings(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
         return tuple(value), None
     return None, "a list of non-empty strings"
+
+
+def _globs(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(value), None
+    return None, 'a list of non-empty globs ("*.toml", ".github/workflows/*")'
 
 
 def _boolean(value: Any) -> tuple[Any, str | None]:
@@ -130,6 +139,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "engine": ("engine", _one_of("libcst", "bowler")),
     "resolve": ("resolve", _one_of("static", "import")),
     "removed": ("removed", _removals),
+    "reference-files": ("reference_files", _globs),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),

@@ -26,6 +26,7 @@ from codemods.scan.build import build_index
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index
 from codemods.scan.newer import NEWER_SYNTAX
+from codemods.scan.sources import REFERENCE_FILES
 
 
 class DeletionResult(Protocol):
@@ -51,6 +52,7 @@ class ApplyOptions:
     codemods: tuple[str, ...] = ()  # "package.module:Command" specs
     engine: str = "libcst"  # or "bowler": --move only, with the bowler extra
     resolve: ImportSettings | None = None  # --resolve import: confirm the plan by importing
+    reference_files: tuple[str, ...] = REFERENCE_FILES  # whose text may name a module
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def _rewritten(
             options.jobs,
             lambda done, total: step("files scanned", done, total),
             focus,
+            reference_files=options.reference_files,
         )
         if focus is not None:
             rewriter.prepare(_importers(analysis, focus))

@@ -136,3 +136,67 @@ def test_a_template_below_no_package_of_ours_names_nothing(tmp_path: Path) -> No
         "app/conf/locale/de/__init__.py",
         "app/conf/locale/de/formats.py",
     )
+
+
+COMMANDS = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/loader.py": "",
+    "app/admin/__init__.py": "",
+    "app/admin/management/__init__.py": "",
+    "app/admin/management/commands/__init__.py": "",
+    "app/admin/management/commands/clean.py": "def run():\n    pass\n",
+    "app/admin/views.py": "X = 1\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("expression", "package"),
+    [
+        ('"%s.management.commands.%s" % (app, name)', "app.admin.management.commands"),
+        ('"%s.management.commands.%s" % (app, name)', "app.admin.management.commands.clean"),
+        ('"%s.management.commands.%s" % (app, name)', "app.admin.management"),
+        ('"{}.management.commands.{}".format(app, name)', "app.admin.management.commands"),
+        ('f"{app}.management.commands.{name}"', "app.admin.management.commands.clean"),
+        ('app + ".management.commands." + name', "app.admin.management.commands"),
+    ],
+)
+def test_template_with_a_constant_middle_keeps_the_packages_it_names(
+    tmp_path: Path, expression: str, package: str
+) -> None:
+    # Django loads its commands so: a computed app, a constant middle, a computed command.
+    loader = f"""
+        from importlib import import_module
+
+        def load(app, name):
+            return import_module({expression})
+    """
+    root = make_tree(tmp_path, {**COMMANDS, "app/core/loader.py": loader})
+    result = prove_and_delete(build_index(root), [package], dry_run=True)
+    (reason,) = blocked_at(result, 4)
+    assert "app.admin.management.commands ends with the constant middle" in reason
+    assert [k.location.path for k in result.kept if k.location] == ["app/core/loader.py"]
+
+
+def test_a_constant_middle_names_no_package_that_does_not_end_so(tmp_path: Path) -> None:
+    loader = """
+        def load(app, name):
+            return "%s.management.commands.%s" % (app, name)
+    """
+    files = {**COMMANDS, "app/core/loader.py": loader, "app/other/__init__.py": ""}
+    result = prove_and_delete(build_index(make_tree(tmp_path, files)), ["app.other"], dry_run=True)
+    assert result.kept == ()
+    assert result.deleted_files == ("app/other/__init__.py",)
+
+
+def test_analyze_does_not_call_a_package_named_by_a_constant_middle_dead(tmp_path: Path) -> None:
+    from codemods.analyze.analysis import analyze
+
+    loader = """
+        def load(app, name):
+            return "%s.management.commands.%s" % (app, name)
+    """
+    root = make_tree(tmp_path, {**COMMANDS, "app/core/loader.py": loader})
+    status = {p.name: p.status for p in analyze(root).packages}
+    assert status["app.admin.management.commands"] != "DEAD"
+    assert status["app.admin.management"] != "DEAD"

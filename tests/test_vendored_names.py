@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.delete.own_names import adds_folder, shorter_names
+from codemods.delete.own_names import adds_folder, pth_adds, shorter_names
 from codemods.delete.removal import prove_and_delete
 from codemods.outcome import Location
 from codemods.scan.build import build_index
@@ -82,3 +82,58 @@ def test_a_file_in_the_folder_that_adds_its_own_folder_counts() -> None:
     assert not adds_folder("tool/_vendor", "tool/other.py", text)
     assert adds_folder("tool/_vendor", "tool/__init__.py", "sys.path.append('tool/_vendor')\n")
     assert not adds_folder("tool/_vendor", "tool/__init__.py", "print('_vendor')\n")
+
+
+def test_a_package_holding_the_folder_put_on_sys_path_is_kept(tmp_path: Path) -> None:
+    # `tool/_vendor` is on sys.path: deleting `tool._vendor` deletes `tomli` with it.
+    files = {**VENDORED, "tool/_vendor/__init__.py": "", "tool/config.py": "import tomli\n"}
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["tool._vendor"], dry_run=True)
+    assert result.deleted_files == ()
+    # `tool/__init__.py` builds the folder's path from `__file__` too: that keeps it as well.
+    (kept,) = [k for k in result.kept if k.location == Location("tool/config.py", 1)]
+    assert "imports tomli by that name, and with tool/_vendor/ on sys.path" in kept.reason
+    assert "that is tool._vendor.tomli" in kept.reason
+
+
+def test_an_import_of_a_namespace_above_a_vendored_package_keeps_it(tmp_path: Path) -> None:
+    # `import jaraco` (a namespace package of the vendored folder) reaches `jaraco.text`.
+    files = {
+        **VENDORED,
+        "tool/_vendor/jaraco/text/__init__.py": "def dedent(s): ...\n",
+        "tool/dist.py": "import jaraco\n",
+    }
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["tool._vendor.jaraco.text"], dry_run=True)
+    assert [k.location for k in result.kept] == [Location("tool/dist.py", 1)]
+
+
+PTH_TREE = {
+    "tool/__init__.py": "",
+    "tool/_vendor/tomli/__init__.py": "def loads(s): ...\n",
+    "tool/config.py": "import tomli\n",
+}
+
+
+def test_a_folder_a_pth_file_names_is_on_sys_path(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, {**PTH_TREE, "tool-vendor.pth": "# vendored\ntool/_vendor\n"})
+    result = prove_and_delete(build_index(root), ["tool._vendor.tomli"], dry_run=True)
+    (kept,) = result.kept
+    assert kept.location == Location("tool/config.py", 1)
+    assert "(as tool-vendor.pth may put it there)" in kept.reason
+
+
+def test_without_a_pth_file_or_sys_path_code_the_own_name_is_another_module(
+    tmp_path: Path,
+) -> None:
+    root = make_tree(tmp_path, {**PTH_TREE, "other.pth": "import os\nlib\n"})
+    result = prove_and_delete(build_index(root), ["tool._vendor.tomli"], dry_run=True)
+    assert result.kept == ()
+    assert result.deleted_files == ("tool/_vendor/tomli/__init__.py",)
+
+
+def test_pth_lines_are_folders_relative_to_the_file() -> None:
+    assert pth_adds("lib/_vendor", "lib/x.pth", "_vendor\n")
+    assert pth_adds("tool/_vendor", "x.pth", "./tool/_vendor/\n")
+    assert not pth_adds("tool/_vendor", "x.pth", "# tool/_vendor\n")
+    assert pth_adds("tool/_vendor", "x.pth", "import sys; sys.path.append('tool/_vendor')\n")

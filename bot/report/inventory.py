@@ -84,6 +84,12 @@ def text(analysis: Analysis) -> str:
                     f"{len(canonical.importers)} exact ({canonical.import_statements} import "
                     f"statements); grep: {canonical.grep_count}  [{canonical.grep_command}]"
                 )
+    kept = [p for p in analysis.packages if p.kept]
+    if kept:
+        lines += ["", "Not dead: no import reaches them, but the deletion proof keeps them"]
+        for package in kept:
+            lines.append(f"  {package.name} ({package.path}/)")
+            lines += [f"    {line}" for line in package.kept[1:]]
     if pure or impure:
         lines += ["", "Shim modules and where each name really lives"]
         for verdict in [*pure, *impure]:
@@ -154,6 +160,17 @@ def markdown(analysis: Analysis) -> str:
             f"| `{package.name}` | {package.status} | {package.files} | {package.lines} | "
             f"{len(package.importers)} | {package.grep_count} |"
         )
+    kept = [p for p in analysis.packages if p.kept]
+    if kept:
+        out += [
+            "",
+            "## Not dead",
+            "",
+            "No import reaches them, but the deletion proof keeps them.",
+            "",
+        ]
+        for package in kept:
+            out += [f"- `{package.name}`: {line}" for line in package.kept[1:]]
     if pure or impure:
         out += [
             "",

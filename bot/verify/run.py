@@ -115,13 +115,20 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def analyze_trees(root_before: Path | None, root_after: Path, config: Config) -> Trees:
     try:
-        after = analyze(root_after, config.source_roots, config.exclude)
+        after = analyze(
+            root_after, config.source_roots, config.exclude, reference_files=config.reference_files
+        )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
     before = None
     if root_before is not None:
         try:
-            before = analyze(root_before, config.source_roots, config.exclude)
+            before = analyze(
+                root_before,
+                config.source_roots,
+                config.exclude,
+                reference_files=config.reference_files,
+            )
         except TreeError:
             before = None  # e.g. the source root is new: nothing to compare with
     return Trees(before, after)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from codemods.analyze.graph import ImportRef, all_refs
-from codemods.analyze.inventory import PackageReport, grep_counts, package_reports
+from codemods.analyze.inventory import Keeps, PackageReport, grep_counts, package_reports
 from codemods.analyze.references import (
     Reference,
     attribute_references,
@@ -21,6 +21,11 @@ from codemods.analyze.shims import Verdict, classify
 from codemods.scan.build import Progress, start_index
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index, NotAnalyzed
+from codemods.scan.sources import REFERENCE_FILES
+
+# The deletion proof over an index, handed in (`codemods.delete.removal.proof_of`): the
+# analysis sits below the delete stage, and DEAD means the proof lets the package go.
+Prover = Callable[[Index], Keeps]
 
 
 class Verdicts(Mapping[str, Verdict]):
@@ -57,6 +62,7 @@ class Analysis:
     verdicts: Mapping[str, Verdict]
     not_analyzed: tuple[NotAnalyzed, ...]
     resolver: Resolver
+    prover: Prover | None = None  # without it, DEAD means only that no import reaches it
 
     @cached_property
     def code_references(self) -> tuple[Reference, ...]:
@@ -83,7 +89,8 @@ class Analysis:
             p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
         ]
         references.extend(text_references(index, outermost))
-        packages = package_reports(index, refs, verdicts, references, ".", greps)
+        keeps = self.prover(index) if self.prover is not None else None
+        packages = package_reports(index, refs, verdicts, references, ".", greps, keeps)
         return tuple(packages), tuple(references)
 
     @property
@@ -123,18 +130,31 @@ def analyze(
     jobs: int = 1,
     progress: Progress | None = None,
     focus: Focus | None = None,
+    prover: Prover | None = None,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> Analysis:
     """The analysis of the tree at root; with `focus`, of the files that may name those
-    modules (everything a job about them needs), other modules read only when asked for."""
-    pending = start_index(root, source_roots, exclude, jobs=jobs, progress=progress, focus=focus)
+    modules (everything a job about them needs), other modules read only when asked for.
+    `prover`: the deletion proof that a DEAD package must pass. `reference_files`: globs of
+    the files whose text may name a module as configuration."""
+    pending = start_index(
+        root,
+        source_roots,
+        exclude,
+        jobs=jobs,
+        progress=progress,
+        focus=focus,
+        reference_files=reference_files,
+    )
     # The analysis of what was read overlaps the grammar check running in the workers; in the
     # rare tree where a file turns out not to compile, the analysis is done again without it.
-    analysis = analyze_index(pending.index)
+    analysis = analyze_index(pending.index, prover)
     checked = pending.result()
-    return analysis if checked is analysis.index else analyze_index(checked)
+    return analysis if checked is analysis.index else analyze_index(checked, prover)
 
 
-def analyze_index(index: Index) -> Analysis:
+def analyze_index(index: Index, prover: Prover | None = None) -> Analysis:
     refs = tuple(all_refs(index))
     resolver = Resolver(index)
-    return Analysis(index, refs, Verdicts(index, resolver, refs), index.not_analyzed, resolver)
+    verdicts = Verdicts(index, resolver, refs)
+    return Analysis(index, refs, verdicts, index.not_analyzed, resolver, prover)

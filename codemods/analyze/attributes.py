@@ -89,9 +89,27 @@ def _outside_imports(info: ModuleInfo, spelled: re.Pattern[str]) -> bool:
     return False
 
 
-def attribute_uses(index: Index, targets: Sequence[str]) -> list[tuple[Location, str, str]]:
+# What a file's reading gives whatever the targets: the names its imports bind, the modules
+# `import a.b.c` names, and its attribute chains; None for a file that does not parse.
+FileUses = tuple[dict[str, set[str]], list[str], list[tuple[int, str, list[str]]]]
+
+
+def file_uses(info: ModuleInfo) -> FileUses | None:
+    try:
+        tree = parse(info.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # unparsable files are the deletion proof's own business
+    bound, dotted = _imports(tree, info)
+    return bound, dotted, list(_chains(tree))
+
+
+def attribute_uses(
+    index: Index, targets: Sequence[str], read: dict[str, FileUses | None] | None = None
+) -> list[tuple[Location, str, str]]:
     """(where, the module reached, the chain as written) for each use of a target module (or
-    a module under it) as an attribute of a package the file imported."""
+    a module under it) as an attribute of a package the file imported. `read`: the files
+    read by earlier calls over the same index, by path, filled in here (`analyze` asks the
+    deletion proof about every package nothing imports)."""
     lasts = sorted({target.rpartition(".")[2] for target in targets})
     if not lasts:
         return []
@@ -100,15 +118,19 @@ def attribute_uses(index: Index, targets: Sequence[str]) -> list[tuple[Location,
     for info in (*index.modules.values(), *index.stubs.values()):
         if not _outside_imports(info, spelled):
             continue
-        try:
-            tree = parse(info.text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue  # unparsable files are the deletion proof's own business
-        bound, dotted = _imports(tree, info)
+        if read is not None and info.path in read:
+            uses = read[info.path]
+        else:
+            uses = file_uses(info)
+            if read is not None:
+                read[info.path] = uses
+        if uses is None:
+            continue
+        bound, dotted, chains = uses
         # `import a.shim.x` then `a.shim.x.f()`: the rewrite follows those chains itself.
         imported = [name for name in dotted if any(within(name, t) for t in targets)]
         seen: set[tuple[int, str]] = set()
-        for line, head, attrs in _chains(tree):
+        for line, head, attrs in chains:
             if any(within(".".join([head, *attrs]), name) for name in imported):
                 continue
             for module in bound.get(head, ()):

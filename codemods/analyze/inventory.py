@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from codemods.analyze.graph import ImportRef
 from codemods.analyze.references import Reference, reaches_below
 from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import common_package, within
+from codemods.outcome import Kept
 from codemods.scan.index import Index
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
 ENTRY_NAMES = frozenset({"tests", "test", "testing", "scripts", "bin", "tools", "examples", "docs"})
+# How many of the proof's reasons a package that is not DEAD shows (the first, by file:line).
+SHOWN_REASONS = 3
+# The deletion proof for one package: every reason it stays (empty: it may go).
+Keeps = Callable[[str], Sequence[Kept]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class PackageReport:
     points_to: tuple[str, ...]  # for a shim layer: the packages its names really live in
     evidence: tuple[str, ...]
     dynamic: tuple[Reference, ...]  # blocking references that are not imports
+    # No import reaches it but the deletion proof keeps it: why, with file:line (in evidence too)
+    kept: tuple[str, ...] = ()
 
 
 def grep_command(package: str, where: str) -> str:
@@ -73,8 +80,11 @@ def package_reports(
     references: list[Reference],
     grep_root: str = ".",
     greps: dict[str, int] | None = None,
+    keeps: Keeps | None = None,
 ) -> list[PackageReport]:
-    """One report per package, in dotted-name order. `greps`: counts already taken."""
+    """One report per package, in dotted-name order. `greps`: counts already taken. `keeps`:
+    the deletion proof; a package no import reaches is DEAD only when it lets the package go,
+    else its evidence says why not, with file:line."""
     importers: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, set[tuple[str, int]]] = defaultdict(set)
     packages = sorted(index.packages)
@@ -127,6 +137,7 @@ def package_reports(
             )
         ]
         evidence: list[str] = []
+        kept: list[str] = []
         points_to: tuple[str, ...] = ()
         external_points = sorted(
             {t for v in shim_modules for t in v.points_to if not within(t, package)}
@@ -149,6 +160,9 @@ def package_reports(
                     "no importers inside the repository (an entry point or a "
                     "top-level package used from outside)"
                 )
+            elif status != SHIM_LAYER and keeps is not None and (why := keeps(package)):
+                kept = not_dead(why)
+                evidence.extend(kept)
             else:
                 status = DEAD if status != SHIM_LAYER else status
                 evidence.insert(
@@ -179,9 +193,22 @@ def package_reports(
                 points_to=points_to,
                 evidence=tuple(evidence),
                 dynamic=tuple(dynamic[package]),
+                kept=tuple(kept),
             )
         )
     return reports
+
+
+def not_dead(kept: Sequence[Kept]) -> list[str]:
+    """Why a package nothing imports is not DEAD: the proof's first reasons, with file:line."""
+    lines = [
+        f"not dead: no module outside it imports it, but the deletion proof keeps it "
+        f"({len(kept)} reason{'s' if len(kept) != 1 else ''})"
+    ]
+    for reason in kept[:SHOWN_REASONS]:
+        where = f"{reason.location}: " if reason.location else ""
+        lines.append(f"kept: {where}{reason.reason}")
+    return lines
 
 
 def _has_main(index: Index, package: str) -> bool:

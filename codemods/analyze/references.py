@@ -12,17 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from codemods.analyze.attributes import attribute_uses
+from codemods.analyze.attributes import FileUses, attribute_uses
 from codemods.outcome import Location
 from codemods.scan.focus import IMPORT_MACHINERY
 from codemods.scan.index import Index
-from codemods.scan.templates import COMPUTED, SUFFIX, template_refs
+from codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX, template_refs
 
+ENTRY_POINT = "entry point"  # a line of a built distribution's entry_points.txt
+ENTRY_POINTS = "entry_points.txt"
+UNSHIM_CONFIG = ".unshim.toml"  # read by bot.config, whose keys may be at its top level
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset(
     {
         "import_module", "__import__", "mock.patch", "string", "config", "manifest",
-        "attribute", COMPUTED, SUFFIX,
+        ENTRY_POINT, "attribute", COMPUTED, SUFFIX, MIDDLE,
     }
 )  # fmt: skip
 # Calls whose first argument can only be a module name: there a single word is a module too.
@@ -34,7 +37,8 @@ class Reference:
     location: Location
     target: str  # the repository module the text names
     text: str  # the string or line as found
-    # import_module|__import__|mock.patch|string|config|manifest|attribute|prose|comment
+    # import_module|__import__|mock.patch|string|config|manifest|entry point|attribute|prose|
+    # comment, or a template's part (`codemods.scan.templates`)
     kind: str
 
     @property
@@ -70,7 +74,9 @@ def _absolute(relative: str, module: str, is_package: bool) -> str:
 def code_references(index: Index) -> list[Reference]:
     """Dotted strings in Python code that name a repository module, and templates of module
     paths: a template's constant head names the package below which it computes names, its
-    constant tail every module whose name ends so (`"%s.formats"`: every `*.formats`)."""
+    constant tail every module whose name ends so (`"%s.formats"`: every `*.formats`), a
+    constant middle every package whose name ends so, below which it computes names
+    (`"%s.management.commands.%s"`: every `*.management.commands`)."""
     found: list[Reference] = []
     by_last: dict[str, list[str]] = {}
     for name in (*index.modules, *index.stubs):
@@ -78,7 +84,7 @@ def code_references(index: Index) -> list[Reference]:
     for info in (*index.modules.values(), *index.stubs.values()):
         for ref in info.facts.strings:
             where = Location(info.path, ref.line)
-            if ref.kind in (COMPUTED, SUFFIX):
+            if ref.kind in (COMPUTED, SUFFIX, MIDDLE):
                 for named in _template_targets(index, by_last, ref.value, ref.kind):
                     found.append(Reference(where, named, ref.value, ref.kind))
                 continue
@@ -95,8 +101,8 @@ def code_references(index: Index) -> list[Reference]:
 def _template_targets(
     index: Index, by_last: dict[str, list[str]], template: str, kind: str
 ) -> list[str]:
-    """The modules a template's head (COMPUTED) or tail (SUFFIX) names. A `+` at an end marks
-    an operand of `+` (`codemods.scan.collector`)."""
+    """The modules a template's head (COMPUTED), tail (SUFFIX) or middle (MIDDLE) names. A `+`
+    at an end marks an operand of `+` (`codemods.scan.collector`)."""
     joined = template.startswith("+") or template.endswith("+")
     targets: list[str] = []
     for found_kind, part in template_refs(template.strip("+"), joined):
@@ -179,10 +185,15 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
         return None
 
     from_root = forms(".")
-    for relpath in (*index.tree.configs, *index.tree.prose):
-        kind = "prose" if relpath.endswith((".md", ".rst", ".txt")) else "config"
+    configs = set(index.tree.configs)
+    for relpath in dict.fromkeys((*index.tree.configs, *index.tree.prose)):
+        if PurePosixPath(relpath).name == UNSHIM_CONFIG:
+            continue  # unshim's own configuration names the shims it is told to remove
+        kind = "config" if relpath in configs else "prose"
         if relpath.endswith(("MANIFEST.in", "meson.build")):
             kind = "manifest"
+        elif kind == "config" and PurePosixPath(relpath).name == ENTRY_POINTS:
+            kind = ENTRY_POINT
         # An analyzed setup.py's dotted strings are code references already; its paths are not.
         dotted = not (relpath.endswith("setup.py") and relpath in indexed)
         # Build files name paths from their own folder; prose and comments from the root.
@@ -219,7 +230,7 @@ def reaches_below(index: Index, reference: Reference) -> bool:
     `import_module`/`__import__` of the package, or its dotted name as a string in a file that
     uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
     Nothing below such a package can be proven unused."""
-    if reference.kind == COMPUTED:
+    if reference.kind in (COMPUTED, MIDDLE):
         return True  # `"app.plugins.%s" % name`: any module below the template's head
     if "." not in reference.target:
         return False  # loading a whole top-level package by name computes no names below it
@@ -249,6 +260,11 @@ def blocking_reason(reference: Reference, module: str) -> str:
             f"{reference.target} is the constant head of the module name template {text!r} "
             f"in {module}: modules below it may be imported by computed names"
         )
+    if reference.kind == MIDDLE:
+        return (
+            f"{reference.target} ends with the constant middle of the module name template "
+            f"{text!r} in {module}: modules below it may be imported by computed names"
+        )
     if reference.kind == SUFFIX:
         return (
             f"named by the module name template {text!r} in {module}: it computes the head "
@@ -260,14 +276,19 @@ def blocking_reason(reference: Reference, module: str) -> str:
         return f"named in {reference.location.path}: {text}"
     if reference.kind == "attribute":
         return f"used by {module} as {text}, an attribute of a package it imports"
+    if reference.kind == ENTRY_POINT:
+        return f"an entry point of the built distribution, {reference.location.path}: {text}"
     if reference.kind == "manifest":
         return f"listed in the build manifest {reference.location.path}: {text}"
     return f"named by the string {text!r} in {module}"
 
 
-def attribute_references(index: Index, targets: Sequence[str]) -> list[Reference]:
-    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names."""
+def attribute_references(
+    index: Index, targets: Sequence[str], read: dict[str, FileUses | None] | None = None
+) -> list[Reference]:
+    """`pkg.shim.X` after `import pkg`: uses of the targets that no import statement names.
+    `read`: files already read over the same index (`attribute_uses`)."""
     return [
         Reference(where, module, text, "attribute")
-        for where, module, text in attribute_uses(index, targets)
+        for where, module, text in attribute_uses(index, targets, read)
     ]

@@ -2,7 +2,8 @@
 
 A folder added to `sys.path` makes the packages inside it importable by their own names:
 setuptools runs `sys.path.extend(... "setuptools", "_vendor" ...)` at import time, and from then
-on `import tomli` loads `setuptools/_vendor/tomli`. unshim does not evaluate `sys.path` (it is
+on `import tomli` loads `setuptools/_vendor/tomli`, and deleting `setuptools._vendor` (or
+`setuptools`) deletes it too. unshim does not evaluate `sys.path` (it is
 computed at run time, often from `__file__`), so it cannot prove such an import reaches
 something else. When a file of the tree touches `sys.path` and names a folder above the package
 (or lives in it and builds the path from `__file__`), and an import names a module the tree does
@@ -12,6 +13,7 @@ deletion is refused and the import is given as the reason. Pure.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
@@ -47,24 +49,51 @@ def adds_folder(folder: str, path: str, text: str) -> bool:
     return str(PurePosixPath(path).parent) == folder and "__file__" in text
 
 
+def pth_adds(folder: str, path: str, text: str) -> bool:
+    """Whether the `.pth` file at `path` adds `folder` to `sys.path`: a line that is not a
+    comment or an `import` names a folder relative to the one the file is in (site's rule);
+    an `import` line is code, read as any file that touches `sys.path` is."""
+    here = PurePosixPath(path).parent
+    for line in text.splitlines():
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry.startswith(("import ", "import\t")):
+            if adds_folder(folder, path, entry):
+                return True
+            continue
+        if posixpath.normpath(str(here / entry.rstrip("/"))) == folder:
+            return True
+    return False
+
+
 def own_name_imports(
     index: Index,
-    package: str,
-    folders: Iterable[str],
+    places: Iterable[tuple[str, str]],
     imports: Iterable[ImportRef],
     added_by: Callable[[str], str | None],
-) -> Iterator[tuple[ImportRef, str, str, str]]:
-    """(import, name, folder, adder): imports of a name the tree does not have as a module, which
-    load `package` once `folder` is on `sys.path`, as the file `adder` may make it."""
-    names = [
-        (name, folder, adder)
-        for name, folder in shorter_names(package, folders)
-        if not index.is_module(name.split(".")[0]) and (adder := added_by(folder)) is not None
-    ]
-    if not names:
+) -> Iterator[tuple[ImportRef, str, str, str, str]]:
+    """(import, name, folder, adder, module): imports of a name the tree does not have as a
+    module, which load `module`, one of `places` ((dotted name, where it lives): the package
+    and every module below it), once `folder` is on `sys.path`, as the file `adder` may make
+    it. A folder inside the package counts too: with `tool/_vendor` on `sys.path`,
+    `import tomli` needs `tool._vendor`."""
+    adders: dict[str, str | None] = {}
+    by_first: dict[str, list[tuple[str, str, str, str]]] = {}
+    for module, place in places:
+        for name, folder in shorter_names(module, [place]):
+            first = name.split(".")[0]
+            if index.is_module(first):
+                continue
+            if folder not in adders:
+                adders[folder] = added_by(folder)
+            adder = adders[folder]
+            if adder is not None:
+                by_first.setdefault(first, []).append((name, folder, adder, module))
+    if not by_first:
         return
     for ref in imports:
-        for name, folder, adder in names:
+        for name, folder, adder, module in by_first.get(ref.target.split(".")[0], ()):
             if within(ref.target, name) or within(name, ref.target):
-                yield ref, name, folder, adder
+                yield ref, name, folder, adder, module
                 break

@@ -16,10 +16,11 @@ writes (that is `codemods.delete.removal`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from codemods.analyze.attributes import FileUses
 from codemods.analyze.graph import all_refs
 from codemods.analyze.references import (
     Reference,
@@ -31,11 +32,12 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
-from codemods.delete.own_names import adds_folder, own_name_imports
+from codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
+from codemods.delete.siblings import sibling_lines
 from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.index import Index, NotAnalyzed
-from codemods.scan.templates import COMPUTED
+from codemods.scan.templates import COMPUTED, MIDDLE
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files that only describe the package they are in (PEP 561): they go when it goes.
@@ -134,6 +136,8 @@ class Evidence:
         self.text: dict[str, list[Reference]] = {}
         self.folders: dict[str, tuple[str, ...]] = {}
         self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path
+        self.read: dict[str, FileUses | None] = {}  # files read for attribute uses
+        self.by_folder: dict[str, list[tuple[str, str, str]]] | None = None  # (path, module, text)
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
@@ -141,18 +145,27 @@ class Evidence:
         return self.folders[package]
 
     def _added_by(self, folder: str) -> str | None:
-        """A file of the tree that may add `folder` to `sys.path`, or None."""
+        """A file of the tree that may add `folder` to `sys.path`, or None: Python code that
+        touches `sys.path`, or a `.pth` file (site adds its lines when it is installed)."""
         if self.path_touchers is None:
             self.path_touchers = []
-            for source in self.index.tree.sources:
+            pth = [p for p in self.index.tree.configs if p.endswith(".pth")]
+            for path in (*(s.path for s in self.index.tree.sources), *pth):
                 try:
-                    data = (self.index.root / source.path).read_bytes()
+                    data = (self.index.root / path).read_bytes()
                 except OSError:
                     continue
-                if b"sys.path" in data:
+                if b"sys.path" in data or path.endswith(".pth"):
                     text = data.decode("utf-8", errors="replace")
-                    self.path_touchers.append((source.path, text))
-        return next((p for p, t in self.path_touchers if adds_folder(folder, p, t)), None)
+                    self.path_touchers.append((path, text))
+        return next(
+            (
+                p
+                for p, t in self.path_touchers
+                if (pth_adds(folder, p, t) if p.endswith(".pth") else adds_folder(folder, p, t))
+            ),
+            None,
+        )
 
     def _places(self, package: str) -> tuple[str, ...]:
         """Where `package` lives: its folders, or a module's path without its suffix."""
@@ -161,12 +174,39 @@ class Evidence:
             return self._folders(package)
         return (str(PurePosixPath(info.path).with_suffix("")),)
 
+    def _siblings(self, package: str) -> Iterator[tuple[str, str, int, str]]:
+        """(path, module, line, text): modules beside `package` (in the folder that holds it)
+        that build its path from their own `__file__`."""
+        if self.by_folder is None:
+            self.by_folder = {}
+            for table in (self.index.modules, self.index.stubs):
+                for name, info in table.items():
+                    if "__file__" in info.text:
+                        folder = str(PurePosixPath(info.path).parent)
+                        self.by_folder.setdefault(folder, []).append((info.path, name, info.text))
+        for place in self._places(package):
+            where = PurePosixPath(place)
+            for path, module, text in self.by_folder.get(str(where.parent), ()):
+                for line, found in sibling_lines(where.name, text):
+                    yield path, module, line, found
+
+    def _places_under(self, package: str) -> list[tuple[str, str]]:
+        """(module, where it lives) for `package` and every module below it."""
+        places = [(package, place) for place in self._places(package)]
+        for table in (self.index.modules, self.index.stubs):
+            for name, info in table.items():
+                if name != package and within(name, package):
+                    path = PurePosixPath(info.path)
+                    place = path.parent if info.source.is_package else path.with_suffix("")
+                    places.append((name, str(place)))
+        return list(dict.fromkeys(places))
+
     def _texts(self, package: str) -> list[Reference]:
         """Configuration, prose, comments and uses as an attribute naming the package."""
         if package not in self.text:
             self.text[package] = [
                 *text_references(self.index, [package]),
-                *attribute_references(self.index, [package]),
+                *attribute_references(self.index, [package], self.read),
             ]
         return self.text[package]
 
@@ -192,16 +232,23 @@ class Evidence:
         for ref in self.imports:
             if within(ref.target, package) and not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
-        for ref, name, folder, adder in own_name_imports(
-            self.index, package, self._places(package), self.imports, self._added_by
+        for ref, name, folder, adder, module in own_name_imports(
+            self.index, self._places_under(package), self.imports, self._added_by
         ):
             if not self.owned(ref.path, going):
                 reason = (
                     f"{ref.importer} imports {name} by that name, and with {folder}/ on sys.path "
-                    f"(as {adder} may put it there) that is {package}: unshim cannot prove it "
+                    f"(as {adder} may put it there) that is {module}: unshim cannot prove it "
                     "is another module"
                 )
                 block(reason, Location(ref.path, ref.line))
+        for path, module, line, text in self._siblings(package):
+            if not self.owned(path, going):
+                reason = (
+                    f"{module} builds the path of {package} from its own __file__ ({text}): "
+                    "unshim cannot prove nothing loads it from there"
+                )
+                block(reason, Location(path, line))
         star = _star_export(self.index, package)
         if star is not None and not self.owned(star.path, going):
             parent = package.rpartition(".")[0]
@@ -226,7 +273,7 @@ class Evidence:
                     f"{reference.target} is loaded by name ({reference.text!r}), so modules "
                     f"under it, {package} among them, may be imported by computed names"
                 )
-                if reference.kind == COMPUTED:
+                if reference.kind in (COMPUTED, MIDDLE):
                     reason = blocking_reason(reference, self.module_of.get(where.path, ""))
                 block(reason, where)
         for problem in self.index.not_analyzed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from codemods.names import within
 from codemods.outcome import Kept, Location
 from codemods.scan.build import build_index
 from codemods.scan.index import Index
+from codemods.scan.sources import REFERENCE_FILES
 
 PYCACHE = "__pycache__"
 
@@ -51,7 +52,21 @@ def prove_and_delete(
     """Delete each of `packages` that nothing outside the deleted ones names; keep the others,
     with every reference that blocks them. Packages asked for together may name each other.
     With `dry_run` nothing is deleted and the result says what would be."""
+    return _prove_and_delete(Evidence(index), packages, dry_run=dry_run)
+
+
+def proof_of(index: Index) -> Callable[[str], tuple[Kept, ...]]:
+    """The proof `analyze` asks of each package it would call DEAD: why `apply --delete` would
+    keep it (the same proof, the same listing of its folder), never deleting anything. The
+    tree's references are read once for all of them."""
     evidence = Evidence(index)
+    return lambda package: _prove_and_delete(evidence, [package], dry_run=True).kept
+
+
+def _prove_and_delete(
+    evidence: Evidence, packages: Sequence[str], *, dry_run: bool
+) -> DeletionResult:
+    index = evidence.index
     going, kept = provable(evidence, packages)
     deleted: list[str] = []
     mentions: set[Location] = set()
@@ -90,10 +105,12 @@ def delete_dead(
     exclude: tuple[str, ...] = (),
     *,
     dry_run: bool = False,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> DeletionResult:
     """`unshim apply --delete PACKAGE` on the tree as it is on disk. Raises `TreeError` when
     there is nothing to analyze."""
-    return prove_and_delete(build_index(root, source_roots, exclude), [package], dry_run=dry_run)
+    index = build_index(root, source_roots, exclude, reference_files=reference_files)
+    return prove_and_delete(index, [package], dry_run=dry_run)
 
 
 def _listing(root: Path, tops: Iterable[str]) -> tuple[list[str], list[str]]:

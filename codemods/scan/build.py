@@ -26,7 +26,7 @@ from codemods.scan.reading import (
     read_data,
     read_unchecked,
 )
-from codemods.scan.sources import SourceFile, Tree, discover
+from codemods.scan.sources import REFERENCE_FILES, SourceFile, Tree, discover
 
 try:  # the fast path is optional (see `reading`): without it the workers read every file
     from codemods.scan.lexer import FAST
@@ -89,9 +89,12 @@ def build_index(
     overlay: Mapping[str, bytes | None] | None = None,
     reuse: Index | None = None,
     focus: Focus | None = None,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> Index:
     """`start_index`, waited for: the index with every file's grammar checked."""
-    return start_index(root, source_roots, exclude, jobs, progress, overlay, reuse, focus).result()
+    return start_index(
+        root, source_roots, exclude, jobs, progress, overlay, reuse, focus, reference_files
+    ).result()
 
 
 def start_index(
@@ -103,6 +106,7 @@ def start_index(
     overlay: Mapping[str, bytes | None] | None = None,
     reuse: Index | None = None,
     focus: Focus | None = None,
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> PendingIndex:
     """Index the tree at root. `overlay` maps paths to contents that stand in for the files on
     disk (None: the file is gone), so a planned change can be analyzed before it is written.
@@ -110,8 +114,11 @@ def start_index(
     in the overlay (no file on disk was added, removed or changed since), so only the overlay
     is read again.
     `focus`: read only the files that may name these modules (`codemods.scan.focus`); the others
-    are left unread until something asks for their module."""
-    tree = reuse.tree if reuse is not None else discover(root, source_roots, exclude)
+    are left unread until something asks for their module.
+    `reference_files`: globs of the files whose text may name a module as configuration."""
+    tree = (
+        reuse.tree if reuse is not None else discover(root, source_roots, exclude, reference_files)
+    )
     if overlay:
         gone = {p for p, data in overlay.items() if data is None}
         tree = Tree(

@@ -40,8 +40,17 @@ SKIPPED_DIRS = frozenset(
     }
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
-# Files whose text can name modules or file paths that a deletion must respect.
-CONFIG_NAMES = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "MANIFEST.in", "meson.build"})
+# Files whose text can name modules or file paths that a deletion must respect: the default of
+# `reference-files` (`[tool.unshim]`). A glob without `/` matches a file's name in any folder,
+# one with `/` the end of its path. The entry points of a built distribution are here too.
+REFERENCE_FILES = (
+    "tox.ini", "*.toml", "*.cfg", "*.ini", "*.yaml", "*.yml", "*.pth", "Makefile", "*.mk",
+    "Dockerfile*", ".github/workflows/*", "MANIFEST.in", "meson.build",
+    "*.dist-info/entry_points.txt", "*.egg-info/entry_points.txt",
+)  # fmt: skip
+ENTRY_POINTS = "entry_points.txt"
+# setup.py is code, but its paths are configuration: read whatever the list says.
+ALWAYS_REFERENCES = frozenset({"setup.py"})
 PROSE_SUFFIXES = (".md", ".rst", ".txt")
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are reported, not read
 
@@ -104,6 +113,7 @@ def _regular(path: str) -> bool:
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        eggs = sorted(d for d in dirnames if d.endswith(".egg-info"))
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -113,6 +123,10 @@ def _walk(root: Path) -> list[str]:
             and not (Path(directory) / d / "pyvenv.cfg").exists()
         )
         rel = Path(directory).relative_to(root)
+        # An egg-info folder is build output, but its entry points name modules of the tree.
+        for egg in eggs:
+            if _regular(os.path.join(directory, egg, ENTRY_POINTS)):
+                found.append((rel / egg / ENTRY_POINTS).as_posix())
         for name in sorted(filenames):
             if not (Path(directory) / name).is_symlink():
                 found.append((rel / name).as_posix())
@@ -143,10 +157,29 @@ def module_name(path: str, source_roots: tuple[str, ...]) -> str | None:
     return None
 
 
+def is_reference_file(path: str, globs: tuple[str, ...]) -> bool:
+    """Whether the file at `path` (POSIX, root-relative) is one whose text may name a module
+    as configuration: a glob without `/` matches its name, one with `/` the end of its path.
+    Python files are code (their strings are read as code), except `setup.py`."""
+    name = PurePosixPath(path).name
+    if name in ALWAYS_REFERENCES:
+        return True
+    if path.endswith(PYTHON_SUFFIXES):
+        return False
+    return any(
+        fnmatch(path, glob) or fnmatch(path, "*/" + glob) if "/" in glob else fnmatch(name, glob)
+        for glob in globs
+    )
+
+
 def discover(
-    root: Path, source_roots: tuple[str, ...] = (".",), exclude: tuple[str, ...] = ()
+    root: Path,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    reference_files: tuple[str, ...] = REFERENCE_FILES,
 ) -> Tree:
-    """Index the files of the tree at root; raise TreeError when there is nothing to analyze."""
+    """Index the files of the tree at root; raise TreeError when there is nothing to analyze.
+    `reference_files`: globs of the files whose text may name a module (`REFERENCE_FILES`)."""
     if not root.exists():
         raise TreeError(f"{root}: no such directory")
     if not root.is_dir():
@@ -164,7 +197,7 @@ def discover(
         ):
             continue
         name = PurePosixPath(path).name
-        if name in CONFIG_NAMES:
+        if is_reference_file(path, reference_files):
             configs.append(path)
         if path.endswith(PROSE_SUFFIXES):
             prose.append(path)
