@@ -67,3 +67,23 @@ def test_text_and_json_say_why_not_dead(tmp_path: Path, capsys: pytest.CaptureFi
     # `tool._vendor` holds the folder on sys.path, `tomli` in it: the proof keeps it too.
     assert dead == ["tool._vendor.unused"]
     assert document["summary"]["dead_packages"] == 1
+
+
+def test_a_public_package_of_a_distribution_is_not_dead(tmp_path: Path) -> None:
+    root = make_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "tool"\nversion = "1"\n',
+            "tool/__init__.py": "",
+            "tool/contrib/__init__.py": "X = 1\n",  # public: its users import it
+            "tool/_old/__init__.py": "X = 1\n",  # private: nobody outside may import it
+        },
+    )
+    packages = {p.name: p for p in analyze(root, prover=proof_of).packages}
+    public = packages["tool.contrib"]
+    assert public.status == ACTIVE
+    assert public.evidence[0] == (
+        "no importers inside the repository, but a public module of distribution tool "
+        "(pyproject.toml): outside users may import it"
+    )
+    assert packages["tool._old"].status == DEAD

@@ -12,6 +12,7 @@ from codemods.analyze.references import Reference, reaches_below
 from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import common_package, within
 from codemods.outcome import Kept
+from codemods.scan.distributions import Distribution, publisher
 from codemods.scan.index import Index
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
@@ -160,6 +161,12 @@ def package_reports(
                     "no importers inside the repository (an entry point or a "
                     "top-level package used from outside)"
                 )
+            elif status != SHIM_LAYER and (shipped := _published(index, package)):
+                # Unused here is not unused: the distribution's users import it.
+                evidence.append(
+                    f"no importers inside the repository, but a public module of distribution "
+                    f"{shipped.label} ({shipped.evidence}): outside users may import it"
+                )
             elif status != SHIM_LAYER and keeps is not None and (why := keeps(package)):
                 kept = not_dead(why)
                 evidence.extend(kept)
@@ -213,6 +220,12 @@ def not_dead(kept: Sequence[Kept]) -> list[str]:
 
 def _has_main(index: Index, package: str) -> bool:
     return f"{package}.__main__" in index.modules
+
+
+def _published(index: Index, package: str) -> Distribution | None:
+    """The distribution that publishes `package`, judged by its `__init__` (or module) file."""
+    info = index.modules.get(package) or index.stubs.get(package)
+    return publisher(index.tree.distributions, info.path) if info is not None else None
 
 
 def _package_dir(index: Index, package: str) -> str:
