@@ -82,8 +82,8 @@ def test_the_shims_own_test_is_untouched_and_keeps_the_shim(
     assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
     err = capsys.readouterr().err
     assert (
-        "kept: tests/test_shim.py:7: old.shim: its own deprecation test imports it at "
-        "tests/test_shim.py:7; that file is left alone and the module stays"
+        "kept: tests/test_shim.py:7: old.shim: imported here by its own deprecation test (under "
+        "a `with` that expects its warning); that file is left alone and the module stays"
     ) in err
 
 

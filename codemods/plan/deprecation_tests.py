@@ -101,8 +101,9 @@ def own_tests(analysis: Analysis, shims: Collection[str], skipped: Collection[st
     return [
         Kept(
             shim,
-            f"its own deprecation test imports it at {path}:{line}; that file is left alone "
-            "and the module stays",
+            # The location says where: the reason does not name the path a second time.
+            "imported here by its own deprecation test (under a `with` that expects its "
+            "warning); that file is left alone and the module stays",
             Location(path, line),
         )
         for (shim, path), line in sorted(first.items())
