@@ -117,9 +117,7 @@ def test_a_runtime_getattr_modules_own_deprecation_test_is_left_alone(tmp_path: 
     result = applied(tmp_path, {**GETATTR, "test_old.py": own_test}, "pkg.old")
     assert (tmp_path / "test_old.py").read_text() == own_test
     assert (tmp_path / "consumer.py").read_text() == "from pkg import Foo\n"
-    assert "test_old.py:6: imported here by its own deprecation test" in "\n".join(
-        reasons(result)
-    )
+    assert "test_old.py:6: imported here by its own deprecation test" in "\n".join(reasons(result))
 
 
 def test_without_resolve_import_a_runtime_getattr_module_is_refused(
