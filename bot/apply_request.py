@@ -9,7 +9,7 @@ from bot.config import Config
 from codemods.apply import ApplyOptions
 from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.plan.importer import ImportSettings
-from codemods.plan.values import PlanRequest
+from codemods.plan.values import PlanRequest, Schedule
 from codemods.scan.index import Index
 
 
@@ -17,7 +17,12 @@ def plan_request(config: Config, *, configured: bool) -> PlanRequest:
     """The shims, moves, auto and delete of `config`. `configured`: they come from the
     configuration file, so a shim that no longer exists is done, not an error."""
     return PlanRequest(
-        config.shims, config.moves, config.auto, config.delete, configured=configured
+        config.shims,
+        config.moves,
+        config.auto,
+        config.delete,
+        configured=configured,
+        schedule=Schedule(config.kind, dict(config.remove_in)),
     )
 
 

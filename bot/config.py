@@ -57,6 +57,8 @@ class Config:
     engine: str = "libcst"
     resolve: str = "static"  # or "import": confirm the plan by importing the shims
     removed: tuple[str, ...] = ()  # "old" or "old=new": modules that must not come back
+    kind: str | None = None  # "library" or "application"; None: as the distribution says
+    remove_in: tuple[tuple[str, str], ...] = ()  # (shim, version it goes in), library mode
     # globs of the files whose text may name a module and so keep it from being deleted
     reference_files: tuple[str, ...] = REFERENCE_FILES
     verify: VerifyConfig = field(default_factory=VerifyConfig)
@@ -139,6 +141,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "engine": ("engine", _one_of("libcst", "bowler")),
     "resolve": ("resolve", _one_of("static", "import")),
     "removed": ("removed", _removals),
+    "kind": ("kind", _one_of("library", "application")),
     "reference-files": ("reference_files", _globs),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
@@ -184,7 +187,26 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
     table = dict(data)
     verify_table = table.pop("verify", {})
     pr_table = table.pop("pr", {})
+    remove_in: list[tuple[str, str]] = []
+    if isinstance(table.get("shims"), dict):
+        # [tool.unshim.shims."pkg.old"] remove-in = "2.0": the shims, with their schedule.
+        names = []
+        for name, settings in table["shims"].items():
+            names.append(name)
+            where = f'{source} [tool.unshim.shims."{name}"]'
+            if not isinstance(settings, dict):
+                problems.append(f'{where}: must be a table (remove-in = "VERSION")')
+                continue
+            for key, value in settings.items():
+                if key != "remove-in":
+                    problems.append(f"{where}: unknown key '{key}' (known keys: remove-in)")
+                elif not isinstance(value, str) or not value:
+                    problems.append(f"{where}: 'remove-in' must be a version string, got {value!r}")
+                else:
+                    remove_in.append((name, value))
+        table["shims"] = names
     top = _check_table(table, _TOP, f"{source} [tool.unshim]", problems)
+    top["remove_in"] = tuple(remove_in)
     verify: dict[str, Any] = {}
     pr: dict[str, Any] = {}
     for name, sub, keys, out in (

@@ -22,6 +22,7 @@ from codemods.outcome import Kept, Location, Note
 from codemods.plan.deprecation_tests import own_tests
 from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
+from codemods.plan.schedule import keep_for_users
 from codemods.plan.targets import shim_module
 from codemods.plan.values import (
     DOTTED_NAME,
@@ -248,6 +249,11 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
             if forwarding and not shim.unresolved and module in blocked:
                 kept.extend(blocked[module])
             public = published(index, verdict) if deleting and module in automatic else None
+            if public is None and deleting and (request.configured or module in automatic):
+                # Library mode: what the configuration or --auto names; --shim decides alone.
+                public = keep_for_users(
+                    index, module, verdict.path, verdict.deprecated, request.schedule
+                )
             if public is not None:
                 kept.append(public)
                 deleting = False

@@ -20,6 +20,15 @@ class PlanError(ValueError):
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """Library mode's settings (`codemods.plan.schedule`)."""
+
+    kind: str | None = None  # "library", "application", or None: as the distribution says
+    remove_in: Mapping[str, str] = field(default_factory=dict)  # shim -> version it goes in
+    version: str | None = None  # the project's version, when the configuration gives it
+
+
+@dataclass(frozen=True)
 class PlanRequest:
     shims: tuple[str, ...] = ()  # dotted modules or packages whose imports are rewritten
     moves: tuple[tuple[str, str], ...] = ()  # (old, new) module prefixes
@@ -27,6 +36,8 @@ class PlanRequest:
     delete: tuple[str, ...] = ()  # packages handed to the deletion proof as well
     configured: bool = False  # the shims come from the configuration: one that is gone is done
     allow_missing_target: bool = False  # a --move may name a module the tree does not have yet
+    # Library mode: which public shims stay for the library's users, and until when.
+    schedule: Schedule = field(default_factory=Schedule)
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,22 @@ DIST_INFO = re.compile(r"^(?:(?P<folder>.*)/)?(?P<name>[^/-]+)-[^/]*\.dist-info/
 METADATA_NAME = re.compile(r"^\s*name\s*=\s*(\S+)", re.MULTILINE)
 
 
+# Trove classifiers by which a distribution says it is a library: code other projects import.
+LIBRARY_CLASSIFIERS = (
+    "Topic :: Software Development :: Libraries",
+    "Intended Audience :: Developers",
+)
+CLASSIFIER = re.compile(r"^Classifier:\s*(.+?)\s*$", re.MULTILINE)
+METADATA_VERSION = re.compile(r"^Version:\s*(\S+)", re.MULTILINE)
+
+
 @dataclass(frozen=True, order=True)
 class Distribution:
     folder: str  # POSIX path relative to the root ("" for the root itself)
     name: str  # the distribution's name, as its metadata spells it ("" when none is given)
     evidence: str  # the file or folder that says so
+    version: str = ""  # as its metadata gives it, when it gives it statically
+    library: bool = False  # its classifiers say other projects import it
 
     @property
     def label(self) -> str:
@@ -54,16 +65,35 @@ def _declared(path: str, text: str) -> Distribution | None:
         section = re.search(r"^\[metadata\]\s*$(?P<body>.*?)(?=^\[|\Z)", text, re.M | re.S)
         if section is None:
             return None
-        name = METADATA_NAME.search(section.group("body"))
-        return Distribution(folder, name.group(1) if name else "", path)
+        body = section.group("body")
+        name = METADATA_NAME.search(body)
+        version = re.search(r"^\s*version\s*=\s*(\S+)", body, re.MULTILINE)
+        library = any(c in body for c in LIBRARY_CLASSIFIERS)
+        return Distribution(
+            folder,
+            name.group(1) if name else "",
+            path,
+            version.group(1) if version else "",
+            library,
+        )
     try:
         project = tomllib.loads(text).get("project")
     except tomllib.TOMLDecodeError:
         return None
     if not isinstance(project, dict):
         return None
-    name = project.get("name")
-    return Distribution(folder, name if isinstance(name, str) else "", path)
+    name, version = project.get("name"), project.get("version")
+    classifiers = project.get("classifiers")
+    library = isinstance(classifiers, list) and any(
+        isinstance(c, str) and c.startswith(LIBRARY_CLASSIFIERS) for c in classifiers
+    )
+    return Distribution(
+        folder,
+        name if isinstance(name, str) else "",
+        path,
+        version if isinstance(version, str) else "",
+        library,
+    )
 
 
 def distributions(
@@ -77,7 +107,15 @@ def distributions(
         if wheel is not None:
             folder, name = wheel.group("folder") or "", wheel.group("name")
             evidence = path[: wheel.end() - 1]
-            found.setdefault((folder, name), Distribution(folder, name, evidence))
+            if (folder, name) not in found:
+                metadata = build_text(f"{evidence}/METADATA") or ""
+                version = METADATA_VERSION.search(metadata)
+                library = any(
+                    c.startswith(LIBRARY_CLASSIFIERS) for c in CLASSIFIER.findall(metadata)
+                )
+                found[(folder, name)] = Distribution(
+                    folder, name, evidence, version.group(1) if version else "", library
+                )
     wheels = {folder for folder, _ in found}
     for path in paths:
         if PurePosixPath(path).name not in BUILD_FILES or ".dist-info/" in path:

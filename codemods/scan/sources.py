@@ -227,7 +227,10 @@ def discover(
 
 def _build_text(root: Path, path: str) -> str | None:
     """A build file's text, for `distributions`; None when it cannot be read."""
-    if PurePosixPath(path).name not in BUILD_FILES:
+    pure = PurePosixPath(path)
+    if pure.name not in BUILD_FILES and not (
+        pure.name == "METADATA" and pure.parent.name.endswith(".dist-info")
+    ):
         return None
     try:
         return (root / path).read_text(encoding="utf-8", errors="replace")
