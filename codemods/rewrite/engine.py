@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from codemods import workers
 from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.located import Prepared, prepare
@@ -82,7 +83,7 @@ class Rewriter:
         self.prepared: dict[str, Future[Prepared | Failed]] = {}
         # Workers start on demand, with the first files to read; they never load LibCST
         # unless a file needs its whole module rewritten.
-        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+        self.pool = workers.pool(jobs) if jobs > 1 else None
 
     def __enter__(self) -> Rewriter:
         return self
@@ -106,7 +107,7 @@ class Rewriter:
             return
         todo = [p for p in paths if p not in self.prepared]
         for path in sorted(todo, key=lambda p: -_size(self.root / p)):
-            self.prepared[path] = self.pool.submit(_read, str(self.root), path)
+            self.prepared[path] = workers.submit(self.pool, _read, str(self.root), path)
 
     def rewrite(
         self, plan: RewritePlan, progress: Progress | None = None
@@ -165,8 +166,8 @@ class Rewriter:
                 done(_file_result(task, read.data, lines))
             else:
                 whole.append(
-                    pool.submit(
-                        _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
+                    workers.submit(
+                        pool, _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
                     )
                 )
         for rewritten in whole:
