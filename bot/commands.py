@@ -10,6 +10,8 @@ import argparse
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
+from codemods.worktree.lock import TreeBusy, held
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -192,8 +195,30 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     return plan_request(config.with_overrides(moves=config_moves, delete=delete), configured=True)
 
 
+@contextmanager
+def holding(root: Path, console: Console) -> Iterator[None]:
+    """The tree's lock for a run that writes (exit 2 when another run holds it)."""
+    try:
+        with held(root) as stale:
+            if stale is not None:
+                console.warn(
+                    f"took over the lock of unshim pid {stale.pid} (working since "
+                    f"{stale.since}), which ended without releasing it"
+                )
+            yield
+    except TreeBusy as exc:
+        raise UsageError(str(exc)) from None
+
+
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
+    if args.dry_run:  # writes nothing, so it takes no lock either
+        return _apply(args, console, root)
+    with holding(root, console):
+        return _apply(args, console, root)
+
+
+def _apply(args: argparse.Namespace, console: Console, root: Path) -> int:
     config = config_for(args, root)
     request = replace(apply_request(args, config), allow_missing_target=args.allow_missing_target)
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)

@@ -29,6 +29,7 @@ from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
 from codemods.outcome import ApplyOutcome
+from codemods.worktree.lock import TreeBusy, held
 
 Say = Callable[[str], None]
 
@@ -136,7 +137,21 @@ def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:
 
 
 def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
+    """The whole run holds the work tree's lock: a second run on the same tree exits 2."""
     repo = open_repository(root)
+    try:
+        with held(Path(repo.root)) as stale:
+            if stale is not None:
+                say(
+                    f"took over the lock of unshim pid {stale.pid} (working since "
+                    f"{stale.since}), which ended without releasing it"
+                )
+            return _run(repo, config, options, say)
+    except TreeBusy as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> RunResult:
     dirty = repo.dirty_files()
     if dirty:
         shown = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")

@@ -59,3 +59,25 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from codemods.worktree.lock import held
+with held(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def hold_lock(root: Path) -> subprocess.Popen[bytes]:
+    """Another process holding root's lock, once it has printed "held"."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(root)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stdout.readline() == b"held\n"
+    return process

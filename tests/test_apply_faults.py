@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faulttrees import alive, children, shim_tree, start_unshim
+from tests.faulttrees import alive, children, hold_lock, shim_tree, start_unshim
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -62,3 +62,56 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path: Path) -> None:
         process.wait()
     after = {p: p.read_bytes() for p in tmp_path.rglob("*.py")}
     assert after == before  # interrupted while the workers read: nothing was written
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts and p.name != ".unshim.lock"
+    }
+
+
+@pytest.mark.parametrize("git", [True, False], ids=["git_tree", "plain_tree"])
+def test_second_run_on_a_held_tree_exits_2_and_changes_nothing(tmp_path: Path, git: bool) -> None:
+    shim_tree(tmp_path, 3)
+    if git:
+        (tmp_path / ".git").mkdir()
+    before = _snapshot(tmp_path)
+    holder = hold_lock(tmp_path)
+    try:
+        second = start_unshim("apply", str(tmp_path), "--shim", "old")
+        _, err = second.communicate(timeout=60)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert second.returncode == 2, err
+    assert f"another unshim (pid {holder.pid}) has been working on this tree since".encode() in err
+    assert _snapshot(tmp_path) == before
+    lock = tmp_path / (".git/unshim.lock" if git else ".unshim.lock")
+    assert lock.read_text().startswith(f"{holder.pid} ")  # left by the killed holder
+
+
+def test_lock_of_a_killed_run_is_taken_over_saying_so(tmp_path: Path) -> None:
+    shim_tree(tmp_path, 3)
+    holder = hold_lock(tmp_path)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    process = start_unshim("apply", str(tmp_path), "--shim", "old")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert f"took over the lock of unshim pid {holder.pid}".encode() in err
+    assert (tmp_path / "app/use1.py").read_text().startswith("from real.core import Real")
+    assert not (tmp_path / ".unshim.lock").exists()  # released: removed
+
+
+def test_dry_run_takes_no_lock(tmp_path: Path) -> None:
+    shim_tree(tmp_path, 3)
+    holder = hold_lock(tmp_path)
+    try:
+        process = start_unshim("apply", str(tmp_path), "--shim", "old", "--dry-run")
+        _, err = process.communicate(timeout=60)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert process.returncode == 0, err
