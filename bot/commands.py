@@ -27,6 +27,9 @@ from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
+from codemods.transaction import recover
+from codemods.worktree import journal
+from codemods.worktree.journal import JournalError
 from codemods.worktree.lock import TreeBusy, held
 
 
@@ -197,7 +200,8 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
 
 @contextmanager
 def holding(root: Path, console: Console) -> Iterator[None]:
-    """The tree's lock for a run that writes (exit 2 when another run holds it)."""
+    """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
+    interrupted run left finished first."""
     try:
         with held(root) as stale:
             if stale is not None:
@@ -205,14 +209,34 @@ def holding(root: Path, console: Console) -> Iterator[None]:
                     f"took over the lock of unshim pid {stale.pid} (working since "
                     f"{stale.since}), which ended without releasing it"
                 )
+            try:
+                recovery = recover(root)
+            except JournalError as exc:
+                raise UsageError(str(exc)) from None
+            for line in applytext.recovered(recovery) if recovery else ():
+                console.warn(line)
             yield
     except TreeBusy as exc:
         raise UsageError(str(exc)) from None
 
 
+def _pending(root: Path, console: Console) -> None:
+    """A dry run changes nothing, not even what an interrupted run left; it says so."""
+    try:
+        left = journal.read(root)
+    except JournalError as exc:
+        raise UsageError(str(exc)) from None
+    if left is not None:
+        console.warn(
+            f"an interrupted unshim (pid {left.pid}, started {left.started}) left its journal "
+            f"{journal.path_of(root)}: the next apply without --dry-run finishes it first"
+        )
+
+
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     if args.dry_run:  # writes nothing, so it takes no lock either
+        _pending(root, console)
         return _apply(args, console, root)
     with holding(root, console):
         return _apply(args, console, root)

@@ -22,6 +22,7 @@ from bot.publish.publisher import Proposal, Publisher, Target
 from bot.publish.pullrequest import PullRequestInfo
 from bot.publish.readonly import ReadOnlyPublisher
 from bot.publish.restore import restored
+from bot.report import applied as applytext
 from bot.report import wording as comments
 from bot.report.markdown import render_markdown
 from bot.report.values import MARKER, Metadata, Report, fingerprint
@@ -29,6 +30,8 @@ from bot.verify.run import append_job_summary, run_checks
 from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
 from codemods.outcome import ApplyOutcome
+from codemods.transaction import recover
+from codemods.worktree.journal import JournalError
 from codemods.worktree.lock import TreeBusy, held
 
 Say = Callable[[str], None]
@@ -146,6 +149,12 @@ def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
                     f"took over the lock of unshim pid {stale.pid} (working since "
                     f"{stale.since}), which ended without releasing it"
                 )
+            try:
+                recovery = recover(Path(repo.root))
+            except JournalError as exc:
+                raise UsageError(str(exc)) from None
+            for line in applytext.recovered(recovery) if recovery else ():
+                say(line)
             return _run(repo, config, options, say)
     except TreeBusy as exc:
         raise UsageError(str(exc)) from None
