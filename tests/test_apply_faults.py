@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot import commands
+from bot.apply_request import deletion
+from bot.cli import main
+from codemods.delete.removal import DeletionResult
+from codemods.scan.index import Index
 from tests.faulttrees import alive, children, hold_lock, shim_tree, start_unshim
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -115,3 +120,25 @@ def test_dry_run_takes_no_lock(tmp_path: Path) -> None:
         holder.kill()
         holder.wait()
     assert process.returncode == 0, err
+
+
+def test_a_file_changed_between_read_and_write_is_left_and_apply_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone saves app/use1.py while apply works (here: while the deletion is proven, after
+    the rewrite read it and before the write): it is not written, nor is the shim deleted."""
+    shim_tree(tmp_path, 3)
+    edited = b"from old.one import Real  # edited meanwhile\n"
+
+    def edit_then_prove(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+        (tmp_path / "app/use1.py").write_bytes(edited)
+        return deletion(index, packages, dry_run)
+
+    monkeypatch.setattr(commands, "deletion", edit_then_prove)
+    assert main(["apply", str(tmp_path), "--shim", "old"]) == 1
+    err = capsys.readouterr().err
+    assert "app/use1.py: changed while unshim ran; left as it is" in err
+    assert (tmp_path / "app/use1.py").read_bytes() == edited
+    assert (tmp_path / "app/use0.py").read_text().startswith("import real.core")
+    assert (tmp_path / "old/one.py").exists()
+    assert "not deleted: app/use1.py was not rewritten" in err
