@@ -12,12 +12,12 @@ from tests.apply_support import CANONICAL, write_tree
 REPO = Path(__file__).resolve().parent.parent
 
 
-def shim_tree(root: Path, consumers: int) -> Path:
-    """The shim package `old` and `consumers` files importing through it, half of them in a
-    way that needs the whole module rewritten (in a worker, with LibCST)."""
+def shim_tree(root: Path, consumers: int, whole: bool = True) -> Path:
+    """The shim package `old` and `consumers` files importing through it; with `whole`, half
+    of them in a way that needs the whole module rewritten (in a worker, with LibCST)."""
     files: dict[str, str | bytes] = dict(CANONICAL)
     for n in range(consumers):
-        if n % 2:
+        if n % 2 or not whole:
             files[f"app/use{n}.py"] = f"from old.one import Real\n\nVALUE_{n} = Real()\n"
         else:
             body = f"import old.shim as m\n\n\ndef f{n}():\n    return m.Real()\n"
@@ -81,3 +81,18 @@ def hold_lock(root: Path) -> subprocess.Popen[bytes]:
     )
     assert process.stdout is not None and process.stdout.readline() == b"held\n"
     return process
+
+
+def processes_naming(text: str) -> list[int]:
+    """Living processes whose command line holds `text` (a tree's path)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text in command and alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import shutil
 import signal
 import sys
 import time
@@ -14,7 +16,16 @@ from bot.apply_request import deletion
 from bot.cli import main
 from codemods.delete.removal import DeletionResult
 from codemods.scan.index import Index
-from tests.faulttrees import alive, children, hold_lock, shim_tree, start_unshim
+from codemods.worktree import journal
+from codemods.worktree.faults import VARIABLE
+from tests.faulttrees import (
+    alive,
+    children,
+    hold_lock,
+    processes_naming,
+    shim_tree,
+    start_unshim,
+)
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -142,3 +153,57 @@ def test_a_file_changed_between_read_and_write_is_left_and_apply_exits_1(
     assert (tmp_path / "app/use0.py").read_text().startswith("import real.core")
     assert (tmp_path / "old/one.py").exists()
     assert "not deleted: app/use1.py was not rewritten" in err
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file of the tree, but not unshim's own state in `.git`."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def _fault_tree(root: Path) -> Path:
+    """300 files: the shim package, 150 consumers, and files that do not name it."""
+    shim_tree(root, 150, whole=False)
+    (root / ".git").mkdir()
+    bystanders = 300 - len(_files(root))
+    for n in range(bystanders):
+        (root / f"app/other{n}.py").write_text(f"VALUE = {n}\n")
+    return root
+
+
+@linux_only
+def test_apply_killed_at_20_points_is_old_or_new_and_a_rerun_completes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _fault_tree(tmp_path / "base")
+    before = _files(base)
+    assert len(before) == 300
+    clean = tmp_path / "clean"
+    shutil.copytree(base, clean)
+    assert start_unshim("apply", str(clean), "--shim", "old", "--jobs", "2").wait(60) == 0
+    # The workers end with the rewrite, before the first write: the kills below need none
+    # (test_workers_end_when_apply_is_killed kills them), and one process is quicker to start.
+    arguments = ("--shim", "old", "--jobs", "1")
+    after = _files(clean)
+    changed = sum(before[p] != after.get(p) for p in before)
+    # temporaries written, journal written twice, renames, deletions: the kill points
+    operations = 2 * (changed - 4) + 2 + 4
+    points = sorted(random.Random(13).sample(range(1, operations + 1), 20))
+    for point in points:
+        tree = tmp_path / f"killed{point}"
+        shutil.copytree(base, tree)
+        killed = start_unshim("apply", str(tree), *arguments, env={VARIABLE: str(point)})
+        assert killed.wait(60) == -signal.SIGKILL, point
+        assert _gone(set(processes_naming(str(tree)))) == set()
+        now = _files(tree)
+        temporaries = {p for p in now if p.endswith(".tmp")}
+        record = journal.read(tree)  # the temporaries on disk are the journal's: none stray
+        assert temporaries <= {e.temporary for e in record.writes} if record else not temporaries
+        assert set(now) - temporaries <= set(before), point
+        assert all(now[p] in (before[p], after.get(p)) for p in set(now) - temporaries), point
+        main(["apply", str(tree), *arguments])  # the rerun, here: quicker than a process
+        assert _files(tree) == after, (point, capsys.readouterr().err)
+        shutil.rmtree(tree)
