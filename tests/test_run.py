@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.config import load_config
 from bot.pipeline import RunOptions, RunResult, run
 from tests.fakegithub.fixtures import GitHubFixture
+from tests.faulttrees import hold_lock
 from tests.gitfixtures import (
     BOT_EMAIL,
     BOT_NAME,
@@ -298,3 +299,26 @@ def test_a_repository_whose_permissions_github_does_not_tell_goes_on(
     github.repository.permissions = None
     result = bot(project, github)
     assert (result.action, result.exit_code) == ("opened", 0)
+
+
+def test_a_run_on_a_tree_another_unshim_holds_exits_2_and_changes_nothing(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = hold_lock(project.work)  # another process, as a second `unshim run` would be
+    try:
+        assert main(["run", str(project.work), "--dry-run"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    assert f"another unshim (pid {holder.pid}) has been working" in capsys.readouterr().err
+    assert git(project.work, "status", "--porcelain") == ""
+    assert github.requests == []
+
+
+def test_a_run_after_a_killed_one_removes_its_temporaries_before_the_clean_tree_check(
+    project: Remote, github: GitHubFixture
+) -> None:
+    (project.work / "app" / ".core.py.4b88gwhx.tmp").write_text("half\n")
+    result = bot(project, github, dry_run=True)
+    assert result.action == "dry-run"
+    assert not (project.work / "app" / ".core.py.4b88gwhx.tmp").exists()
