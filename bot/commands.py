@@ -27,7 +27,7 @@ from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
-from codemods.transaction import recover
+from codemods.transaction import Recovery, recover
 from codemods.worktree import journal
 from codemods.worktree.journal import JournalError
 from codemods.worktree.lock import TreeBusy, held
@@ -199,7 +199,7 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
 
 
 @contextmanager
-def holding(root: Path, console: Console) -> Iterator[None]:
+def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
     """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
     interrupted run left finished first."""
     try:
@@ -215,7 +215,7 @@ def holding(root: Path, console: Console) -> Iterator[None]:
                 raise UsageError(str(exc)) from None
             for line in applytext.recovered(recovery) if recovery else ():
                 console.warn(line)
-            yield
+            yield recovery
     except TreeBusy as exc:
         raise UsageError(str(exc)) from None
 
@@ -238,11 +238,13 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     if args.dry_run:  # writes nothing, so it takes no lock either
         _pending(root, console)
         return _apply(args, console, root)
-    with holding(root, console):
-        return _apply(args, console, root)
+    with holding(root, console) as recovery:
+        return _apply(args, console, root, recovery)
 
 
-def _apply(args: argparse.Namespace, console: Console, root: Path) -> int:
+def _apply(
+    args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
+) -> int:
     config = config_for(args, root)
     request = replace(apply_request(args, config), allow_missing_target=args.allow_missing_target)
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)
@@ -255,7 +257,13 @@ def _apply(args: argparse.Namespace, console: Console, root: Path) -> int:
     started = time.perf_counter()
     try:
         applied = run_apply(root, request, options, delete=deletion, progress=console.progress)
-    except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
+    except PlanError as exc:
+        if recovery is not None and recovery.deleted:
+            # The run this one completed deleted what was asked for: that is its goal reached.
+            console.info(f"nothing left to do: the interrupted run was completed ({exc})")
+            return EXIT_OK
+        raise UsageError(str(exc)) from None
+    except (CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
     outcome = applied.outcome
     if args.dry_run and outcome.changed:

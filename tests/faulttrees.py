@@ -83,16 +83,17 @@ def hold_lock(root: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def processes_naming(text: str) -> list[int]:
-    """Living processes whose command line holds `text` (a tree's path)."""
+def in_group(group: int) -> list[int]:
+    """Living processes of the process group `group`."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, UnicodeDecodeError):
+            stat = (entry / "stat").read_text()
+        except OSError:
             continue
-        if text in command and alive(int(entry.name)):
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[2]) == group and fields[0] != "Z":
             found.append(int(entry.name))
     return found
