@@ -73,6 +73,7 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path: Path) -> None:
         _, err = process.communicate(timeout=30)
         assert process.returncode == 130, err
         assert b"Traceback" not in err
+        assert b"error: interrupted: nothing was written" in err
         assert _gone(workers) == set()
     finally:
         process.kill()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,23 @@ def test_ctrl_c_while_staging_writes_nothing(
     with pytest.raises(KeyboardInterrupt, match="nothing was written"):
         transaction.write_tree(root, _results(root), ["gone/x.py"], ["gone"])
     assert _files(root) == before  # no temporary left either
+    assert journal.read(root) is None
+
+
+def test_ctrl_c_during_the_renames_waits_for_them_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    commit = engine.commit
+
+    def interrupted_commit(root: Path, entries: Sequence[journal.Entry]) -> tuple[str, ...]:
+        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C as the first rename begins
+        return commit(root, entries)
+
+    monkeypatch.setattr(engine, "commit", interrupted_commit)
+    with pytest.raises(KeyboardInterrupt, match=r"written in full \(2 files rewritten, 1 del"):
+        transaction.write_tree(root, _results(root), ["gone/x.py"], ["gone"])
+    assert _files(root) == {"a.py": b"new a\n", "pkg/b.py": b"new b\n", "pkg/c.py": b"same\n"}
     assert journal.read(root) is None
 
 
