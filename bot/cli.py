@@ -307,8 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(exc).splitlines():
             console.error(line)
         return exc.exit_code
-    except KeyboardInterrupt:
-        console.error("interrupted")
+    except KeyboardInterrupt as exc:  # apply says whether it had written anything
+        console.error("interrupted" + (f": {exc}" if str(exc) else ""))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`unshim analyze | head`): not an error of ours.

@@ -10,6 +10,8 @@ import argparse
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +27,10 @@ from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
 from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
+from codemods.transaction import Recovery, recover
+from codemods.worktree import journal
+from codemods.worktree.journal import JournalError
+from codemods.worktree.lock import TreeBusy, held
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -198,8 +204,53 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     return plan_request(config.with_overrides(moves=config_moves, delete=delete), configured=True)
 
 
+@contextmanager
+def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
+    """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
+    interrupted run left finished first."""
+    try:
+        with held(root) as stale:
+            if stale is not None:
+                console.warn(
+                    f"took over the lock of unshim pid {stale.pid} (working since "
+                    f"{stale.since}), which ended without releasing it"
+                )
+            try:
+                recovery = recover(root)
+            except JournalError as exc:
+                raise UsageError(str(exc)) from None
+            for line in applytext.recovered(recovery) if recovery else ():
+                console.warn(line)
+            yield recovery
+    except TreeBusy as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _pending(root: Path, console: Console) -> None:
+    """A dry run changes nothing, not even what an interrupted run left; it says so."""
+    try:
+        left = journal.read(root)
+    except JournalError as exc:
+        raise UsageError(str(exc)) from None
+    if left is not None:
+        console.warn(
+            f"an interrupted unshim (pid {left.pid}, started {left.started}) left its journal "
+            f"{journal.path_of(root)}: the next apply without --dry-run finishes it first"
+        )
+
+
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
+    if args.dry_run:  # writes nothing, so it takes no lock either
+        _pending(root, console)
+        return _apply(args, console, root)
+    with holding(root, console) as recovery:
+        return _apply(args, console, root, recovery)
+
+
+def _apply(
+    args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
+) -> int:
     config = config_for(args, root)
     request = replace(apply_request(args, config), allow_missing_target=args.allow_missing_target)
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)
@@ -212,7 +263,13 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
     try:
         applied = run_apply(root, request, options, delete=deletion, progress=console.progress)
-    except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
+    except PlanError as exc:
+        if recovery is not None and recovery.deleted:
+            # The run this one completed deleted what was asked for: that is its goal reached.
+            console.info(f"nothing left to do: the interrupted run was completed ({exc})")
+            return EXIT_OK
+        raise UsageError(str(exc)) from None
+    except (CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
     outcome = applied.outcome
     if args.dry_run and outcome.changed:

@@ -23,6 +23,7 @@ from bot.publish.publisher import Proposal, Publisher, Target
 from bot.publish.pullrequest import PullRequestInfo
 from bot.publish.readonly import ReadOnlyPublisher
 from bot.publish.restore import restored
+from bot.report import applied as applytext
 from bot.report import wording as comments
 from bot.report.markdown import render_markdown
 from bot.report.values import MARKER, Metadata, Report, fingerprint
@@ -31,6 +32,9 @@ from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
 from codemods.names import common_package, within
 from codemods.outcome import ApplyOutcome
+from codemods.transaction import recover
+from codemods.worktree.journal import JournalError
+from codemods.worktree.lock import TreeBusy, held
 
 Say = Callable[[str], None]
 
@@ -153,7 +157,27 @@ def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:
 
 
 def run(root: Path, config: Config, options: RunOptions, say: Say) -> RunResult:
+    """The whole run holds the work tree's lock: a second run on the same tree exits 2."""
     repo = open_repository(root)
+    try:
+        with held(Path(repo.root)) as stale:
+            if stale is not None:
+                say(
+                    f"took over the lock of unshim pid {stale.pid} (working since "
+                    f"{stale.since}), which ended without releasing it"
+                )
+            try:
+                recovery = recover(Path(repo.root))
+            except JournalError as exc:
+                raise UsageError(str(exc)) from None
+            for line in applytext.recovered(recovery) if recovery else ():
+                say(line)
+            return _run(repo, config, options, say)
+    except TreeBusy as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> RunResult:
     dirty = repo.dirty_files()
     if dirty:
         shown = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")

@@ -1,7 +1,10 @@
 """`apply` as one library call: plan, rewrite, prove and delete, and the outcome as a value.
 
 The bot's `run` and `verify` reuse `apply`; the CLI only prints what it returns. The deletion
-proof is handed in (`delete`), so this module does not depend on how deletion is done.
+proof is handed in (`delete`), so this module does not depend on how it is proven; it is always
+asked as a dry run, and what it lets go is deleted last, with the rewrites, as one change of the
+tree (`codemods.transaction`). The caller holds the tree's lock (`codemods.worktree.lock`) and
+has run `transaction.recover` first.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from codemods.scan.focus import Focus
 from codemods.scan.index import Index
 from codemods.scan.newer import NEWER_SYNTAX
 from codemods.scan.sources import REFERENCE_FILES
+from codemods.transaction import write_tree
 
 
 class DeletionResult(Protocol):
     @property
     def deleted_files(self) -> tuple[str, ...]: ...
+    @property
+    def deleted_folders(self) -> tuple[str, ...]: ...
     @property
     def kept(self) -> tuple[Kept, ...]: ...
     @property
@@ -201,17 +207,14 @@ def apply(
     if options.engine == "bowler":
         _check_bowler(request)
     load_codemods(options.codemods, root)  # a bad spec fails the run before anything is touched
-    analysis, plan, results = _rewritten(root, request, options, step)
+    try:
+        analysis, plan, results = _rewritten(root, request, options, step)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt("nothing was written") from None
     failed = tuple(r for r in results if isinstance(r, Failed))
     not_parsed, mentioned = _unparsed(root, analysis, plan, failed)
-    if not options.dry_run:
-        results = engine.write_files(root, results)
-    write_failures = [
-        Kept(r.path, r.reason, Location(r.path, 0))
-        for r in results
-        if isinstance(r, Failed) and r not in failed
-    ]
     deleted_files: tuple[str, ...] = ()
+    deleted_folders: tuple[str, ...] = ()
     deletion_kept: tuple[Kept, ...] = ()
     mentions: tuple[Location, ...] = ()
     candidates = _candidates(plan, mentioned)
@@ -225,12 +228,23 @@ def apply(
             reuse=analysis.index,
             focus=analysis.index.focus,
         )
-        deletion = delete(after, candidates, options.dry_run)
-        deleted_files, deletion_kept, mentions = (
+        deletion = delete(after, candidates, True)  # the proof only: deleted last, below
+        deleted_files, deleted_folders, deletion_kept, mentions = (
             deletion.deleted_files,
+            deletion.deleted_folders,
             deletion.kept,
             deletion.mentions,
         )
+    write_failures: list[Kept] = []
+    if not options.dry_run:
+        committed = write_tree(root, results, deleted_files, deleted_folders)
+        write_failures = [
+            Kept(r.path, r.reason, Location(r.path, 0))
+            for r in committed.results
+            if isinstance(r, Failed) and r not in failed
+        ]
+        results, deleted_files = committed.results, committed.deleted
+        deletion_kept = (*deletion_kept, *committed.kept)
     outcome = ApplyOutcome(
         shims=plan.requested,
         canonical=tuple(

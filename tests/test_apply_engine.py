@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -13,7 +12,6 @@ import pytest
 
 from codemods.analyze.graph import all_refs
 from codemods.outcome import Kept, Location
-from codemods.rewrite import engine
 from codemods.rewrite.results import Failed
 from codemods.scan.index import Index
 from tests.apply_support import CANONICAL, run, write_tree
@@ -22,6 +20,7 @@ from tests.apply_support import CANONICAL, run, write_tree
 @dataclass(frozen=True)
 class FakeDeletion:
     deleted_files: tuple[str, ...] = ()
+    deleted_folders: tuple[str, ...] = ()
     kept: tuple[Kept, ...] = ()
     mentions: tuple[Location, ...] = ()
 
@@ -43,22 +42,6 @@ def test_writes_leave_no_temporary_files_and_keep_the_mode(tmp_path: Path) -> No
     run(tmp_path, {})
     assert stat.S_IMODE((tmp_path / "app/use.py").stat().st_mode) == 0o640
     assert sorted(p.name for p in (tmp_path / "app").iterdir()) == ["__init__.py", "use.py"]
-
-
-def test_interrupted_write_leaves_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "use.py"
-    target.write_bytes(b"old\n")
-
-    def interrupted(source: object, destination: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        engine.write_atomic(target, b"new\n")
-    assert target.read_bytes() == b"old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["use.py"]
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -295,7 +295,7 @@ def test_a_package_kept_by_a_data_file_keeps_what_it_imports(tmp_path: Path) -> 
 
 def test_dry_run_deletes_nothing(tmp_path: Path) -> None:
     result = delete(tmp_path, {"pkg/shim/__pycache__/x.cpython-311.pyc": b"\0"}, dry_run=True)
-    assert result == DeletionResult(SHIM_FILES, (), ())
+    assert result == DeletionResult(SHIM_FILES, (), (), ("pkg/shim",))
     assert all((tmp_path / p).exists() for p in SHIM_FILES)
     assert (tmp_path / "pkg/shim/__pycache__/x.cpython-311.pyc").exists()
 
@@ -303,7 +303,9 @@ def test_dry_run_deletes_nothing(tmp_path: Path) -> None:
 def test_dry_run_over_a_planned_rewrite_proves_the_deletion(tmp_path: Path) -> None:
     root = make_tree(tmp_path, {**LAYOUT, "app.py": "from pkg.shim import Thing\n"})
     index = build_index(root, overlay={"app.py": b"from pkg.real import Thing\n"})
-    assert prove_and_delete(index, ["pkg.shim"], dry_run=True) == DeletionResult(SHIM_FILES, (), ())
+    assert prove_and_delete(index, ["pkg.shim"], dry_run=True) == DeletionResult(
+        SHIM_FILES, (), (), ("pkg/shim",)
+    )
     assert (root / "pkg/shim/__init__.py").exists()
 
 

@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.config import load_config
 from bot.pipeline import RunOptions, RunResult, run
 from tests.fakegithub.fixtures import GitHubFixture
+from tests.faulttrees import hold_lock
 from tests.gitfixtures import (
     BOT_EMAIL,
     BOT_NAME,
@@ -426,3 +427,26 @@ def test_the_deleted_shims_join_removed_in_the_same_commit_and_the_guard_holds(
         "app/again.py:1: from app.legacy.client import Client: app.legacy was removed; "
         "use app.core instead\n"
     )
+
+
+def test_a_run_on_a_tree_another_unshim_holds_exits_2_and_changes_nothing(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = hold_lock(project.work)  # another process, as a second `unshim run` would be
+    try:
+        assert main(["run", str(project.work), "--dry-run"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    assert f"another unshim (pid {holder.pid}) has been working" in capsys.readouterr().err
+    assert git(project.work, "status", "--porcelain") == ""
+    assert github.requests == []
+
+
+def test_a_run_after_a_killed_one_removes_its_temporaries_before_the_clean_tree_check(
+    project: Remote, github: GitHubFixture
+) -> None:
+    (project.work / "app" / ".core.py.4b88gwhx.tmp").write_text("half\n")
+    result = bot(project, github, dry_run=True)
+    assert result.action == "dry-run"
+    assert not (project.work / "app" / ".core.py.4b88gwhx.tmp").exists()

@@ -8,6 +8,8 @@ from codemods.outcome import ApplyOutcome
 from codemods.plan.values import RewritePlan
 from codemods.rewrite.patch import unified_diff
 from codemods.rewrite.results import Rewritten
+from codemods.transaction import Recovery
+from codemods.worktree.journal import COMMITTING
 
 
 def diff(applied: Applied) -> str:
@@ -61,3 +63,24 @@ def next_step(outcome: ApplyOutcome, dry_run: bool) -> str | None:
     if dry_run and outcome.changed:
         return "rerun without --dry-run to write these changes"
     return None
+
+
+def recovered(recovery: Recovery) -> list[str]:
+    """What a run did about the one before it that was interrupted, one line each."""
+    lines = []
+    found = recovery.found
+    if found is not None:
+        who = f"an interrupted unshim (pid {found.pid}, started {found.started})"
+        if found.phase == COMMITTING:
+            lines.append(
+                f"{who} had its new files on disk: completed it, {len(recovery.completed)} "
+                f"files written and {len(recovery.deleted)} deleted"
+            )
+        else:
+            lines.append(f"{who} had not changed any file yet: removed its temporary files")
+    for kept in recovery.kept:
+        lines.append(f"kept: {kept.subject}: {kept.reason}")
+    if recovery.strays:
+        shown = ", ".join(recovery.strays[:5]) + (" ..." if len(recovery.strays) > 5 else "")
+        lines.append(f"removed {len(recovery.strays)} temporary files of a killed unshim: {shown}")
+    return lines

@@ -6,10 +6,13 @@ as it is after the rewrite, call `prove_and_delete(index, [package])`, and exit 
 importers, see `codemods.analyze.inventory`), which is exactly what `codemods.delete.proof`
 proves. Only the package's `.py` and `.pyi` files are deleted, then the folders they leave
 empty with their `__pycache__`; this is the only module of unshim that deletes files.
+`apply` proves first (a dry run) and deletes last, after its rewrites are renamed into place,
+with `remove_listed`: each file only while it still holds the bytes unshim read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +33,8 @@ from codemods.outcome import Kept, Location
 from codemods.scan.build import build_index
 from codemods.scan.index import Index
 from codemods.scan.sources import REFERENCE_FILES
+from codemods.worktree import faults
+from codemods.worktree.journal import Entry
 
 PYCACHE = "__pycache__"
 
@@ -39,6 +44,7 @@ class DeletionResult:
     deleted_files: tuple[str, ...]  # POSIX paths relative to root, sorted
     kept: tuple[Kept, ...]  # each blocking reference (subject: the package), each file kept
     mentions: tuple[Location, ...]  # prose and comments naming a removed module; never block
+    deleted_folders: tuple[str, ...] = ()  # the packages' folders, removed once empty
 
     @property
     def refused(self) -> bool:
@@ -69,6 +75,7 @@ def _prove_and_delete(
     index = evidence.index
     going, kept = provable(evidence, packages)
     deleted: list[str] = []
+    folders: list[str] = []
     mentions: set[Location] = set()
     plans = {
         package: plan_files(index, package, *_listing(index.root, package_folders(index, package)))
@@ -84,6 +91,7 @@ def _prove_and_delete(
     for package in sorted(p for p in going if not any(p != q and within(p, q) for q in going)):
         plan = plans[package]
         mentions.update(evidence.mentions(package, frozenset(going)))
+        folders.extend(plan.folders)
         if dry_run:
             deleted.extend(plan.files)
         else:
@@ -95,6 +103,7 @@ def _prove_and_delete(
         tuple(sorted(set(deleted))),
         tuple(sorted(dict.fromkeys(kept), key=kept_order)),
         tuple(sorted(mentions - blocking)),
+        tuple(dict.fromkeys(folders)) if dry_run else (),
     )
 
 
@@ -131,6 +140,33 @@ def _listing(root: Path, tops: Iterable[str]) -> tuple[list[str], list[str]]:
     return files, folders
 
 
+CHANGED = "changed while unshim ran; left as it is"
+
+
+def remove_listed(
+    root: Path, entries: Sequence[Entry], folders: Sequence[str]
+) -> tuple[list[str], list[Kept]]:
+    """Delete each entry's file while it holds the bytes unshim read (`entry.old`), then the
+    folders left empty. Run again on the same entries, it finishes what is left."""
+    failed: list[Kept] = []
+    going: list[str] = []
+    for entry in entries:
+        try:
+            now = hashlib.sha256((root / entry.path).read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            reason = f"could not be deleted: {exc.strerror}"
+            failed.append(Kept(entry.path, reason, Location(entry.path, 0)))
+            continue
+        if now != entry.old:
+            failed.append(Kept(entry.path, CHANGED, Location(entry.path, 0)))
+            continue
+        going.append(entry.path)
+    done, problems = _delete(root, FilePlan(tuple(going), tuple(folders), ()))
+    return done, failed + problems
+
+
 def _delete(root: Path, plan: FilePlan) -> tuple[list[str], list[Kept]]:
     """The only writes of this stage. A file or folder that cannot be removed is a value."""
     removed: list[str] = []
@@ -138,6 +174,7 @@ def _delete(root: Path, plan: FilePlan) -> tuple[list[str], list[Kept]]:
     for path in plan.files:
         try:
             (root / path).unlink()
+            faults.step()
         except FileNotFoundError:
             continue
         except OSError as exc:

@@ -4,7 +4,7 @@ when a file needs it).
 
 Running it:
 - `engine`: the only reader and writer of source files for `apply` (`Rewriter`,
-  `rewrite_files`, `write_files`, `write_atomic`, `read_text`), with worker processes.
+  `rewrite_files`, `stage`, `commit`, `remove_strays`, `read_text`), with worker processes.
 - `results`: a file's result as a value (`FileResult` = `Rewritten` | `Unchanged` | `Failed`).
 - `transform`: one file's rewrite, from its import lines or its whole module (`FileRewrite`,
   `rewrite_source`, `rewrite_prepared`, `rewrite_import_lines`).

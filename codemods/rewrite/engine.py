@@ -5,26 +5,36 @@ go through untouched. With `-j N` a `Rewriter` reads and parses (with `ast`) the
 worker processes, started before the plan exists: they parse the files the plan will most
 likely name while the plan is being made. This process then rewrites their import lines (the
 cheap part, once the parse is done); a file that needs its whole module parsed by LibCST goes
-back to a worker. Writes are atomic per file: a temporary file in the same folder, then
-`os.replace`, with the file's mode kept; an interrupted run leaves every file either old or new.
+back to a worker.
+
+Writing is in two steps, so that the tree changes as a whole (`codemods.worktree.journal`
+records both): `stage` writes each new file to a temporary beside it (`.NAME.XXXXXXXX.unshim.tmp`,
+with the file's mode), `commit` renames them over the files. Both first check that the file
+still holds the bytes unshim read: one changed underfoot is left as it is and reported.
+`remove_strays` removes the temporaries a killed run left.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
+import re
+import secrets
 import stat
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from codemods import workers
 from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.located import Prepared, prepare
 from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
+from codemods.worktree import faults
+from codemods.worktree.journal import Entry
 
 if TYPE_CHECKING:
     from codemods.rewrite.transform import FileRewrite
@@ -82,7 +92,7 @@ class Rewriter:
         self.prepared: dict[str, Future[Prepared | Failed]] = {}
         # Workers start on demand, with the first files to read; they never load LibCST
         # unless a file needs its whole module rewritten.
-        self.pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+        self.pool = workers.pool(jobs) if jobs > 1 else None
 
     def __enter__(self) -> Rewriter:
         return self
@@ -106,7 +116,7 @@ class Rewriter:
             return
         todo = [p for p in paths if p not in self.prepared]
         for path in sorted(todo, key=lambda p: -_size(self.root / p)):
-            self.prepared[path] = self.pool.submit(_read, str(self.root), path)
+            self.prepared[path] = workers.submit(self.pool, _read, str(self.root), path)
 
     def rewrite(
         self, plan: RewritePlan, progress: Progress | None = None
@@ -165,8 +175,8 @@ class Rewriter:
                 done(_file_result(task, read.data, lines))
             else:
                 whole.append(
-                    pool.submit(
-                        _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
+                    workers.submit(
+                        pool, _rewrite_whole, str(self.root), plan_blob, self.codemods, task, read
                     )
                 )
         for rewritten in whole:
@@ -193,38 +203,115 @@ def _size(path: Path) -> int:
         return 0
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace path's contents with data in one step, keeping its permission bits."""
+CHANGED = "changed while unshim ran; left as it is"
+TEMPORARY = ".unshim.tmp"
+# Temporaries of unshim: this version's, and the `.NAME.XXXXXXXX.tmp` of earlier versions.
+STRAY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(?:\.unshim)?\.tmp$")
+NOT_WALKED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__"})
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_of(path: Path) -> str | None:
+    """The sha256 of the file's bytes now; None when it is gone or cannot be read."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+def temporary_for(path: str) -> str:
+    """A fresh name for the temporary beside `path` (relative to the root)."""
+    folder, _, name = path.rpartition("/")
+    temporary = f".{name}.{secrets.token_hex(4)}{TEMPORARY}"
+    return f"{folder}/{temporary}" if folder else temporary
+
+
+def _write_new(path: Path, temporary: Path, data: bytes) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def write_files(root: Path, results: Sequence[FileResult]) -> tuple[FileResult, ...]:
-    """Write every `Rewritten` result; one that cannot be written becomes `Failed` (its edits
-    undone, what it kept still reported), the rest go on."""
-    written: list[FileResult] = []
+def stage(
+    root: Path, results: Sequence[FileResult], temporaries: Mapping[str, str]
+) -> tuple[FileResult, ...]:
+    """Write each `Rewritten` result's new bytes to its temporary; nothing is replaced yet. A
+    file changed since it was read, or whose temporary cannot be written, becomes `Failed`
+    (what it kept still reported), the rest go on."""
+    staged: list[FileResult] = []
     for result in results:
         if not isinstance(result, Rewritten):
-            written.append(result)
+            staged.append(result)
+            continue
+        path = root / result.path
+        if digest_of(path) != digest(result.before):
+            staged.append(Failed(result.path, result.before, CHANGED, result.kept))
             continue
         try:
-            write_atomic(root / result.path, result.after)
+            _write_new(path, root / temporaries[result.path], result.after)
         except OSError as exc:
             reason = f"cannot be written: {exc.strerror or exc}"
-            written.append(Failed(result.path, result.before, reason, result.kept))
+            staged.append(Failed(result.path, result.before, reason, result.kept))
             continue
-        written.append(result)
-    return tuple(written)
+        staged.append(result)
+        faults.step()
+    return tuple(staged)
+
+
+def unstage(root: Path, temporaries: Iterable[str]) -> None:
+    for temporary in temporaries:
+        (root / temporary).unlink(missing_ok=True)
+
+
+def commit(root: Path, entries: Sequence[Entry]) -> tuple[str, ...]:
+    """Rename each entry's temporary over its file; the files changed underfoot are left as
+    they are (their temporary removed) and returned. Run again on the same entries (a run
+    completing one that was killed), it finishes what is left and changes nothing else."""
+    changed: list[str] = []
+    for entry in entries:
+        if entry.temporary is None:
+            continue
+        temporary = root / entry.temporary
+        if not temporary.exists():  # renamed already
+            continue
+        now = digest_of(root / entry.path)
+        if now == entry.old:
+            os.replace(temporary, root / entry.path)
+            faults.step()
+            continue
+        temporary.unlink()
+        if now != entry.new:
+            changed.append(entry.path)
+    return tuple(changed)
+
+
+def remove_strays(root: Path) -> tuple[str, ...]:
+    """Remove the temporaries of unshim's writes that a killed run left in the tree (one
+    beside the file it was for, of a Python file), and return them."""
+    removed: list[str] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in NOT_WALKED]
+        for name in filenames:
+            match = STRAY.match(name)
+            if match is None or not match["name"].endswith((".py", ".pyi")):
+                continue
+            if not os.path.exists(os.path.join(directory, match["name"])):
+                continue
+            path = Path(directory) / name
+            path.unlink(missing_ok=True)
+            removed.append(path.relative_to(root).as_posix())
+    return tuple(sorted(removed))
 
 
 def read_text(root: Path, path: str) -> str:

@@ -15,7 +15,8 @@ from codemods.outcome import ImportEdit, Kept
 
 @dataclass(frozen=True)
 class Rewritten:
-    """The file's contents change: `after` is what `write_files` writes (unless dry run)."""
+    """The file's contents change: `after` is what `codemods.transaction.write_tree` writes
+    (unless dry run)."""
 
     path: str
     before: bytes

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codemods import workers
 from codemods.scan.assembly import Reading, assemble, readings_of, without
 from codemods.scan.facts import Facts
 from codemods.scan.focus import Focus
@@ -155,9 +156,10 @@ def start_index(
                     progress(position, len(sources))
         else:
             chunks = [sources[i :: jobs * 4] for i in range(jobs * 4)]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for done in pool.map(_read_many, [str(root)] * len(chunks), chunks):
-                    results.extend(done)
+            with workers.pool(jobs) as pool:
+                reads = [workers.submit(pool, _read_many, str(root), chunk) for chunk in chunks]
+                for read in reads:
+                    results.extend(read.result())
                     if progress:
                         progress(len(results), len(sources))
     else:
@@ -167,11 +169,11 @@ def start_index(
                 progress(position, len(sources))
     pending = PendingIndex(assemble(root, tree, results))
     if checks:
-        pending.pool = ProcessPoolExecutor(max_workers=jobs)
+        pending.pool = workers.pool(jobs)
         batches = [
             [(source.path, text) for source, text in checks[i :: jobs * 4]] for i in range(jobs * 4)
         ]
-        pending.checks = [pending.pool.submit(compile_errors, batch) for batch in batches]
+        pending.checks = [workers.submit(pending.pool, compile_errors, b) for b in batches]
     return pending
 
 
