@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from codemods.rewrite import engine
+from codemods.rewrite.results import Failed, Rewritten
 from codemods.scan.sources import MAX_FILE_BYTES
 from tests.treemaker import make_tree
 
@@ -47,11 +49,27 @@ def _symlink_loop(root: Path) -> str:
     return ""  # nothing to refuse: the loop is not followed, the good file is rewritten
 
 
+def _read_only(root: Path) -> str:
+    (root / "app/frozen.py").write_bytes(IMPORT)
+    (root / "app/frozen.py").chmod(0o444)
+    return "kept: app/frozen.py: is read-only (mode 0444); left as it is"
+
+
+def _folder_not_writable(root: Path) -> str:
+    (root / "app/locked").mkdir()
+    (root / "app/locked/__init__.py").write_bytes(b"")
+    (root / "app/locked/user.py").write_bytes(IMPORT)
+    (root / "app/locked").chmod(0o555)
+    return "kept: app/locked/user.py: is in a folder that is not writable (mode 0555)"
+
+
 CASES: dict[str, Callable[[Path], str]] = {
     "NUL bytes": _nul,
     "undecodable bytes": _undecodable,
     "a module larger than unshim reads": _huge,
     "symlink loops and dangling links": _symlink_loop,
+    "a read-only file that must be rewritten": _read_only,
+    "a folder without write permission": _folder_not_writable,
 }
 
 
@@ -70,7 +88,11 @@ def test_hostile_input_gets_one_line_and_nothing_else_changes(
     root = make_tree(tmp_path / "tree", TREE)
     expected = CASES[case](root)
     before = _digests(root)
-    code = main(["apply", str(root), "--shim", "app.legacy"])
+    try:
+        code = main(["apply", str(root), "--shim", "app.legacy"])
+    finally:
+        if (root / "app/locked").exists():
+            (root / "app/locked").chmod(0o755)  # for tmp_path's cleanup
     err = capsys.readouterr().err
     assert "Traceback" not in err
     after = _digests(root)
@@ -83,7 +105,18 @@ def test_hostile_input_gets_one_line_and_nothing_else_changes(
     if expected:
         assert code == 1
         [line] = [line for line in err.splitlines() if expected in line]
-        assert line.endswith("the shim is kept")
-        assert (root / "app/legacy").is_dir()  # a file it could not read names the shim
+        assert line.endswith(("the shim is kept", "to rewrite it"))
+        assert (root / "app/legacy").is_dir()  # a file it did not rewrite still names the shim
     else:
         assert code == 0, err
+
+
+def test_a_file_deleted_while_unshim_runs_is_not_written_again(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, TREE)
+    before = (root / "app/good.py").read_bytes()
+    result = Rewritten("app/good.py", before, b"from app.core import C\n", (), ())
+    (root / "app/good.py").unlink()  # between unshim's read and its write
+    [staged] = engine.stage(root, [result], {"app/good.py": engine.temporary_for("app/good.py")})
+    assert isinstance(staged, Failed) and staged.reason == engine.DELETED
+    assert not (root / "app/good.py").exists()
+    assert [p.name for p in (root / "app").iterdir() if p.name.endswith(".tmp")] == []

@@ -42,7 +42,11 @@ def reasons(outcome: ApplyOutcome) -> list[tuple[bool, str]]:
     lines = []
     for kept in outcome.kept:
         where = f"{kept.location}: " if kept.location else ""
-        lines.append((True, f"kept: {where}{kept.subject}: {kept.reason}"))
+        # A file kept for a reason of its own is named once, by its location.
+        subject = (
+            "" if kept.location and kept.subject == kept.location.path else f"{kept.subject}: "
+        )
+        lines.append((True, f"kept: {where}{subject}{kept.reason}"))
     for problem in outcome.not_parsed:
         blocking = problem.reason.startswith("mentions")
         lines.append((blocking, f"not parsed: {problem.subject}: {problem.reason}"))

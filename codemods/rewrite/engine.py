@@ -204,6 +204,26 @@ def _size(path: Path) -> int:
 
 
 CHANGED = "changed while unshim ran; left as it is"
+DELETED = "deleted while unshim ran; not written again"
+
+
+def read_only(path: Path) -> str | None:
+    """Why a file is not to be replaced although unshim could: its mode, or its folder's, has
+    no write bit. As root nothing stops a rename, but whoever made them read-only meant it."""
+    try:
+        mode, folder = stat.S_IMODE(path.stat().st_mode), stat.S_IMODE(path.parent.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o222:
+        return f"is read-only (mode {mode:04o}); left as it is: make it writable to rewrite it"
+    if not folder & 0o222:
+        return (
+            f"is in a folder that is not writable (mode {folder:04o}); left as it is: make the "
+            "folder writable to rewrite it"
+        )
+    return None
+
+
 TEMPORARY = ".unshim.tmp"
 # Temporaries of unshim: this version's, and the `.NAME.XXXXXXXX.tmp` of earlier versions.
 STRAY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(?:\.unshim)?\.tmp$")
@@ -256,7 +276,14 @@ def stage(
             continue
         path = root / result.path
         if digest_of(path) != digest(result.before):
-            staged.append(Failed(result.path, result.before, CHANGED, result.kept))
+            gone = not path.exists()
+            staged.append(
+                Failed(result.path, result.before, DELETED if gone else CHANGED, result.kept)
+            )
+            continue
+        refusal = read_only(path)
+        if refusal is not None:
+            staged.append(Failed(result.path, result.before, refusal, result.kept))
             continue
         try:
             _write_new(path, root / temporaries[result.path], result.after)
