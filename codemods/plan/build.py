@@ -20,7 +20,7 @@ from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location, Note
 from codemods.plan.deprecation_tests import own_tests
-from codemods.plan.patches import retarget
+from codemods.plan.patches import patch_references, retarget
 from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.targets import shim_module
@@ -223,6 +223,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     patch_notes: list[Note] = []
     retargeted: set[Reference] = set()  # patch strings the rewrite changes: they block nothing
     going: list[tuple[Verdict, bool, ShimModule]] = []
+    patch_refs = patch_references(analysis)
     notes: list[str] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
     for modules in layers.values():
@@ -241,7 +242,7 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
                 kept.extend(frozen)
                 continue
             shim = shim_module(analysis, verdict, layer, set(consumed.get(module, ())))
-            patched = retarget(analysis, shim, request.patch_conflicts)
+            patched = retarget(analysis, shim, patch_refs.get(module, []), request.patch_conflicts)
             if patched.kept:
                 kept.extend(patched.kept)
                 continue

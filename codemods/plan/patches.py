@@ -117,10 +117,23 @@ def _broader(analysis: Analysis, target: PatchTarget) -> list[Note]:
     ]
 
 
-def retarget(analysis: Analysis, shim: ShimModule, conflicts: tuple[Kept, ...]) -> Retargeting:
-    """The patches of names through `shim`, rewritten; or kept, each with why."""
+def patch_references(analysis: Analysis) -> dict[str, list[Reference]]:
+    """Tests' patches, by the module they name."""
+    found: dict[str, list[Reference]] = {}
+    for ref in analysis.code_references:
+        if ref.kind in PATCHES:
+            found.setdefault(ref.target, []).append(ref)
+    return found
+
+
+def retarget(
+    analysis: Analysis,
+    shim: ShimModule,
+    refs: list[Reference],
+    conflicts: tuple[Kept, ...],
+) -> Retargeting:
+    """The patches of names through `shim` (`refs`), rewritten; or kept, each with why."""
     module = shim.module
-    refs = [r for r in analysis.code_references if r.target == module and r.kind in PATCHES]
     if not refs:
         return Retargeting()
     mine = [c for c in conflicts if c.subject == module]
