@@ -17,6 +17,7 @@ from codemods.names import within
 from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan.confirm import planned
 from codemods.plan.importer import ImportSettings
+from codemods.plan.patches import unconfirmed
 from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
@@ -211,7 +212,8 @@ def _patch_conflicts(plan: RewritePlan, results: tuple[FileResult, ...]) -> tupl
     """What the rewrite kept of the shims whose patch strings it rewrote: each keeps a
     lookup through its shim, so the patch must stay as it was."""
     patched = {p.shim for p in plan.patches}
-    found = [k for r in results for k in r.kept if k.subject in patched]
+    found = unconfirmed(plan)
+    found += [k for r in results for k in r.kept if k.subject in patched]
     for result in results:
         if isinstance(result, Failed):
             text = result.data.decode("utf-8", errors="replace")

@@ -27,7 +27,7 @@ from codemods.analyze.analysis import Analysis
 from codemods.analyze.references import PATCHES, Reference
 from codemods.names import within
 from codemods.outcome import Kept, Location, Note
-from codemods.plan.values import PatchTarget, ShimModule
+from codemods.plan.values import PatchTarget, RewritePlan, ShimModule
 
 # The references a retargeted patch string itself is.
 RETARGETABLE = frozenset({"mock.patch", "setattr"})
@@ -156,3 +156,17 @@ def retarget(
     targets = tuple(why for _, why in answers if isinstance(why, PatchTarget))
     notes = tuple(note for target in targets for note in _broader(analysis, target))
     return Retargeting(targets, notes, (), tuple(refs))
+
+
+def unconfirmed(plan: RewritePlan) -> list[Kept]:
+    """Patch targets whose name no longer goes where they point: `--resolve import` found the
+    shim binds another object, or none, under that name. Their shim's patches stay."""
+    found: list[Kept] = []
+    for patch in plan.patches:
+        shim = plan.shims.get(patch.shim)
+        exported = patch.before[len(patch.shim) + 1 :].partition(".")[0]
+        target = shim.names.get(exported) if shim is not None else None
+        if target is None or (target.module, target.name) != (patch.module, patch.name):
+            why = f"importing it does not confirm {exported} as {patch.module}.{patch.name}"
+            found.append(Kept(patch.shim, why, patch.location))
+    return found

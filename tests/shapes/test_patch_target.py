@@ -3,14 +3,19 @@ a test's patch of a name through a shim follows the rewritten imports, or everyt
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from codemods.delete.removal import prove_and_delete
+from codemods.outcome import Location
+from codemods.plan.patches import unconfirmed
+from codemods.plan.values import PatchTarget, RewritePlan, ShimModule, Target
 from tests.apply_support import CANONICAL, run
 
 TEST = "tests/test_it.py"
+REAL = ("real.core", "Real")
 
 # (consumer, test before, test after): the consumer's imports through the shim are rewritten.
 FIXES = [
@@ -132,3 +137,14 @@ def test_broader_patch_names_lazy_imports_of_the_new_target(tmp_path: Path) -> N
     notes = [n for n in applied.outcome.notes if "also reaches" in n.text]
     assert [str(n.location) for n in notes] == ["app/lazy.py:2"]
     assert "real.core.Real (tests/test_it.py:2, was old.one.Real)" in notes[0].text
+
+
+def test_a_target_the_import_does_not_confirm_keeps_the_patch() -> None:
+    patch = PatchTarget(Location(TEST, 2), "old.one", "old.one.Real", "real.core.Real", *REAL)
+    confirmed = ShimModule("old.one", "old/one.py", {"Real": Target(*REAL)})
+    refuted = ShimModule("old.one", "old/one.py", {}, unresolved={"Real": "another object"})
+    plan = RewritePlan({"old.one": confirmed}, (), (), {}, (), (), (), patches=(patch,))
+    assert unconfirmed(plan) == []
+    [kept] = unconfirmed(replace(plan, shims={"old.one": refuted}))
+    assert (kept.subject, kept.location) == ("old.one", Location(TEST, 2))
+    assert "does not confirm Real as real.core.Real" in kept.reason
