@@ -12,8 +12,11 @@ The patch stays, and with it every import of the shim (as before this existed), 
 through the shim may stay or cannot be told: X is not resolved to one module, a name of the
 module object is patched (`patch("a.shim")`), consumers import X from two places (one inside
 the package X lives in), another string or attribute use reaches the shim, or the rewrite kept
-an import of it (`PlanRequest.patch_conflicts`). `patch.dict(sys.modules, {"a.shim": fake})`
-replaces the module object itself: no other module can stand in for it, so it always stays.
+an import of it (`PlanRequest.patch_conflicts`). `patch.object(s, "X")` (or
+`setattr(s, "X", v)`) of a module an import binds to `s` needs no string change: `s` follows
+the rewritten import of the test file; when that import is kept, everything is.
+`patch.dict(sys.modules, {"a.shim": fake})` replaces the module object itself: no other
+module can stand in for it, so it always stays.
 
 A patch of `a.real.X` is broader than one of `a.shim.X` where code already imports X from
 `a.real` inside a function: those imports are named in notes. Pure: reads the analysis only.
@@ -24,13 +27,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codemods.analyze.analysis import Analysis
+from codemods.analyze.graph import absolute_base
 from codemods.analyze.references import PATCHES, Reference
 from codemods.names import within
 from codemods.outcome import Kept, Location, Note
 from codemods.plan.values import PatchTarget, RewritePlan, ShimModule
+from codemods.scan.index import ModuleInfo
 
-# The references a retargeted patch string itself is.
-RETARGETABLE = frozenset({"mock.patch", "setattr"})
+# `patch.object(s, "X")` of a module `s` an import binds: the reference follows the rewritten
+# import itself (`import a.real as s`), when it is rewritten; when it is kept, so is everything.
+OBJECT = "patch.object"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,9 @@ def _form(ref: Reference) -> str:
         return f"setattr({ref.text!r}, ...)"
     if ref.kind == "sys.modules":
         return f"patch.dict(sys.modules, {{{ref.text!r}: ...}})"
+    if ref.kind == OBJECT:
+        module, _, name = ref.text.rpartition(".")
+        return f"patch.object({module}, {name!r})"
     return f"mock.patch({ref.text!r})"
 
 
@@ -88,7 +97,8 @@ def _why_not(analysis: Analysis, shim: ShimModule, ref: Reference) -> str | Patc
                 f"{name} from {target.definer.module} instead: one patch cannot reach both"
             )
     after = f"{target.module}.{target.name}{dot}{tail}"
-    return PatchTarget(ref.location, module, ref.text, after, target.module, target.name)
+    kind = "object" if ref.kind == OBJECT else "string"
+    return PatchTarget(ref.location, module, ref.text, after, target.module, target.name, kind)
 
 
 def _other_lookups(analysis: Analysis, module: str) -> list[Reference]:
@@ -117,12 +127,44 @@ def _broader(analysis: Analysis, target: PatchTarget) -> list[Note]:
     ]
 
 
+def _bound(info: ModuleInfo, local: str) -> str | None:
+    """The module an import of the file binds to `local` (`s` of `import a.shim as s`, `a.shim`
+    of `import a.shim`, `shim` of `from a import shim`), if one does."""
+    for stmt in info.facts.imports:
+        base = absolute_base(info.name, info.source.is_package, stmt) if stmt.is_from else None
+        for alias in stmt.names:
+            if (alias.asname or alias.name) != local:
+                continue
+            if not stmt.is_from:
+                return alias.name
+            return f"{base}.{alias.name}" if base else None
+    return None
+
+
+def _object_patches(analysis: Analysis) -> list[Reference]:
+    """`patch.object(s, "X")` and `setattr(s, "X", v)` where an import binds `s` to a module,
+    as patches of `module.X`."""
+    found: list[Reference] = []
+    for info in (*analysis.index.modules.values(), *analysis.index.stubs.values()):
+        for string in info.facts.strings:
+            if string.kind != "patch.object":
+                continue
+            local, _, name = string.value.rpartition(".")
+            module = _bound(info, local)
+            if module is not None and analysis.index.is_module(module):
+                where = Location(info.path, string.line)
+                found.append(Reference(where, module, f"{module}.{name}", OBJECT))
+    return found
+
+
 def patch_references(analysis: Analysis) -> dict[str, list[Reference]]:
     """Tests' patches, by the module they name."""
     found: dict[str, list[Reference]] = {}
     for ref in analysis.code_references:
         if ref.kind in PATCHES:
             found.setdefault(ref.target, []).append(ref)
+    for ref in _object_patches(analysis):
+        found.setdefault(ref.target, []).append(ref)
     return found
 
 

@@ -80,6 +80,9 @@ class PatchTarget:
     after: str  # `a.real.X`
     module: str  # where the name is looked up now, `a.real`
     name: str  # the patched name, `X`
+    # "string": the literal is rewritten; "object": `patch.object(s, "X")`, whose `s` follows
+    # the rewritten import of the module (kept when that import is)
+    kind: str = "string"
 
 
 @dataclass(frozen=True)

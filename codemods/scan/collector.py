@@ -144,6 +144,13 @@ class _Collector(ast.NodeVisitor):
             for child in [*table.values, *node.args[2:], *node.keywords, node.func]:
                 self.visit(child)
             return
+        if kind in ("mock.patch", "setattr") and _on_object(callee, node):
+            # `patch.object(shim, "X")`, `setattr(shim, "X", v)`: the plan finds what the
+            # first argument is bound to.
+            attribute = node.args[1]
+            assert isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)
+            value = f"{dotted_name(node.args[0])}.{attribute.value}"
+            self.strings.append(StringRef(node.lineno, value, "patch.object"))
         if kind and node.args:
             first = node.args[0]
             prefix = _computed_prefix(first) if kind in MODULE_LOADERS else None
@@ -220,6 +227,19 @@ class _Collector(ast.NodeVisitor):
             if joined and text.endswith("."):
                 value = value + "+"
             self.strings.append(StringRef(line, value, kind))
+
+
+def _on_object(callee: str, node: ast.Call) -> bool:
+    """`patch.object(a.b, "X")` or `setattr(a.b, "X", ...)`: a dotted first argument, a name."""
+    if not (callee.endswith(("patch.object", "setattr")) and len(node.args) >= 2):
+        return False
+    name = node.args[1]
+    return (
+        dotted_name(node.args[0]) is not None
+        and isinstance(name, ast.Constant)
+        and isinstance(name.value, str)
+        and name.value.isidentifier()
+    )
 
 
 def _replaced_modules(callee: str, node: ast.Call) -> ast.Dict | None:

@@ -148,3 +148,40 @@ def test_a_target_the_import_does_not_confirm_keeps_the_patch() -> None:
     [kept] = unconfirmed(replace(plan, shims={"old.one": refuted}))
     assert (kept.subject, kept.location) == ("old.one", Location(TEST, 2))
     assert "does not confirm Real as real.core.Real" in kept.reason
+
+
+# (consumer, test before, test after): `patch.object(module, "X")` follows the test's import.
+OBJECTS = [
+    pytest.param(
+        "import old.one as s\n\ndef f():\n    return s.Real()\n",
+        "from unittest import mock\nimport old.one as one\nmock.patch.object(one, 'Real')\n",
+        "from unittest import mock\nimport real.core as one\nmock.patch.object(one, 'Real')\n",
+        id="patch_object_of_an_aliased_module",
+    ),
+    pytest.param(
+        "import old.one as s\n\ndef f():\n    return s.Real()\n",
+        "import old.one\n\ndef test(mp):\n    mp.setattr(old.one, 'Real', 1)\n",
+        "import real.core\n\ndef test(mp):\n    mp.setattr(real.core, 'Real', 1)\n",
+        id="setattr_of_a_dotted_module",
+    ),
+]
+
+
+@pytest.mark.parametrize(("consumer", "before", "after"), OBJECTS)
+def test_object_fix(tmp_path: Path, consumer: str, before: str, after: str) -> None:
+    applied = run(tmp_path, {**CANONICAL, "app/use.py": consumer, TEST: before})
+    assert (tmp_path / TEST).read_text() == after
+    [edit] = applied.outcome.patch_targets
+    assert edit.location.line == before.count("\n") and "real.core" in edit.after
+
+
+def test_patch_object_of_a_module_whose_import_stays_keeps_everything(tmp_path: Path) -> None:
+    consumer = "from old.shim import Real\n"
+    test = "from unittest import mock\nfrom old import shim\nmock.patch.object(shim, 'Real')\n"
+    applied = run(tmp_path, {**CANONICAL, "app/use.py": consumer, TEST: test})
+    assert (tmp_path / TEST).read_text() == test
+    assert (tmp_path / "app/use.py").read_text() == consumer
+    reasons = [k.reason for k in applied.outcome.kept if k.location == Location(TEST, 3)]
+    assert any(
+        "patch.object(old.shim, 'Real')" in r and "the rewrite keeps a lookup" in r for r in reasons
+    ), reasons

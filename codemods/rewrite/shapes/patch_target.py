@@ -23,6 +23,20 @@ def literal(node: cst.SimpleString, value: str) -> cst.SimpleString:
 
 def decide(ctx: Context, target: PatchTarget) -> None:
     line = target.location.line
+    if target.kind == "object":
+        # `patch.object(s, "X")`: `s` is the module the rewritten import binds; an import of
+        # the shim kept in this file keeps the patch and the shim's imports (`codemods.apply`).
+        module, _, name = target.before.rpartition(".")
+        ctx.out.edits.append(
+            ImportEdit(
+                Location(ctx.task.path, line),
+                f"patch.object({module}, {name!r})",
+                f"patch.object({target.module}, {name!r})",
+                ("the module object follows the rewritten import",),
+                kind=PATCH_TARGET,
+            )
+        )
+        return
     matches = [
         node
         for node in ctx.strings()
