@@ -276,6 +276,8 @@ def _apply(
         write_output(applytext.diff(applied), None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for line in applytext.patch_targets(outcome):
+        console.info(line)
     for note in applied.plan.taken:
         console.info(note)
     for line in applytext.notes(outcome):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from codemods.names import within
 from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan.confirm import planned
 from codemods.plan.importer import ImportSettings
+from codemods.plan.patches import unconfirmed
 from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
 from codemods.rewrite.custom import load_codemods
@@ -181,6 +182,13 @@ def _rewritten(
         if focus is not None:
             rewriter.prepare(_importers(analysis, focus))
         plan = planned(root, analysis, request, options.source_roots, options.resolve)
+        wider = _with_patched(focus, plan)
+        if wider is not None:
+            # A retargeted patch reaches the new module's lazy importers: they are read too.
+            analysis = analyze(
+                root, options.source_roots, options.exclude, options.jobs, None, wider
+            )
+            plan = planned(root, analysis, request, options.source_roots, options.resolve)
         # The files to rewrite are parsed by the rewrite; the others read for the plan are
         # compiled now, and the plan is made again in the rare tree where one does not compile.
         checked = check_grammar(analysis.index, {task.path for task in plan.files})
@@ -190,7 +198,40 @@ def _rewritten(
         if options.engine == "bowler":
             return analysis, plan, bowler_engine.rewrite_files(root, plan.moves, plan.files)
         rewritten = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))
+        # A patch string follows the rewrite only if every lookup through its shim does: when
+        # the rewrite kept one, the shim's patches and imports stay, and the files are redone.
+        conflicts = _patch_conflicts(plan, rewritten)
+        while conflicts:
+            request = replace(request, patch_conflicts=(*request.patch_conflicts, *conflicts))
+            plan = planned(root, analysis, request, options.source_roots, options.resolve)
+            rewritten = rewriter.rewrite(plan)
+            conflicts = _patch_conflicts(plan, rewritten)
         return analysis, plan, rewritten
+
+
+def _with_patched(focus: Focus | None, plan: RewritePlan) -> Focus | None:
+    """The focus with the modules retargeted patches name, when it lacks some."""
+    if focus is None:
+        return None
+    missing = sorted({p.module for p in plan.patches if not focus.covers(p.module)})
+    return Focus((*focus.roots, *missing)) if missing else None
+
+
+def _patch_conflicts(plan: RewritePlan, results: tuple[FileResult, ...]) -> tuple[Kept, ...]:
+    """What the rewrite kept of the shims whose patch strings it rewrote: each keeps a
+    lookup through its shim, so the patch must stay as it was."""
+    patched = {p.shim for p in plan.patches}
+    found = unconfirmed(plan)
+    found += [k for r in results for k in r.kept if k.subject in patched]
+    for result in results:
+        if isinstance(result, Failed):
+            text = result.data.decode("utf-8", errors="replace")
+            found.extend(
+                Kept(shim, f"{result.path} was not rewritten: {result.reason}")
+                for shim in sorted(patched)
+                if _mentions(text, shim)
+            )
+    return tuple(dict.fromkeys(found))
 
 
 def apply(
@@ -253,7 +294,12 @@ def apply(
                 | {new for _, new in plan.moves}
             )
         ),
-        edits=tuple(e for r in results if isinstance(r, Rewritten) for e in r.edits),
+        edits=tuple(
+            e for r in results if isinstance(r, Rewritten) for e in r.edits if e.kind == "import"
+        ),
+        patch_targets=tuple(
+            e for r in results if isinstance(r, Rewritten) for e in r.edits if e.kind != "import"
+        ),
         changed_files=tuple(r.path for r in results if isinstance(r, Rewritten)),
         deleted_files=deleted_files,
         kept=(*plan.kept, *(k for r in results for k in r.kept), *write_failures, *deletion_kept),

@@ -25,6 +25,9 @@ class ImportEdit:
     # What the reader of the edit should know, e.g. an import dropped as a duplicate of one the
     # file already has: the change is right, but it is not only a re-pointing.
     notes: tuple[str, ...] = ()
+    # "import", or "patch target": the string of a test's patch (`before` and `after` are the
+    # literals), rewritten with the imports of the name it patches.
+    kind: str = "import"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ApplyOutcome:
     not_parsed: tuple[Kept, ...]  # files that could not be parsed (never written)
     mentions: tuple[Location, ...] = ()  # prose and comments naming a removed path; never block
     notes: tuple[Note, ...] = ()  # decided at plan time, about a shim; never block
+    patch_targets: tuple[ImportEdit, ...] = ()  # patch strings rewritten (kind "patch target")
 
     def every_note(self) -> tuple[Note, ...]:
         """The plan's notes and those of the edits, by location."""

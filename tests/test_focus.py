@@ -149,10 +149,26 @@ def test_unparsable_importer_keeps_the_layer(
     assert applied.outcome.refused
 
 
-def test_patched_shim_keeps_its_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_patch_through_the_shim_follows_its_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     test = "from unittest import mock\n@mock.patch('proj.pkg.shim.x.handler')\ndef test(m): ...\n"
+    lazy = "def f():\n    from proj.real import handler\n"  # never names the shim
+    applied = both_ways(tmp_path, monkeypatch, {"tests/test_x.py": test, "app/lazy.py": lazy})
+    assert [(str(e.location), e.after) for e in applied.outcome.patch_targets] == [
+        ("tests/test_x.py:2", "'proj.real.handler'")
+    ]
+    assert [str(n.location) for n in applied.outcome.notes] == ["app/lazy.py:2"]
+
+
+def test_a_shim_replaced_in_sys_modules_keeps_its_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test = "import sys\nfrom unittest import mock\n"
+    test += "mock.patch.dict(sys.modules, {'proj.pkg.shim.x': 1})\n"
     applied = both_ways(tmp_path, monkeypatch, {"tests/test_x.py": test})
-    assert any("tests patch names" in k.reason for k in applied.outcome.kept)
+    assert any("in sys.modules cannot be retargeted" in k.reason for k in applied.outcome.kept)
+    assert applied.outcome.patch_targets == ()
 
 
 def test_private_definer_is_imported_from_the_public_package_read_on_demand(

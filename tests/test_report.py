@@ -431,3 +431,27 @@ def test_notes_are_in_the_markdown_json_and_text() -> None:
         }
     ]
     assert "note: src/app/shim.py:6: importing it set an attribute\n" in render_text(report)
+
+
+def test_patch_targets_are_listed_with_file_and_line_everywhere() -> None:
+    report = passing()
+    patched = ImportEdit(
+        Location("tests/test_market.py", 12),
+        f"'{SHIM}.client.MexcClient'",
+        f"'{CANONICAL}.client.MexcClient'",
+        kind="patch target",
+    )
+    outcome = replace(report.outcome, patch_targets=(patched,))
+    report = replace(report, outcome=outcome)
+    body = render_markdown(report)
+    assert "#### 1 patch target rewritten\n" in body
+    assert (
+        f"- `tests/test_market.py:12`: `'{SHIM}.client.MexcClient'` → "
+        f"`'{CANONICAL}.client.MexcClient'`\n"
+    ) in body
+    assert "patch target rewritten" not in render_markdown(passing())
+    assert fingerprint(outcome) != fingerprint(passing().outcome)
+    document = json.loads(render_json(report))
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    assert document["outcome"]["patch_targets"][0]["location"]["line"] == 12
+    assert f"patch target: tests/test_market.py:12: '{SHIM}" in render_text(report)

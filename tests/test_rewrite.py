@@ -172,17 +172,6 @@ def test_shim_with_import_time_side_effects_is_not_bypassed(tmp_path: Path) -> N
     assert any("top-level code" in k.reason and str(k.location) == "old/plugin.py:4" for k in kept)
 
 
-def test_mock_patch_target_keeps_imports_of_that_shim(tmp_path: Path) -> None:
-    patched = "from unittest import mock\n\n@mock.patch('old.one.Real')\ndef test(): ...\n"
-    files = {"tests/test_it.py": patched}
-    before = "from old.one import Real\nfrom old.renamed import Thing\n"
-    applied = run(tmp_path, {**CANONICAL, **files, "app/use.py": before})
-    after = (tmp_path / "app/use.py").read_text()
-    assert after == "from old.one import Real\nfrom real.core import Real as Thing\n"
-    kept = [k for k in applied.outcome.kept if k.subject == "old.one"]
-    assert kept and "patch" in kept[0].reason and str(kept[0].location) == "tests/test_it.py:3"
-
-
 def test_move_rewrites_imports_and_attribute_chains(tmp_path: Path) -> None:
     files = {"newpkg/__init__.py": "", "newpkg/sub/__init__.py": "", "newpkg/sub/mod.py": "X = 1\n"}
     before = dedent("""\

@@ -32,6 +32,7 @@ def summary(outcome: ApplyOutcome, dry_run: bool) -> str:
     return (
         f"{verb[0]} {len(outcome.edits)} imports in {len(outcome.changed_files)} files; "
         f"{verb[1]} {len(outcome.deleted_files)} files"
+        + (f"; {len(outcome.patch_targets)} patch targets" if outcome.patch_targets else "")
         + (f"; {len(outcome.kept)} kept" if outcome.kept else "")
     )
 
@@ -51,6 +52,11 @@ def reasons(outcome: ApplyOutcome) -> list[tuple[bool, str]]:
         blocking = problem.reason.startswith("mentions")
         lines.append((blocking, f"not parsed: {problem.subject}: {problem.reason}"))
     return lines
+
+
+def patch_targets(outcome: ApplyOutcome) -> list[str]:
+    """One line per test patch retargeted with the imports, `patch target: file:line: ...`."""
+    return [f"patch target: {e.location}: {e.before} -> {e.after}" for e in outcome.patch_targets]
 
 
 def notes(outcome: ApplyOutcome) -> list[str]:

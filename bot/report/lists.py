@@ -14,6 +14,7 @@ from codemods.outcome import ApplyOutcome, ImportEdit, Kept
 
 LINE_CHARS = 300  # longest output line shown
 REWRITTEN = "files with rewritten imports"
+PATCHED = "patch targets rewritten"
 OUTPUT = "lines of output of "  # names the output lists, which may be cut like the others
 GAPS = {  # {lines}/{statements}: "1 line", "3 statements"; {example}: `path:line`
     k.OWN: "{lines} inside the package itself (e.g. {example}), which grep counts: the "
@@ -67,6 +68,14 @@ def edit_lines(outcome: ApplyOutcome) -> list[str]:
     for edit in sorted(outcome.edits, key=lambda e: e.location):
         by_file.setdefault(edit.location.path, []).append("  " + edit_line(edit))
     return ["\n".join([f"- {code(path)}", *edits]) for path, edits in by_file.items()]
+
+
+def patch_lines(outcome: ApplyOutcome) -> list[str]:
+    """One item per test patch whose target follows the rewritten imports."""
+    return [
+        f"- {code(str(e.location))}: {code(e.before)} → {code(e.after)}"
+        for e in sorted(outcome.patch_targets, key=lambda e: e.location)
+    ]
 
 
 def gap_lines(verification: Verification) -> list[str]:
@@ -158,9 +167,10 @@ def output_name(check: Check, taken: Lists) -> str:
 def lists(report: Report) -> Lists:
     """Every list that may be cut, by the name the note about cuts uses, whole."""
     outcome = report.outcome
-    edited = {e.location.path for e in outcome.edits}
+    edited = {e.location.path for e in (*outcome.edits, *outcome.patch_targets)}
     found: Lists = {
         REWRITTEN: edit_lines(outcome),
+        PATCHED: patch_lines(outcome),
         "other changed files": [f"- {code(p)}" for p in outcome.changed_files if p not in edited],
         "deleted files": [f"- {code(p)}" for p in outcome.deleted_files],
         "kept items": kept_lines(outcome),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.report.lists import OUTPUT, REWRITTEN, distinct, lists, output_lines
+from bot.report.lists import OUTPUT, PATCHED, REWRITTEN, distinct, lists, output_lines
 from bot.report.markup import code, fenced, fold, names, plural
 from bot.report.summary import summary
 from bot.report.table import check_name, ordered, table
@@ -34,6 +34,12 @@ MENTIONS = (
 NOTES = (
     "What the change does beyond re-pointing imports (nothing was refused for it, but a "
     "reviewer should know):"
+)
+PATCHES = (
+    "Tests patched these names through a removed module; every lookup of each name through it "
+    "was rewritten, so the patch now targets the module the code looks the name up in (a "
+    "patch there also reaches code that imports the name from it inside a function: see the "
+    "notes):"
 )
 NOTHING_CHANGED = "Nothing: no file was rewritten or deleted."
 UNKNOWN_CHANGES = (
@@ -69,6 +75,11 @@ def changes(
     if outcome.edits:
         title = f"{plural(len(outcome.edits), 'import')} rewritten in {plural(len(files), 'file')}"
         out += [f"#### {title}", "", *fold(len(outcome.edits), shown(REWRITTEN)), ""]
+    if outcome.patch_targets:
+        title = f"{plural(len(outcome.patch_targets), 'patch target')} rewritten"
+        out += [f"#### {title}", "", PATCHES, "", *fold(len(outcome.patch_targets), shown(PATCHED))]
+        out.append("")
+    files |= {e.location.path for e in outcome.patch_targets}
     others = shown("other changed files")
     if others:
         title = f"{plural(len(outcome.changed_files) - len(files), 'other file')} changed"

@@ -37,5 +37,6 @@ def render_text(report: Report) -> str:
         f"{plural(len(outcome.kept) + len(outcome.not_parsed), 'item')} kept, "
         f"{plural(len(outcome.mentions), 'mention')} left in docs and comments",
     ]
+    lines += [f"patch target: {e.location}: {e.before} -> {e.after}" for e in outcome.patch_targets]
     lines += [f"note: {note.location}: {note.text}" for note in outcome.every_note()]
     return "\n".join(lines) + "\n"

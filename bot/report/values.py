@@ -41,4 +41,8 @@ def fingerprint(outcome: ApplyOutcome) -> str:
         "edits": sorted([str(e.location), e.before, e.after] for e in outcome.edits),
         "deleted": sorted(outcome.deleted_files),
     }
+    if outcome.patch_targets:  # only then, so that earlier pull requests keep their hash
+        plan["patches"] = sorted(
+            [str(e.location), e.before, e.after] for e in outcome.patch_targets
+        )
     return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()[:16]

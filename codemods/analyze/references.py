@@ -24,10 +24,13 @@ UNSHIM_CONFIG = ".unshim.toml"  # read by bot.config, whose keys may be at its t
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 BLOCKING = frozenset(
     {
-        "import_module", "__import__", "mock.patch", "string", "config", "manifest",
-        ENTRY_POINT, "attribute", COMPUTED, SUFFIX, MIDDLE,
+        "import_module", "__import__", "mock.patch", "setattr", "sys.modules", "string",
+        "config", "manifest", ENTRY_POINT, "attribute", COMPUTED, SUFFIX, MIDDLE,
     }
 )  # fmt: skip
+# Tests replacing what a module binds (`mock.patch`, `monkeypatch.setattr`) or the module itself
+# (`patch.dict(sys.modules, ...)`).
+PATCHES = frozenset({"mock.patch", "setattr", "sys.modules"})
 # Calls whose first argument can only be a module name: there a single word is a module too.
 MODULE_NAME_KINDS = frozenset({"import_module", "__import__"})
 
@@ -37,8 +40,8 @@ class Reference:
     location: Location
     target: str  # the repository module the text names
     text: str  # the string or line as found
-    # import_module|__import__|mock.patch|string|config|manifest|entry point|attribute|prose|
-    # comment, or a template's part (`codemods.scan.templates`)
+    # import_module|__import__|mock.patch|setattr|sys.modules|string|config|manifest|
+    # entry point|attribute|prose|comment, or a template's part (`codemods.scan.templates`)
     kind: str
 
     @property
@@ -272,6 +275,10 @@ def blocking_reason(reference: Reference, module: str) -> str:
         )
     if reference.kind == "mock.patch":
         return f"patched by {module}: mock.patch({text!r})"
+    if reference.kind == "setattr":
+        return f"patched by {module}: setattr({text!r}, ...)"
+    if reference.kind == "sys.modules":
+        return f"replaced in sys.modules by {module}: patch.dict(sys.modules, {{{text!r}: ...}})"
     if reference.kind == "config":
         return f"named in {reference.location.path}: {text}"
     if reference.kind == "attribute":

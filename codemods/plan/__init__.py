@@ -2,7 +2,8 @@
 which files the rewrite must read. Nothing is imported here.
 
 - `values`: what the user asks for and what the rewrite and the deletion follow, as frozen
-  values (`PlanRequest`, `RewritePlan`, `ShimModule`, `Target`, `FileTask`), the error for a
+  values (`PlanRequest`, `RewritePlan`, `ShimModule`, `Target`, `FileTask`, `PatchTarget`),
+  the error for a
   request that cannot be planned (`PlanError`), and `parse_move`, `DOTTED_NAME`. It does not
   import the analysis.
 - `build`: the plan as a pure function of the analysis and the request (`build_plan`).
@@ -10,6 +11,8 @@ which files the rewrite must read. Nothing is imported here.
   `shim_module`).
 - `deprecation_tests`: a shim's own tests, imports of it under a `with` that expects its
   warning, which keep the file and the shim (`warned_import_lines`, `own_tests`).
+- `patches`: tests that patch names through a shim (`mock.patch`, `monkeypatch.setattr`):
+  their targets follow the rewrite, or the shim's imports stay (`retarget`, `Retargeting`).
 - `published`: why `--auto` keeps a public module of a distribution (`published`).
 
 With `--resolve import` (`resolve = "import"`), the static plan is confirmed by importing:

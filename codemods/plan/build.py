@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from codemods.analyze.analysis import Analysis, consumed_names
 from codemods.analyze.effects import side_effect_lines
-from codemods.analyze.references import blocking_reason
+from codemods.analyze.references import Reference, blocking_reason
 from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import within_any
 from codemods.outcome import Kept, Location, Note
 from codemods.plan.deprecation_tests import own_tests
+from codemods.plan.patches import patch_references, retarget
 from codemods.plan.published import published
 from codemods.plan.refusals import looks_like_a_shim, not_a_shim
 from codemods.plan.schedule import keep_for_users
@@ -27,6 +28,7 @@ from codemods.plan.targets import shim_module
 from codemods.plan.values import (
     DOTTED_NAME,
     FileTask,
+    PatchTarget,
     PlanError,
     PlanRequest,
     RewritePlan,
@@ -71,17 +73,9 @@ def _layer_modules(analysis: Analysis, request: PlanRequest) -> dict[str, tuple[
 
 
 def _frozen(analysis: Analysis, verdict: Verdict) -> list[Kept]:
-    """Reasons to leave every import of this module alone."""
-    reasons = [
-        Kept(
-            verdict.module,
-            f"tests patch names looked up in {verdict.module} ({ref.text!r}); its imports are "
-            "left alone so the patch still applies",
-            ref.location,
-        )
-        for ref in analysis.code_references
-        if ref.kind == "mock.patch" and ref.target == verdict.module
-    ]
+    """Reasons to leave every import of this module alone (tests patching names through it
+    are `codemods.plan.patches`')."""
+    reasons: list[Kept] = []
     if verdict.kind == IMPURE:
         info = analysis.index.modules[verdict.module]
         for line in side_effect_lines(info.text):
@@ -146,13 +140,16 @@ def _describe_impure(verdict: Verdict, analysis: Analysis) -> Kept:
     )
 
 
-def _blocked(analysis: Analysis, layer: frozenset[str]) -> dict[str, list[Kept]]:
+Blocked = dict[str, list[tuple[Reference, Kept]]]
+
+
+def _blocked(analysis: Analysis, layer: frozenset[str]) -> Blocked:
     """Modules a string, configuration or patch outside the layer names (and their packages,
-    which importing them runs), each with why it stays."""
+    which importing them runs), each with the reference and why it stays."""
     module_of = {
         i.path: n for t in (analysis.index.modules, analysis.index.stubs) for n, i in t.items()
     }
-    named: dict[str, list[Kept]] = {}
+    named: Blocked = {}
     for ref in analysis.references_to(sorted(layer)):
         importer = module_of.get(ref.location.path, "")
         if ref.blocks_deletion and not within_any(importer, layer):
@@ -160,7 +157,8 @@ def _blocked(analysis: Analysis, layer: frozenset[str]) -> dict[str, list[Kept]]
             for depth in range(1, len(parts) + 1):
                 module = ".".join(parts[:depth])
                 why = blocking_reason(ref, importer or ref.location.path)
-                named.setdefault(module, []).append(Kept(module, f"stays: {why}", ref.location))
+                kept = Kept(module, f"stays: {why}", ref.location)
+                named.setdefault(module, []).append((ref, kept))
     return named
 
 
@@ -222,6 +220,11 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
     consumed = consumed_names(list(analysis.refs))
     blocked = _blocked(analysis, layer)
     shims: dict[str, ShimModule] = {}
+    patches: list[PatchTarget] = []
+    patch_notes: list[Note] = []
+    retargeted: set[Reference] = set()  # patch strings the rewrite changes: they block nothing
+    going: list[tuple[Verdict, bool, ShimModule]] = []
+    patch_refs = patch_references(analysis)
     notes: list[str] = []
     skipped: set[str] = set()  # forwarding modules of the layer: deleted, never rewritten
     for modules in layers.values():
@@ -240,31 +243,56 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
                 kept.extend(frozen)
                 continue
             shim = shim_module(analysis, verdict, layer, set(consumed.get(module, ())))
-            if verdict.kind == IMPURE:
-                kept.append(_describe_impure(verdict, analysis))
-            for name, why in shim.unresolved.items():
-                line = next((r.line for r in verdict.reexports if r.name == name), 0)
-                kept.append(Kept(module, f"{name} stays: {why}", Location(verdict.path, line)))
-            deleting = forwarding and not shim.unresolved and module not in blocked
-            if forwarding and not shim.unresolved and module in blocked:
-                kept.extend(blocked[module])
-            public = published(index, verdict) if deleting and module in automatic else None
-            if public is None and deleting and (request.configured or module in automatic):
-                # Library mode: what the configuration or --auto names; --shim decides alone.
-                public = keep_for_users(
-                    index, module, verdict.path, verdict.deprecated, request.schedule
-                )
-            if public is not None:
-                kept.append(public)
-                deleting = False
-            shims[module] = replace(shim, deleting=deleting)
+            patched = retarget(analysis, shim, patch_refs.get(module, []), request.patch_conflicts)
+            if patched.kept:
+                kept.extend(patched.kept)
+                continue
+            patches.extend(patched.targets)
+            patch_notes.extend(patched.notes)
+            retargeted.update(patched.references)
+            going.append((verdict, forwarding, shim))
+    # Then what goes: a patch string that follows the rewrite no longer names the layer.
+    for verdict, forwarding, shim in going:
+        module = verdict.module
+        if verdict.kind == IMPURE:
+            kept.append(_describe_impure(verdict, analysis))
+        for name, why in shim.unresolved.items():
+            line = next((r.line for r in verdict.reexports if r.name == name), 0)
+            kept.append(Kept(module, f"{name} stays: {why}", Location(verdict.path, line)))
+        blocking = [k for ref, k in blocked.get(module, []) if ref not in retargeted]
+        deleting = forwarding and not shim.unresolved and not blocking
+        if forwarding and not shim.unresolved and blocking:
+            kept.extend(blocking)
+        public = published(index, verdict) if deleting and module in automatic else None
+        if public is None and deleting and (request.configured or module in automatic):
+            # Library mode: what the configuration or --auto names; --shim decides alone.
+            public = keep_for_users(
+                index, module, verdict.path, verdict.deprecated, request.schedule
+            )
+        if public is not None:
+            kept.append(public)
+            deleting = False
+        shims[module] = replace(shim, deleting=deleting)
     # A shim's own deprecation tests import it on purpose: they and the shim stay as they are.
     tests = own_tests(analysis, shims, skipped)
     for test in tests:
         shims[test.subject] = replace(shims[test.subject], deleting=False)
     kept.extend(tests)
     untouched = {test.location.path for test in tests if test.location is not None}
-    files = _files(analysis, shims, request.moves, skipped, untouched)
+    inside = [p for p in patches if p.location.path in untouched]
+    if inside:  # a shim's own test patches it: that file stays as it is, so must the patch
+        why = "the file is the shim's own deprecation test, left as it is"
+        return build_plan(
+            analysis,
+            replace(
+                request,
+                patch_conflicts=(
+                    *request.patch_conflicts,
+                    *(Kept(p.shim, why, p.location) for p in inside),
+                ),
+            ),
+        )
+    files = _files(analysis, shims, request.moves, skipped, untouched, patches)
     delete = _deletable(layers, shims, request)
     return RewritePlan(
         shims=shims,
@@ -276,7 +304,8 @@ def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
         requested=tuple(layers) + tuple(old for old, _ in request.moves),
         gone=tuple(name for name in request.shims if not index.is_module(name)),
         taken=tuple(notes),
-        notes=_side_effect_notes(analysis, shims),
+        notes=(*_side_effect_notes(analysis, shims), *patch_notes),
+        patches=tuple(patches),
     )
 
 
@@ -286,11 +315,12 @@ def _files(
     moves: tuple[tuple[str, str], ...],
     skipped: set[str],
     untouched: set[str],
+    patches: Iterable[PatchTarget] = (),
 ) -> tuple[FileTask, ...]:
-    """Files with an import that reaches a shim or a moved module, but `untouched`. Only these
-    are parsed."""
+    """Files with an import that reaches a shim or a moved module, but `untouched`, and those
+    with a patch string to rewrite. Only these are parsed."""
     moved = [old for old, _ in moves]
-    found: set[str] = set()
+    found: set[str] = {p.location.path for p in patches}
     for ref in analysis.refs:
         if ref.importer in skipped or ref.path in found or ref.path in untouched:
             continue

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from codemods.analyze.analysis import Analysis, consumed_names
 from codemods.analyze.effects import side_effect_lines
+from codemods.analyze.references import PATCHES
 from codemods.outcome import Kept, Location
 from codemods.plan.build import file_tasks
 from codemods.plan.deprecation_tests import own_tests
@@ -41,7 +42,7 @@ def _forwarder(analysis: Analysis, module: str, consumed: frozenset[str]) -> For
     if verdict is None or verdict.is_shim or line is None:
         return None
     info = analysis.index.modules[module]
-    patched = any(r.kind == "mock.patch" and r.target == module for r in analysis.code_references)
+    patched = any(r.kind in PATCHES and r.target == module for r in analysis.code_references)
     if patched or side_effect_lines(info.text):
         return None
     body = analysis.index.body(module)

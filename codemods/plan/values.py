@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from codemods.outcome import Kept, Note
+from codemods.outcome import Kept, Location, Note
 
 DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -38,6 +38,9 @@ class PlanRequest:
     allow_missing_target: bool = False  # a --move may name a module the tree does not have yet
     # Library mode: which public shims stay for the library's users, and until when.
     schedule: Schedule = field(default_factory=Schedule)
+    # Shims whose patch targets must stay as they are, with why: a rewrite kept a lookup through
+    # them (`codemods.apply` plans again with these).
+    patch_conflicts: tuple[Kept, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,22 @@ class ShimModule:
 
 
 @dataclass(frozen=True)
+class PatchTarget:
+    """A test's patch of a name looked up through a shim (`mock.patch("a.shim.X")`), and the
+    target it gets once every lookup of the name through the shim is rewritten."""
+
+    location: Location  # the line of the string literal
+    shim: str  # the shim module the string names
+    before: str  # the string's value, `a.shim.X`
+    after: str  # `a.real.X`
+    module: str  # where the name is looked up now, `a.real`
+    name: str  # the patched name, `X`
+    # "string": the literal is rewritten; "object": `patch.object(s, "X")`, whose `s` follows
+    # the rewritten import of the module (kept when that import is)
+    kind: str = "string"
+
+
+@dataclass(frozen=True)
 class RewritePlan:
     shims: Mapping[str, ShimModule]  # by dotted module name
     moves: tuple[tuple[str, str], ...]
@@ -90,6 +109,14 @@ class RewritePlan:
     # What was taken that is not a shim, for the record: a public facade --shim names.
     taken: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()  # what bypassing a shim changes that blocks nothing
+    patches: tuple[PatchTarget, ...] = ()  # patch strings rewritten with the imports
+
+    def patches_in(self, path: str) -> tuple[PatchTarget, ...]:
+        return tuple(p for p in self.patches if p.location.path == path)
+
+    def patched(self, shim: str) -> PatchTarget | None:
+        """A patch through `shim` that the rewrite retargets, if any."""
+        return next((p for p in self.patches if p.shim == shim), None)
 
     @property
     def empty(self) -> bool:

@@ -53,6 +53,14 @@ def dropped_note(key: Key, earlier: list[int], emitted: int | None) -> str:
     return f"`{spelled(key)}` dropped as a duplicate: {where}"
 
 
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.strings: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.strings.append(node)
+
+
 @dataclass
 class Decisions:
     statements: dict[cst.CSTNode, list[Small]] = field(default_factory=dict)
@@ -125,6 +133,7 @@ class Context:
         # Why a rewritten statement lost an import, by the statement's id: `record` hands these
         # on with its edit, so a dropped duplicate is reported, not silent.
         self.dropped: dict[int, list[str]] = {}
+        self._strings: list[cst.SimpleString] | None = None
 
     def line(self, node: cst.CSTNode) -> int:
         return self.meta.line(node)
@@ -210,6 +219,17 @@ class Context:
             number += 1
         self.taken.add(candidate)
         return candidate
+
+    def strings(self) -> list[cst.SimpleString]:
+        """The file's plain string literals, read once (patch targets look among them)."""
+        if self._strings is None:
+            found = _Strings()
+            self.module.visit(found)
+            self._strings = found.strings
+        return self._strings
+
+    def kept_at(self, shim: str, line: int, reason: str) -> Kept:
+        return Kept(shim, reason, Location(self.task.path, line))
 
     def keep(self, shim: str, statement: cst.CSTNode, reason: str) -> None:
         self.out.kept.append(Kept(shim, reason, Location(self.task.path, self.line(statement))))

@@ -20,7 +20,13 @@ from codemods.names import from_base
 from codemods.plan.values import FileTask, RewritePlan
 from codemods.rewrite.context import Context, Decisions, import_keys, rewritten
 from codemods.rewrite.layout import FileView
-from codemods.rewrite.shapes import all_entries, from_import, module_import, star_import
+from codemods.rewrite.shapes import (
+    all_entries,
+    from_import,
+    module_import,
+    patch_target,
+    star_import,
+)
 
 # Which shape decides an import statement, by its kind (see `shape_of`). Parent registrations
 # are from-imports: `shapes.from_import` asks `shapes.registration` about each.
@@ -28,6 +34,8 @@ SHAPES: dict[str, Callable[[Context, Any], None]] = {
     "module import": module_import.decide,
     "from-import": from_import.decide,
     "star import": star_import.decide,
+    # Not an import: the string of a test's patch the plan retargets (`plan.patches_in`).
+    patch_target.PATCH_TARGET: patch_target.decide,
 }
 # What is decided once every statement is: `__all__` loses the registrations that went.
 AFTER_STATEMENTS: tuple[Callable[[Context], None], ...] = (all_entries.drop_unregistered,)
@@ -53,6 +61,8 @@ def decide(module: cst.Module, meta: FileView, task: FileTask, plan: RewritePlan
     ctx = Context(module, meta, task, plan)
     for statement in meta.statements.imports:
         SHAPES[shape_of(statement)](ctx, statement)
+    for target in plan.patches_in(task.path):
+        SHAPES[patch_target.PATCH_TARGET](ctx, target)
     for finish in AFTER_STATEMENTS:
         finish(ctx)
     return ctx.out

@@ -58,6 +58,8 @@ def rewrite_import_lines(
     prepared: Prepared, task: FileTask, plan: RewritePlan
 ) -> FileRewrite | None:
     """The rewrite done on the import lines alone; None when the whole module is needed."""
+    if plan.patches_in(task.path):
+        return None  # a patch string can be anywhere in the file
     found = importlines.view_of(prepared, lambda node: touches_plan(node, task, plan))
     if found is None:
         return None

@@ -133,6 +133,24 @@ class _Collector(ast.NodeVisitor):
         for suffix, name in DYNAMIC_CALLS.items():
             if callee == suffix or callee.endswith("." + suffix):
                 kind = name
+        table = _replaced_modules(callee, node) if kind == "mock.patch" else None
+        if table is not None:
+            # `patch.dict(sys.modules, {"a.b": fake})`: the module object itself is replaced.
+            for key in table.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    self.strings.append(StringRef(key.lineno, key.value, "sys.modules"))
+                elif key is not None:
+                    self.visit(key)
+            for child in [*table.values, *node.args[2:], *node.keywords, node.func]:
+                self.visit(child)
+            return
+        if kind in ("mock.patch", "setattr") and _on_object(callee, node):
+            # `patch.object(shim, "X")`, `setattr(shim, "X", v)`: the plan finds what the
+            # first argument is bound to.
+            attribute = node.args[1]
+            assert isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)
+            value = f"{dotted_name(node.args[0])}.{attribute.value}"
+            self.strings.append(StringRef(node.lineno, value, "patch.object"))
         if kind and node.args:
             first = node.args[0]
             prefix = _computed_prefix(first) if kind in MODULE_LOADERS else None
@@ -209,6 +227,28 @@ class _Collector(ast.NodeVisitor):
             if joined and text.endswith("."):
                 value = value + "+"
             self.strings.append(StringRef(line, value, kind))
+
+
+def _on_object(callee: str, node: ast.Call) -> bool:
+    """`patch.object(a.b, "X")` or `setattr(a.b, "X", ...)`: a dotted first argument, a name."""
+    if not (callee.endswith(("patch.object", "setattr")) and len(node.args) >= 2):
+        return False
+    name = node.args[1]
+    return (
+        dotted_name(node.args[0]) is not None
+        and isinstance(name, ast.Constant)
+        and isinstance(name.value, str)
+        and name.value.isidentifier()
+    )
+
+
+def _replaced_modules(callee: str, node: ast.Call) -> ast.Dict | None:
+    """The literal dict of `patch.dict(sys.modules, {...})` (or of `"sys.modules"`)."""
+    if not (callee == "patch.dict" or callee.endswith(".patch.dict")) or len(node.args) < 2:
+        return None
+    first, table = node.args[0], node.args[1]
+    named = first.value if isinstance(first, ast.Constant) else dotted_name(first)
+    return table if named == "sys.modules" and isinstance(table, ast.Dict) else None
 
 
 def _computed_prefix(node: ast.expr) -> str | None:

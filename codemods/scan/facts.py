@@ -19,7 +19,7 @@ DYNAMIC_CALLS = {
     "patch": "mock.patch",
     "patch.object": "mock.patch",
     "patch.dict": "mock.patch",
-    "setattr": "string",
+    "setattr": "setattr",  # `monkeypatch.setattr("a.b.X", value)`
     "find_spec": "import_module",
     "run_module": "import_module",
 }
@@ -54,9 +54,12 @@ class StringRef:
 
     line: int
     value: str
-    # "import_module", "__import__", "mock.patch", "string", or for a template of a module
-    # path (`codemods.scan.templates`, the value is the whole template) "computed" (its head
-    # is a package below which names are computed) or "suffix" (its constant tail)
+    # "import_module", "__import__", "mock.patch", "setattr" (`monkeypatch.setattr("a.b.X", v)`),
+    # "sys.modules" (a key of `patch.dict(sys.modules, {"a.b": fake})`), "patch.object" (the
+    # value is `expr.X` for `patch.object(expr, "X")` or `setattr(expr, "X", v)`), "string",
+    # or for a template of a module path (`codemods.scan.templates`, the value is the whole
+    # template) "computed" (its head is a package below which names are computed) or "suffix"
+    # (its constant tail)
     kind: str
 
 

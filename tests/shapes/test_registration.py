@@ -72,5 +72,7 @@ def test_no_change(tmp_path: Path, source: str) -> None:
 
 def test_stays_when_the_shim_stays(tmp_path: Path) -> None:
     parent = "from . import filters\n\n__all__ = ['filters']\n"
-    patched = {"tests/test_x.py": "from unittest import mock\nmock.patch('legacy.filters.Real')\n"}
+    patched = {
+        "tests/test_x.py": "import sys\nmock.patch.dict(sys.modules, {'legacy.filters': 1})\n"
+    }
     assert parent_after(tmp_path, parent, patched) == parent

@@ -10,6 +10,8 @@
 - `star_import`: `from shim import *` (`decide`, `unbound`).
 - `registration`: `from . import shim` in the parent package of a shim being deleted
   (`unregisters`, asked by `from_import`).
+- `patch_target`: not an import: the string of a test's patch the plan retargets
+  (`decide`, `dissolving`: a patched shim's alias is never dissolved).
 - `all_entries`: the names `__all__` lists (`all_names`) and the entries of registrations
   that went (`without`, `drop_unregistered`).
 

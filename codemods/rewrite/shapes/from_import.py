@@ -13,6 +13,7 @@ from codemods.plan.values import ShimModule, Target
 from codemods.rewrite.context import Context, local_of, name_of
 from codemods.rewrite.pieces import statements_for
 from codemods.rewrite.rebinding import Piece, import_of, rebind
+from codemods.rewrite.shapes.patch_target import dissolving
 from codemods.rewrite.shapes.registration import registers, unregisters
 
 Exprs = dict[cst.CSTNode, cst.BaseExpression]
@@ -51,6 +52,8 @@ def alias_pieces(
         if binding.module is not None:
             module, member = import_of(Target(binding.module, None))
             return [Piece(module, member, local, alias, index)], binding.exprs
+        if dissolving(ctx, statement, full):
+            return keep, {}
         return binding.pieces, binding.exprs
     if base in plan.shims:
         shim = plan.shims[base]

@@ -12,6 +12,7 @@ from codemods.rewrite.bindings import uses_of
 from codemods.rewrite.context import Context, Small, local_of, name_of
 from codemods.rewrite.pieces import statements_for
 from codemods.rewrite.rebinding import Piece, rebind, replace
+from codemods.rewrite.shapes.patch_target import dissolving
 from codemods.rewrite.spelling import alias_node, dotted_expr, keep_items
 
 
@@ -28,6 +29,9 @@ def decide(ctx: Context, statement: cst.Import) -> None:
             binding = rebind(statement, local, dotted_name, dotted, plan, ctx.meta, ctx)
             if binding.reason is not None:
                 ctx.keep(dotted_name, statement, f"still imports {dotted_name}: {binding.reason}")
+                inplace.append((index, alias))
+                continue
+            if binding.module is None and dissolving(ctx, statement, dotted_name):
                 inplace.append((index, alias))
                 continue
             changed = True
