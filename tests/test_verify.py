@@ -5,6 +5,8 @@ tree before the change, the job summary, and the exit codes of `unshim verify`."
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -134,6 +136,39 @@ def test_a_command_that_runs_too_long_is_stopped_and_fails(tmp_path: Path) -> No
     assert time.perf_counter() - started < 4
     assert (run.exit_code, run.failure, run.timeout) == (None, checks.TIMED_OUT, 0.5)
     assert checks.judge_run(None, run) == (checks.TIMED_OUT,)
+
+
+def test_an_interrupt_stops_the_command_and_what_it_started(tmp_path: Path) -> None:
+    # The command starts a child of its own and waits; Ctrl-C reaches unshim only (the command
+    # runs in a session of its own), so unshim must stop the command's whole group.
+    script = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "open('child.pid', 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n"
+    )
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_command((PY, "-c", script), tmp_path, timeout=30)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    child = int((tmp_path / "child.pid").read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the command's child outlived the interrupt")
 
 
 def test_a_command_that_does_not_exist_is_a_failed_check_not_a_crash(tmp_path: Path) -> None:

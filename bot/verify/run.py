@@ -85,6 +85,12 @@ def run_command(
         _stop(process)
         output, _ = process.communicate()
         failure = TIMED_OUT
+    except BaseException:
+        # Ctrl-C reaches unshim's process group, not the command's own session: stop the
+        # command and whatever it started before going.
+        _stop(process)
+        process.wait()
+        raise
     seconds = time.perf_counter() - started
     text = output.decode("utf-8", "replace")
     return Run(
