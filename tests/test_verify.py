@@ -288,6 +288,55 @@ def test_counts_agree_with_analyze(tmp_path: Path) -> None:
     )
 
 
+def _grep(root: Path, package: str) -> int:
+    """What `grep -r "from PKG" . --include="*.py" | wc -l` prints, run for real."""
+    done = subprocess.run(
+        ["grep", "-r", f"from {package}", ".", "--include=*.py"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return len(done.stdout.splitlines())
+
+
+def test_counts_of_every_package_in_one_pass_equal_each_package_counted_alone(
+    tmp_path: Path,
+) -> None:
+    root = make(
+        tmp_path,
+        {
+            **TARGET,
+            "app/legacy/extra.py": "from app.legacy.client import Client\n",
+            "app/plain.py": "import app.legacy.client\n",
+            "app/relative.py": "from .legacy import Client\n",
+            # Two packages on one line, a lookalike, a module and a comment.
+            "app/both.py": "from app.core import client; from app.legacy_tools import x\n",
+            "app/notes.py": (
+                "# moved: from app.legacy import Client\nfrom app.core.client import Client\n"
+            ),
+            "app/legacy_tools/__init__.py": "",
+        },
+    )
+    analysis = analyze(root)
+    shims = ("app.legacy",)
+    packages = [*sorted(analysis.index.packages), "app.core.client", "app.gone"]
+    together = counts.tree_counts(analysis, packages, shims)
+    assert sorted(together) == sorted(packages)
+    for package in packages:
+        alone = counts.package_counts(analysis, package, shims)
+        assert together[package] == alone
+        assert alone.grep == _grep(root, package), package
+    reports = {p.name: p for p in analysis.packages}
+    for name, report in reports.items():
+        assert (together[name].importers, together[name].statements, together[name].grep) == (
+            len(report.importers),
+            report.import_statements,
+            report.grep_count,
+        )
+    assert (together["app.core"].grep, together["app.legacy"].grep) == (4, 4)
+    assert (together["app.core"].shim_importers, together["app.legacy"].shim_importers) == (2, 0)
+
+
 # --- compileall ---------------------------------------------------------------------------------
 
 

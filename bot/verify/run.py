@@ -37,7 +37,7 @@ from bot.verify.checks import (
     judge_counts,
     judge_run,
 )
-from bot.verify.counts import package_counts
+from bot.verify.counts import tree_counts
 from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
@@ -145,15 +145,17 @@ def _sources(analysis: Analysis) -> list[str]:
 
 
 def import_checks(trees: Trees, shims: tuple[str, ...], canonical: tuple[str, ...]) -> list[Check]:
+    # Every package's counts from one pass over each tree.
+    subjects = (*shims, *canonical)
+    before = tree_counts(trees.before, subjects, shims) if trees.before else None
+    after = tree_counts(trees.after, subjects, shims)
     checks = []
     for role, packages in ((SHIM, shims), (CANONICAL, canonical)):
         for package in packages:
-            before = package_counts(trees.before, package, shims) if trees.before else None
-            after = package_counts(trees.after, package, shims)
-            failures = judge_counts(role, before, after)
-            checks.append(
-                Check(IMPORTS, package, role, before, after, failures, after.grep_command)
-            )
+            was = before[package] if before is not None else None
+            now = after[package]
+            failures = judge_counts(role, was, now)
+            checks.append(Check(IMPORTS, package, role, was, now, failures, now.grep_command))
     return checks
 
 
