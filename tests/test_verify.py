@@ -14,8 +14,12 @@ from textwrap import dedent
 
 import pytest
 
+from bot.apply_request import apply_options, deletion, plan_request
 from bot.cli import main
 from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
+from bot.pipeline import changed_files
+from bot.report.json_doc import to_json
+from bot.report.values import Metadata, Report
 from bot.verify import checks, counts
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
@@ -26,7 +30,9 @@ from bot.verify.run import (
     run_command,
     verify_tree,
 )
+from bot.verify.snapshot import head_tree
 from codemods.analyze.analysis import analyze
+from codemods.apply import apply
 
 PY = sys.executable
 
@@ -478,3 +484,64 @@ def test_a_command_is_reproduced_as_configured_not_with_this_machines_interprete
     verification = run_checks(None, root, config(('python -c "import app"',)), ())
     [check] = [c for c in verification.checks if c.kind == checks.COMMAND]
     assert check.passed and check.reproduce == 'python -c "import app"'
+
+
+# --- the run's verification reuses the reading of the tree before -------------------------------
+
+
+def _timeless(value: object) -> object:
+    """The JSON report without the seconds each command took, which no two runs share."""
+    if isinstance(value, dict):
+        return {k: _timeless(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_timeless(v) for v in value]
+    return value
+
+
+def test_the_tree_after_from_the_changes_gives_the_report_of_two_fresh_readings(
+    tmp_path: Path,
+) -> None:
+    root = make(
+        tmp_path / "repo",
+        {
+            **TARGET,
+            "app/broken.py": "def (:\n",  # not analyzed, and compileall fails, on both trees
+            "app/notes.py": "# moved: from app.legacy import Client\n",
+            "app/other.py": "from app.legacy import Client\n",
+        },
+    )
+    commit_all(root)
+    smoke = ('python -c "from main import app"',)
+    cfg = Config(shims=("app.legacy",), verify=VerifyConfig(commands=smoke, python=PY, timeout=60))
+    applied = apply(root, plan_request(cfg, configured=False), apply_options(cfg, jobs=1), deletion)
+    changes = changed_files(applied)
+    assert changes == {
+        "app/service.py": (root / "app/service.py").read_bytes(),
+        "app/other.py": (root / "app/other.py").read_bytes(),
+        "app/legacy/__init__.py": None,
+        "app/legacy/client.py": None,
+    }
+    shims = applied.outcome.shims
+    with head_tree(root) as head:
+        assert head is not None
+        reused_trees = verifying.analyze_trees(head[0], root, cfg, changes)
+        fresh_trees = verifying.analyze_trees(head[0], root, cfg)
+        reused = run_checks(head[0], root, cfg, shims, changes=changes)
+        fresh = run_checks(head[0], root, cfg, shims)
+    for reading in (lambda t: t.after.index, lambda t: t.before.index):
+        a, b = reading(reused_trees), reading(fresh_trees)
+        assert (a.modules, a.stubs, a.packages, a.not_analyzed, a.tree.sources) == (
+            b.modules,
+            b.stubs,
+            b.packages,
+            b.not_analyzed,
+            b.tree.sources,
+        )
+        assert {n: i.text for n, i in a.modules.items()} == {
+            n: i.text for n, i in b.modules.items()
+        }
+    meta = Metadata("repo", "unshim run")
+    report = to_json(Report(reused, applied.outcome, meta))
+    assert _timeless(report) == _timeless(to_json(Report(fresh, applied.outcome, meta)))
+    [compiled] = [c for c in reused.checks if c.kind == checks.COMPILE]
+    assert not compiled.passed  # app/broken.py, untouched, still fails after the change

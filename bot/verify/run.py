@@ -42,10 +42,11 @@ from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
 from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
-from codemods.analyze.analysis import Analysis, analyze
+from codemods.analyze.analysis import Analysis, analyze, analyze_index
 from codemods.analyze.references import text_references
 from codemods.credentials import without_credentials
 from codemods.outcome import ApplyOutcome, Location
+from codemods.scan.build import changed_index
 from codemods.scan.sources import TreeError
 
 TAIL_LINES = 40
@@ -113,17 +114,31 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 # --- the trees ----------------------------------------------------------------------------------
 
 
-def analyze_trees(root_before: Path | None, root_after: Path, config: Config) -> Trees:
-    try:
-        after = analyze(root_after, config.source_roots, config.exclude)
-    except TreeError as exc:
-        raise UsageError(str(exc)) from None
+def analyze_trees(
+    root_before: Path | None,
+    root_after: Path,
+    config: Config,
+    changes: Mapping[str, bytes | None] | None = None,
+) -> Trees:
+    """Both trees analyzed. `changes` (path -> contents after, None: deleted), when the caller
+    made them and knows every other file is the same in both trees: the tree after is the
+    reading of the tree before with those files read again, not a second reading of it all."""
     before = None
     if root_before is not None:
         try:
             before = analyze(root_before, config.source_roots, config.exclude)
         except TreeError:
             before = None  # e.g. the source root is new: nothing to compare with
+    try:
+        if before is not None and changes is not None:
+            index = changed_index(
+                before.index, root_after, changes, config.source_roots, config.exclude
+            )
+            after = analyze_index(index)
+        else:
+            after = analyze(root_after, config.source_roots, config.exclude)
+    except TreeError as exc:
+        raise UsageError(str(exc)) from None
     return Trees(before, after)
 
 
@@ -238,12 +253,14 @@ def run_checks(
     *,
     before_label: str | None = None,
     trees: Trees | None = None,
+    changes: Mapping[str, bytes | None] | None = None,
 ) -> Verification:
     """Run every check on both trees. `shims` are the shim packages (or modules) removed;
     `canonical` the packages their names come from (default: from the analysis). `root_before`
-    None: there is no "before" to compare with, and only the tree after is checked."""
+    None: there is no "before" to compare with, and only the tree after is checked. `changes`:
+    what the caller changed between the two trees (see `analyze_trees`)."""
     parse_commands(config)
-    trees = trees or analyze_trees(root_before, root_after, config)
+    trees = trees or analyze_trees(root_before, root_after, config, changes)
     if root_before is None:
         trees = Trees(None, trees.after)
     canonical = canonical if canonical is not None else canonical_of(trees, shims)
