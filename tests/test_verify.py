@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from textwrap import dedent
 
@@ -20,7 +21,7 @@ from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
 from bot.pipeline import changed_files
 from bot.report.json_doc import to_json
 from bot.report.values import Metadata, Report
-from bot.verify import checks, counts
+from bot.verify import checks, compiled, counts
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
 from bot.verify.run import (
@@ -545,3 +546,65 @@ def test_the_tree_after_from_the_changes_gives_the_report_of_two_fresh_readings(
     assert _timeless(report) == _timeless(to_json(Report(fresh, applied.outcome, meta)))
     [compiled] = [c for c in reused.checks if c.kind == checks.COMPILE]
     assert not compiled.passed  # app/broken.py, untouched, still fails after the change
+
+
+def test_compileall_after_a_change_compiles_what_it_touched_and_says_what_a_full_run_says(
+    tmp_path: Path,
+) -> None:
+    before = make(
+        tmp_path / "before",
+        {
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def (:\n",  # untouched: still fails after
+            "pkg/escape.py": 'x = "\\d"\n',  # untouched: its warning is still printed
+            "pkg/fine.py": "def f(:\n    pass\n",  # touched: mended by the change
+            "pkg/gone.py": "def (:\n",  # deleted by the change
+        },
+    )
+    after = make(
+        tmp_path / "after",
+        {
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def (:\n",
+            "pkg/escape.py": 'x = "\\d"\n',
+            "pkg/fine.py": "x = 1\n",
+            "pkg/new.py": 'y = "\\w"\n',  # not in the tree before: compiled after
+        },
+    )
+    trees = verifying.analyze_trees(before, after, config())
+    roots = (before, after)
+
+    def env(name: str) -> dict[str, str]:  # each run compiles afresh, as in a verification
+        cache = str(tmp_path / name)
+        return {"PATH": "/usr/bin:/bin", "PYTHONWARNINGS": "always", "PYTHONPYCACHEPREFIX": cache}
+
+    def timeless(check: checks.Check) -> checks.Check:
+        assert isinstance(check.before, Run) and isinstance(check.after, Run)
+        return replace(
+            check, before=replace(check.before, seconds=0), after=replace(check.after, seconds=0)
+        )
+
+    full = verifying.compile_check(trees, roots, PY, 60, env("full"), False)
+    changes = {"pkg/fine.py", "pkg/gone.py"}
+    reused = verifying.compile_check(trees, roots, PY, 60, env("reused"), False, changes)
+    assert isinstance(full.after, Run) and isinstance(reused.after, Run)
+    assert timeless(reused) == timeless(full)
+    assert reused.after.exit_code == 1 and not reused.passed
+    shown = "\n".join(reused.after.tail)
+    assert "pkg/broken.py" in shown and "pkg/fine.py" not in shown and "pkg/gone.py" not in shown
+    assert "pkg/escape.py:1:" in shown and "pkg/new.py:1:" in shown
+
+
+def test_compileall_output_that_cannot_be_split_by_file_is_run_again_in_full() -> None:
+    assert compiled.said("Can't list 'pkg'\n") is None
+    found = compiled.said(
+        "pkg/a.py:1: SyntaxWarning: invalid escape sequence '\\d'\n"
+        '  x = "\\d"\n'
+        "*** Error compiling 'pkg/b.py'...\n"
+        '  File "pkg/b.py", line 1\n'
+        "SyntaxError: invalid syntax\n"
+        "\n"
+    )
+    assert found is not None
+    assert [p for p, _ in found.warnings] == ["pkg/a.py"]
+    assert [(p, len(lines)) for p, lines in found.errors] == [("pkg/b.py", 4)]

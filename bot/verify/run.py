@@ -14,7 +14,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from bot.verify.checks import (
     judge_counts,
     judge_run,
 )
+from bot.verify.compiled import composed, recompiled, said
 from bot.verify.counts import tree_counts
 from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
@@ -65,6 +66,18 @@ def run_command(
     files: int = 0,
 ) -> Run:
     """Run argv in cwd without a shell; stop it (and whatever it started) at the timeout."""
+    return _execute(argv, cwd, timeout, env, stdin, files)[0]
+
+
+def _execute(
+    argv: tuple[str, ...],
+    cwd: Path,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    files: int = 0,
+) -> tuple[Run, str]:
+    """`run_command`, and the whole of what the command printed."""
     started = time.perf_counter()
     try:
         process = subprocess.Popen(
@@ -78,7 +91,7 @@ def run_command(
             start_new_session=True,
         )
     except OSError as exc:
-        return Run(argv, None, 0.0, (), NOT_STARTED, exc.strerror or str(exc), timeout)
+        return Run(argv, None, 0.0, (), NOT_STARTED, exc.strerror or str(exc), timeout), ""
     try:
         output, _ = process.communicate(stdin.encode() if stdin is not None else None, timeout)
         failure = ""
@@ -88,7 +101,7 @@ def run_command(
         failure = TIMED_OUT
     seconds = time.perf_counter() - started
     text = output.decode("utf-8", "replace")
-    return Run(
+    run = Run(
         argv=argv,
         exit_code=None if failure else process.returncode,
         seconds=seconds,
@@ -98,6 +111,7 @@ def run_command(
         collected=collected_tests(text) if is_collection(argv) else None,
         files=files,
     )
+    return run, text
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -181,17 +195,27 @@ def compile_check(
     timeout: float,
     env: Mapping[str, str],
     git: bool,
+    changes: Collection[str] | None = None,
 ) -> Check:
+    """compileall over every Python file of each tree. `changes`: the paths the change touched,
+    when every other file is the same in both trees: then the tree after compiles only those
+    (and the files the tree before did not have), and the rest of its run is the run before's."""
     argv = (python, "-m", "compileall", "-q", "-i", "-")
-    runs: list[Run | None] = []
-    for analysis, root in zip((trees.before, trees.after), roots, strict=True):
-        if analysis is None or root is None:
-            runs.append(None)
-            continue
-        files = _sources(analysis)
-        runs.append(run_command(argv, root, timeout, env, "\n".join(files) + "\n", len(files)))
-    after = runs[1]
-    assert after is not None
+    before: Run | None = None
+    before_output = ""
+    if trees.before is not None and roots[0] is not None:
+        files = _sources(trees.before)
+        before, before_output = _execute(
+            argv, roots[0], timeout, env, "\n".join(files) + "\n", len(files)
+        )
+    files = _sources(trees.after)
+    after = None
+    if changes is not None and before is not None and trees.before is not None:
+        after = _compile_after(
+            argv, roots[1], timeout, env, files, (before, before_output), trees.before, changes
+        )
+    if after is None:
+        after = run_command(argv, roots[1], timeout, env, "\n".join(files) + "\n", len(files))
     listing = (
         "git ls-files -- '*.py'"
         if git
@@ -201,7 +225,36 @@ def compile_check(
     )
     # The reviewer's own interpreter, not the path of this machine's.
     reproduce = f"{listing} | {shlex.join(('python', *argv[1:]))}"
-    return Check(COMPILE, "compileall", "", runs[0], after, judge_run(runs[0], after), reproduce)
+    return Check(COMPILE, "compileall", "", before, after, judge_run(before, after), reproduce)
+
+
+def _compile_after(
+    argv: tuple[str, ...],
+    root: Path,
+    timeout: float,
+    env: Mapping[str, str],
+    files: list[str],
+    before: tuple[Run, str],
+    analysis: Analysis,
+    changes: Collection[str],
+) -> Run | None:
+    """The run after, from compiling only what changed; None when the run before cannot be
+    split by file (it did not finish, or printed what compileall does not print per file)."""
+    run, output = before
+    said_before = said(output)
+    if run.failure or said_before is None or (run.exit_code == 0) == bool(said_before.errors):
+        return None
+    redo = recompiled(files, set(_sources(analysis)), set(changes))
+    if redo:
+        again, again_output = _execute(argv, root, timeout, env, "\n".join(redo) + "\n", len(redo))
+    else:  # compileall given no file compiles sys.path: nothing to run
+        again, again_output = Run(argv, 0, 0.0, (), timeout=timeout), ""
+    if again.failure:
+        return replace(again, files=len(files))
+    said_again = said(again_output)
+    if said_again is None or (again.exit_code == 0) == bool(said_again.errors):
+        return None
+    return composed(said_before, again, said_again, redo, files, TAIL_LINES)
 
 
 def command_checks(
@@ -270,7 +323,9 @@ def run_checks(
     checks = import_checks(trees, shims, canonical)
     with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache, reaped():
         env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
-        checks.append(compile_check(trees, roots, python, timeout, env, is_git_tree(root_after)))
+        git = is_git_tree(root_after)
+        changed = set(changes) if changes is not None else None
+        checks.append(compile_check(trees, roots, python, timeout, env, git, changed))
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
     label = before_label or ("the tree before the change" if root_before is not None else None)
     return Verification(tuple(checks), label, python)
