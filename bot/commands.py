@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,17 +91,17 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
     root = target_root(args)
     config = config_for(args, root)
-    started = time.perf_counter()
     result = analyze_tree(root, config, console, default_jobs(args))
-    elapsed = time.perf_counter() - started
     renderers = {
         "text": inventory.text,
         "markdown": inventory.markdown,
         "json": inventory.json_text,
     }
+    # The inventory is worked out as it is rendered: the time is taken after that.
     write_output(renderers[args.format](result), args.output)
+    files = len(result.index.modules) + len(result.index.stubs)
     console.info(
-        f"analyzed {len(result.index.modules) + len(result.index.stubs)} files in {elapsed:.1f} s"
+        f"analyzed {files} files in {console.elapsed():.1f} s"
         + (f"; report written to {args.output}" if args.output else "")
     )
     for problem in result.not_analyzed:
@@ -119,7 +118,6 @@ def verify(args: argparse.Namespace, console: Console) -> int:
 
     root = target_root(args)
     config = config_for(args, root)
-    started = time.perf_counter()
     verification, outcome = verifying.verify_tree(root, config, tuple(args.shim or ()))
     if not outcome.shims:
         console.warn(
@@ -132,8 +130,7 @@ def verify(args: argparse.Namespace, console: Console) -> int:
     summary = verifying.append_job_summary(render_markdown(report))
     failed = verification.failed
     console.info(
-        f"{len(verification.checks)} checks, {len(failed)} failed, in "
-        f"{time.perf_counter() - started:.1f} s"
+        f"{len(verification.checks)} checks, {len(failed)} failed, in {console.elapsed():.1f} s"
         + (f"; report written to {args.output}" if args.output else "")
         + (f"; appended to the job summary {summary}" if summary else "")
     )
@@ -203,7 +200,6 @@ def apply(args: argparse.Namespace, console: Console) -> int:
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
-    started = time.perf_counter()
     try:
         applied = run_apply(root, request, options, delete=deletion, progress=console.progress)
     except (PlanError, CodemodSpecError, TreeError, BowlerMissing) as exc:
@@ -218,9 +214,7 @@ def apply(args: argparse.Namespace, console: Console) -> int:
             console.warn(line)
         else:
             console.info(line)
-    console.info(
-        applytext.summary(outcome, args.dry_run) + f" ({time.perf_counter() - started:.1f} s)"
-    )
+    console.info(applytext.summary(outcome, args.dry_run) + f" ({console.elapsed():.1f} s)")
     if not outcome.changed and not outcome.kept and not outcome.not_parsed:
         console.info(applytext.nothing_to_do(applied.plan))
     hint = applytext.next_step(outcome, args.dry_run)
