@@ -21,7 +21,7 @@ from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
 from bot.pipeline import changed_files
 from bot.report.json_doc import to_json
 from bot.report.values import Metadata, Report
-from bot.verify import checks, compiled, counts
+from bot.verify import checks, compiled, counts, subjects
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
 from bot.verify.run import (
@@ -32,6 +32,7 @@ from bot.verify.run import (
     verify_tree,
 )
 from bot.verify.snapshot import head_tree
+from codemods.analyze import inventory
 from codemods.analyze.analysis import analyze
 from codemods.apply import apply
 
@@ -608,3 +609,26 @@ def test_compileall_output_that_cannot_be_split_by_file_is_run_again_in_full() -
     assert found is not None
     assert [p for p, _ in found.warnings] == ["pkg/a.py"]
     assert [(p, len(lines)) for p, lines in found.errors] == [("pkg/b.py", 4)]
+
+
+def test_where_the_shims_names_live_is_what_the_inventory_reports(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            **TARGET,
+            "app/old/__init__.py": "",
+            "app/old/facade.py": "from app.core.client import Client as C\n",
+            "app/mixed/__init__.py": "from app.core.client import Client\n",
+            "app/mixed/real.py": "def f():\n    return 1\n",
+        },
+    )
+    analysis = analyze(root)
+    trees = subjects.Trees(analysis, analysis)
+    for report in analysis.packages:
+        layer = inventory.shim_layer(analysis.index, analysis.verdicts, report.name)[1]
+        assert layer == report.points_to, report.name
+        expected = report.points_to if report.status == inventory.SHIM_LAYER else ()
+        found = subjects.canonical_of(trees, (report.name,))
+        assert found == tuple(c for c in expected if not c.startswith(report.name + "."))
+    assert subjects.canonical_of(trees, ("app.legacy", "app.old")) == ("app.core.client",)
+    assert subjects.canonical_of(trees, ("app.mixed",)) == ()
