@@ -508,6 +508,7 @@ def test_the_tree_after_from_the_changes_gives_the_report_of_two_fresh_readings(
         {
             **TARGET,
             "app/broken.py": "def (:\n",  # not analyzed, and compileall fails, on both trees
+            "app/outside.py": "def f():\n    return 1\n\n\nreturn f\n",  # parses, no compile
             "app/notes.py": "# moved: from app.legacy import Client\n",
             "app/other.py": "from app.legacy import Client\n",
         },
@@ -528,10 +529,18 @@ def test_the_tree_after_from_the_changes_gives_the_report_of_two_fresh_readings(
         assert head is not None
         reused_trees = verifying.analyze_trees(head[0], root, cfg, changes)
         fresh_trees = verifying.analyze_trees(head[0], root, cfg)
+        # The tree before's grammar taken from compileall's run in this interpreter.
+        compiled_trees, ran = verifying._compiled_trees(
+            head[0], root, cfg, changes, verifying.compileall_argv(PY), {"PATH": "/usr/bin:/bin"}
+        )
         reused = run_checks(head[0], root, cfg, shims, changes=changes)
         fresh = run_checks(head[0], root, cfg, shims)
-    for reading in (lambda t: t.after.index, lambda t: t.before.index):
-        a, b = reading(reused_trees), reading(fresh_trees)
+    assert ran is not None and ran[0].exit_code == 1 and "app/broken.py" in ran[1]
+    not_analyzed = [p.path for p in compiled_trees.before.index.not_analyzed]
+    assert not_analyzed == ["app/broken.py", "app/outside.py"]
+    readings = [lambda t: t.after.index, lambda t: t.before.index]
+    for trees, reading in [(t, r) for t in (reused_trees, compiled_trees) for r in readings]:
+        a, b = reading(trees), reading(fresh_trees)
         assert (a.modules, a.stubs, a.packages, a.not_analyzed, a.tree.sources) == (
             b.modules,
             b.stubs,

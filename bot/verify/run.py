@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Collection, Mapping
@@ -47,7 +49,8 @@ from codemods.analyze.analysis import Analysis, analyze, analyze_index
 from codemods.analyze.references import text_references
 from codemods.credentials import without_credentials
 from codemods.outcome import ApplyOutcome, Location
-from codemods.scan.build import changed_index
+from codemods.scan.assembly import check_grammar
+from codemods.scan.build import changed_index, deferred_index
 from codemods.scan.sources import TreeError
 
 TAIL_LINES = 40
@@ -188,6 +191,54 @@ def import_checks(trees: Trees, shims: tuple[str, ...], canonical: tuple[str, ..
     return checks
 
 
+def compileall_argv(python: str) -> tuple[str, ...]:
+    return (python, "-m", "compileall", "-q", "-i", "-")
+
+
+def _same_interpreter(python: str) -> bool:
+    """`python` is the very interpreter unshim runs in: what compiles there compiles here."""
+    found = shutil.which(python)
+    return found is not None and os.path.realpath(found) == os.path.realpath(sys.executable)
+
+
+def _compiled_trees(
+    root_before: Path,
+    root_after: Path,
+    config: Config,
+    changes: Mapping[str, bytes | None],
+    argv: tuple[str, ...],
+    env: Mapping[str, str],
+) -> tuple[Trees, tuple[Run, str] | None]:
+    """Both trees analyzed, and compileall's run over the tree before, which is also the
+    grammar check of its reading: when compileall runs in unshim's own interpreter, a file it
+    compiled is not compiled again here (only those it refused are, for their reason). Every
+    file of the tree before is compiled once."""
+    try:
+        index = deferred_index(root_before, config.source_roots, config.exclude)
+    except TreeError:
+        return analyze_trees(None, root_after, config), None
+    files = sorted(s.path for s in index.tree.sources if s.path.endswith(".py"))
+    ran = _execute(
+        argv, root_before, config.verify.timeout, env, "\n".join(files) + "\n", len(files)
+    )
+    run, output = ran
+    split = said(output)
+    compiled: set[str] = set()
+    if (
+        _same_interpreter(argv[0])
+        and not run.failure
+        and split is not None
+        and (run.exit_code == 0) != bool(split.errors)
+    ):
+        compiled = set(files) - {path for path, _ in split.errors}
+    checked = check_grammar(index, compiled)
+    before = analyze_index(replace(checked, unchecked=frozenset()))
+    after = analyze_index(
+        changed_index(before.index, root_after, changes, config.source_roots, config.exclude)
+    )
+    return Trees(before, after), ran
+
+
 def compile_check(
     trees: Trees,
     roots: tuple[Path | None, Path],
@@ -196,14 +247,18 @@ def compile_check(
     env: Mapping[str, str],
     git: bool,
     changes: Collection[str] | None = None,
+    ran_before: tuple[Run, str] | None = None,
 ) -> Check:
     """compileall over every Python file of each tree. `changes`: the paths the change touched,
     when every other file is the same in both trees: then the tree after compiles only those
-    (and the files the tree before did not have), and the rest of its run is the run before's."""
-    argv = (python, "-m", "compileall", "-q", "-i", "-")
+    (and the files the tree before did not have), and the rest of its run is the run before's.
+    `ran_before`: the run before, already made (with its whole output)."""
+    argv = compileall_argv(python)
     before: Run | None = None
     before_output = ""
-    if trees.before is not None and roots[0] is not None:
+    if ran_before is not None:
+        before, before_output = ran_before
+    elif trees.before is not None and roots[0] is not None:
         files = _sources(trees.before)
         before, before_output = _execute(
             argv, roots[0], timeout, env, "\n".join(files) + "\n", len(files)
@@ -313,19 +368,23 @@ def run_checks(
     None: there is no "before" to compare with, and only the tree after is checked. `changes`:
     what the caller changed between the two trees (see `analyze_trees`)."""
     parse_commands(config)
-    trees = trees or analyze_trees(root_before, root_after, config, changes)
-    if root_before is None:
-        trees = Trees(None, trees.after)
-    canonical = canonical if canonical is not None else canonical_of(trees, shims)
     python = interpreter(config.verify.python, root_after)
     timeout = config.verify.timeout
     roots = (root_before, root_after)
-    checks = import_checks(trees, shims, canonical)
+    argv = compileall_argv(python)
     with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache, reaped():
         env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
+        ran_before = None
+        if trees is None and changes is not None and root_before is not None:
+            trees, ran_before = _compiled_trees(root_before, root_after, config, changes, argv, env)
+        trees = trees or analyze_trees(root_before, root_after, config, changes)
+        if root_before is None:
+            trees = Trees(None, trees.after)
+        canonical = canonical if canonical is not None else canonical_of(trees, shims)
+        checks = import_checks(trees, shims, canonical)
         git = is_git_tree(root_after)
         changed = set(changes) if changes is not None else None
-        checks.append(compile_check(trees, roots, python, timeout, env, git, changed))
+        checks.append(compile_check(trees, roots, python, timeout, env, git, changed, ran_before))
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
     label = before_label or ("the tree before the change" if root_before is not None else None)
     return Verification(tuple(checks), label, python)

@@ -167,6 +167,17 @@ def start_index(
     return pending
 
 
+def deferred_index(
+    root: Path, source_roots: tuple[str, ...] = (".",), exclude: tuple[str, ...] = ()
+) -> Index:
+    """Every file of the tree read, the grammar of those the fast scanner read left unchecked
+    (`Index.unchecked`), for a caller that learns it elsewhere (`assembly.check_grammar`)."""
+    tree = discover(root, source_roots, exclude)
+    deferred: list[tuple[SourceFile, str]] = []
+    results = [_read_one(str(root), source, None, deferred) for source in tree.sources]
+    return assemble(root, tree, results, unchecked=frozenset(s.path for s, _ in deferred))
+
+
 def changed_index(
     base: Index,
     root: Path,
