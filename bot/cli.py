@@ -10,11 +10,12 @@ import argparse
 import gc
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 
 from bot import credential_pipe
-from bot.console import Console
+from bot.console import Console, process_age
 from bot.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UnshimError
 
 DESCRIPTION = """\
@@ -276,9 +277,9 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     _common(check)
 
 
-def _console(args: argparse.Namespace) -> Console:
+def _console(args: argparse.Namespace, started: float) -> Console:
     verbosity = 0 if getattr(args, "quiet", False) else 2 if getattr(args, "verbose", False) else 1
-    return Console(verbosity=verbosity)
+    return Console(verbosity=verbosity, started=started)
 
 
 def _collect_less() -> None:
@@ -290,15 +291,18 @@ def _collect_less() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
     if argv is None:  # the program itself (`unshim`, `python -m bot`), not a caller's test
         credential_pipe.hide()  # first: re-executes without credentials in the environment
         _collect_less()
+        # The time it prints is the command's whole: from the start of the process.
+        started -= process_age()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    console = _console(args)
+    console = _console(args, started)
     try:
         from bot import commands
 

@@ -103,18 +103,18 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
     root = target_root(args)
     config = config_for(args, root)
-    started = time.perf_counter()
     # DEAD is what `apply --delete` would delete: the same proof decides it.
     result = analyze_tree(root, config, console, default_jobs(args), proof_of)
-    elapsed = time.perf_counter() - started
     renderers = {
         "text": inventory.text,
         "markdown": inventory.markdown,
         "json": inventory.json_text,
     }
+    # The inventory is worked out as it is rendered: the time is taken after that.
     write_output(renderers[args.format](result), args.output)
+    files = len(result.index.modules) + len(result.index.stubs)
     console.info(
-        f"analyzed {len(result.index.modules) + len(result.index.stubs)} files in {elapsed:.1f} s"
+        f"analyzed {files} files in {console.elapsed():.1f} s"
         + (f"; report written to {args.output}" if args.output else "")
     )
     for problem in result.not_analyzed:
@@ -131,7 +131,6 @@ def verify(args: argparse.Namespace, console: Console) -> int:
 
     root = target_root(args)
     config = config_for(args, root)
-    started = time.perf_counter()
     verification, outcome = verifying.verify_tree(root, config, tuple(args.shim or ()))
     if not outcome.shims:
         console.warn(
@@ -144,8 +143,7 @@ def verify(args: argparse.Namespace, console: Console) -> int:
     summary = verifying.append_job_summary(render_markdown(report))
     failed = verification.failed
     console.info(
-        f"{len(verification.checks)} checks, {len(failed)} failed, in "
-        f"{time.perf_counter() - started:.1f} s"
+        f"{len(verification.checks)} checks, {len(failed)} failed, in {console.elapsed():.1f} s"
         + (f"; report written to {args.output}" if args.output else "")
         + (f"; appended to the job summary {summary}" if summary else "")
     )
@@ -260,7 +258,6 @@ def _apply(
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
-    started = time.perf_counter()
     try:
         applied = run_apply(root, request, options, delete=deletion, progress=console.progress)
     except PlanError as exc:
@@ -287,9 +284,7 @@ def _apply(
             console.warn(line)
         else:
             console.info(line)
-    console.info(
-        applytext.summary(outcome, args.dry_run) + f" ({time.perf_counter() - started:.1f} s)"
-    )
+    console.info(applytext.summary(outcome, args.dry_run) + f" ({console.elapsed():.1f} s)")
     if not outcome.changed and not outcome.kept and not outcome.not_parsed:
         console.info(applytext.nothing_to_do(applied.plan))
     hint = applytext.next_step(outcome, args.dry_run)
@@ -325,7 +320,6 @@ def check(args: argparse.Namespace, console: Console) -> int:
     if args.emit == "ruff":
         write_output(guard.ruff_table(removals), None)
         return EXIT_OK
-    started = time.perf_counter()
     try:
         index = build_index(
             root,
@@ -344,9 +338,9 @@ def check(args: argparse.Namespace, console: Console) -> int:
     places = len(found)
     console.info(
         f"{places} place{'s' if places != 1 else ''} name{'s' if places == 1 else ''} a "
-        f"removed module, in {time.perf_counter() - started:.1f} s"
+        f"removed module, in {console.elapsed():.1f} s"
         if places
-        else f"no removed module is named, in {time.perf_counter() - started:.1f} s"
+        else f"no removed module is named, in {console.elapsed():.1f} s"
     )
     return EXIT_REFUSED if found else EXIT_OK
 

@@ -35,6 +35,7 @@ from codemods.outcome import ApplyOutcome
 from codemods.transaction import recover
 from codemods.worktree.journal import JournalError
 from codemods.worktree.lock import TreeBusy, held
+from codemods.rewrite.results import Failed, Rewritten
 
 Say = Callable[[str], None]
 
@@ -138,6 +139,18 @@ def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
     )
 
 
+def changed_files(applied: Applied) -> dict[str, bytes | None]:
+    """What apply changed in the work tree: each file written, with its contents, and each
+    file deleted or not rewritten (None: read from disk if it is there)."""
+    changes: dict[str, bytes | None] = {
+        r.path: r.after if isinstance(r, Rewritten) else None
+        for r in applied.files
+        if isinstance(r, (Rewritten, Failed))
+    }
+    changes.update(dict.fromkeys(applied.outcome.deleted_files))
+    return changes
+
+
 def _outputs(result: RunResult, environ: Mapping[str, str]) -> RunResult:
     """Step outputs for the workflow, when running in GitHub Actions; then `result`. Written
     before the work tree is restored, as the run's last step."""
@@ -203,8 +216,10 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
         repo.start_branch(target.branch, target.base_ref)
         say(f"rewriting on {target.branch}, from {target.base}")
         present = _present(config, work)
+        changes: dict[str, bytes | None] = {}
         if present.shims or present.auto or present.moves or present.delete:
-            outcome = _apply(work, present, options).outcome
+            applied = _apply(work, present, options)
+            outcome, changes = applied.outcome, changed_files(applied)
         else:
             outcome = ApplyOutcome(config.shims, (), (), (), (), (), ())
         if not outcome.changed:
@@ -231,6 +246,9 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
                 # None: the packages the shim layers point to, as analyze names them.
                 None,
                 before_label=f"{target.base} {head[1].split()[-1]}" if head else None,
+                # The work tree was clean, so it is the base but for what apply wrote: the
+                # tree after is the base's reading with those files read again.
+                changes=changes,
             )
         passed = not verification.failed
         report = Report(

@@ -55,3 +55,43 @@ def test_readme_documents_every_configuration_key() -> None:
         section = readme.split(f"### `[{table}]`", 1)[1].split("###", 1)[0]
         documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.M))
         assert documented == set(keys), table
+
+
+def test_the_time_analyze_prints_includes_working_out_and_writing_the_inventory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from bot.report import inventory
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/core.py").write_text("import os\n")
+    render = inventory.text
+
+    def slow_text(analysis: object) -> str:  # the inventory's references take this long
+        time.sleep(1.0)
+        return render(analysis)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inventory, "text", slow_text)
+    assert main(["analyze", str(tmp_path)]) == 0
+    printed = re.search(r"analyzed 2 files in ([\d.]+) s", capsys.readouterr().err)
+    assert printed is not None and float(printed.group(1)) >= 1.0
+
+
+def test_a_process_knows_how_long_it_has_run() -> None:
+    from bot.console import process_age
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; time.sleep(0.5); from bot.console import "
+            "process_age; print(process_age())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(done.stdout) >= (0.45 if sys.platform == "linux" else 0.0)
+    assert process_age() >= 0.0

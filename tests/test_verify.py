@@ -11,14 +11,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
+from bot.apply_request import apply_options, deletion, plan_request
 from bot.cli import main
 from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
-from bot.verify import checks, counts
+from bot.pipeline import changed_files
+from bot.report.json_doc import to_json
+from bot.report.values import Metadata, Report
+from bot.verify import checks, compiled, counts, subjects
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
 from bot.verify.run import (
@@ -28,7 +33,10 @@ from bot.verify.run import (
     run_command,
     verify_tree,
 )
+from bot.verify.snapshot import head_tree
+from codemods.analyze import inventory
 from codemods.analyze.analysis import analyze
+from codemods.apply import apply
 
 PY = sys.executable
 
@@ -323,6 +331,55 @@ def test_counts_agree_with_analyze(tmp_path: Path) -> None:
     )
 
 
+def _grep(root: Path, package: str) -> int:
+    """What `grep -r "from PKG" . --include="*.py" | wc -l` prints, run for real."""
+    done = subprocess.run(
+        ["grep", "-r", f"from {package}", ".", "--include=*.py"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return len(done.stdout.splitlines())
+
+
+def test_counts_of_every_package_in_one_pass_equal_each_package_counted_alone(
+    tmp_path: Path,
+) -> None:
+    root = make(
+        tmp_path,
+        {
+            **TARGET,
+            "app/legacy/extra.py": "from app.legacy.client import Client\n",
+            "app/plain.py": "import app.legacy.client\n",
+            "app/relative.py": "from .legacy import Client\n",
+            # Two packages on one line, a lookalike, a module and a comment.
+            "app/both.py": "from app.core import client; from app.legacy_tools import x\n",
+            "app/notes.py": (
+                "# moved: from app.legacy import Client\nfrom app.core.client import Client\n"
+            ),
+            "app/legacy_tools/__init__.py": "",
+        },
+    )
+    analysis = analyze(root)
+    shims = ("app.legacy",)
+    packages = [*sorted(analysis.index.packages), "app.core.client", "app.gone"]
+    together = counts.tree_counts(analysis, packages, shims)
+    assert sorted(together) == sorted(packages)
+    for package in packages:
+        alone = counts.package_counts(analysis, package, shims)
+        assert together[package] == alone
+        assert alone.grep == _grep(root, package), package
+    reports = {p.name: p for p in analysis.packages}
+    for name, report in reports.items():
+        assert (together[name].importers, together[name].statements, together[name].grep) == (
+            len(report.importers),
+            report.import_statements,
+            report.grep_count,
+        )
+    assert (together["app.core"].grep, together["app.legacy"].grep) == (4, 4)
+    assert (together["app.core"].shim_importers, together["app.legacy"].shim_importers) == (2, 0)
+
+
 # --- compileall ---------------------------------------------------------------------------------
 
 
@@ -464,3 +521,158 @@ def test_a_command_is_reproduced_as_configured_not_with_this_machines_interprete
     verification = run_checks(None, root, config(('python -c "import app"',)), ())
     [check] = [c for c in verification.checks if c.kind == checks.COMMAND]
     assert check.passed and check.reproduce == 'python -c "import app"'
+
+
+# --- the run's verification reuses the reading of the tree before -------------------------------
+
+
+def _timeless(value: object) -> object:
+    """The JSON report without the seconds each command took, which no two runs share."""
+    if isinstance(value, dict):
+        return {k: _timeless(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_timeless(v) for v in value]
+    return value
+
+
+def test_the_tree_after_from_the_changes_gives_the_report_of_two_fresh_readings(
+    tmp_path: Path,
+) -> None:
+    root = make(
+        tmp_path / "repo",
+        {
+            **TARGET,
+            "app/broken.py": "def (:\n",  # not analyzed, and compileall fails, on both trees
+            "app/outside.py": "def f():\n    return 1\n\n\nreturn f\n",  # parses, no compile
+            "app/notes.py": "# moved: from app.legacy import Client\n",
+            "app/other.py": "from app.legacy import Client\n",
+        },
+    )
+    commit_all(root)
+    smoke = ('python -c "from main import app"',)
+    cfg = Config(shims=("app.legacy",), verify=VerifyConfig(commands=smoke, python=PY, timeout=60))
+    applied = apply(root, plan_request(cfg, configured=False), apply_options(cfg, jobs=1), deletion)
+    changes = changed_files(applied)
+    assert changes == {
+        "app/service.py": (root / "app/service.py").read_bytes(),
+        "app/other.py": (root / "app/other.py").read_bytes(),
+        "app/legacy/__init__.py": None,
+        "app/legacy/client.py": None,
+    }
+    shims = applied.outcome.shims
+    with head_tree(root) as head:
+        assert head is not None
+        reused_trees = verifying.analyze_trees(head[0], root, cfg, changes)
+        fresh_trees = verifying.analyze_trees(head[0], root, cfg)
+        # The tree before's grammar taken from compileall's run in this interpreter.
+        compiled_trees, ran = verifying._compiled_trees(
+            head[0], root, cfg, changes, verifying.compileall_argv(PY), {"PATH": "/usr/bin:/bin"}
+        )
+        reused = run_checks(head[0], root, cfg, shims, changes=changes)
+        fresh = run_checks(head[0], root, cfg, shims)
+    assert ran is not None and ran[0].exit_code == 1 and "app/broken.py" in ran[1]
+    not_analyzed = [p.path for p in compiled_trees.before.index.not_analyzed]
+    assert not_analyzed == ["app/broken.py", "app/outside.py"]
+    readings = [lambda t: t.after.index, lambda t: t.before.index]
+    for trees, reading in [(t, r) for t in (reused_trees, compiled_trees) for r in readings]:
+        a, b = reading(trees), reading(fresh_trees)
+        assert (a.modules, a.stubs, a.packages, a.not_analyzed, a.tree.sources) == (
+            b.modules,
+            b.stubs,
+            b.packages,
+            b.not_analyzed,
+            b.tree.sources,
+        )
+        assert {n: i.text for n, i in a.modules.items()} == {
+            n: i.text for n, i in b.modules.items()
+        }
+    meta = Metadata("repo", "unshim run")
+    report = to_json(Report(reused, applied.outcome, meta))
+    assert _timeless(report) == _timeless(to_json(Report(fresh, applied.outcome, meta)))
+    [compiled] = [c for c in reused.checks if c.kind == checks.COMPILE]
+    assert not compiled.passed  # app/broken.py, untouched, still fails after the change
+
+
+def test_compileall_after_a_change_compiles_what_it_touched_and_says_what_a_full_run_says(
+    tmp_path: Path,
+) -> None:
+    before = make(
+        tmp_path / "before",
+        {
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def (:\n",  # untouched: still fails after
+            "pkg/escape.py": 'x = "\\d"\n',  # untouched: its warning is still printed
+            "pkg/fine.py": "def f(:\n    pass\n",  # touched: mended by the change
+            "pkg/gone.py": "def (:\n",  # deleted by the change
+        },
+    )
+    after = make(
+        tmp_path / "after",
+        {
+            "pkg/__init__.py": "",
+            "pkg/broken.py": "def (:\n",
+            "pkg/escape.py": 'x = "\\d"\n',
+            "pkg/fine.py": "x = 1\n",
+            "pkg/new.py": 'y = "\\w"\n',  # not in the tree before: compiled after
+        },
+    )
+    trees = verifying.analyze_trees(before, after, config())
+    roots = (before, after)
+
+    def env(name: str) -> dict[str, str]:  # each run compiles afresh, as in a verification
+        cache = str(tmp_path / name)
+        return {"PATH": "/usr/bin:/bin", "PYTHONWARNINGS": "always", "PYTHONPYCACHEPREFIX": cache}
+
+    def timeless(check: checks.Check) -> checks.Check:
+        assert isinstance(check.before, Run) and isinstance(check.after, Run)
+        return replace(
+            check, before=replace(check.before, seconds=0), after=replace(check.after, seconds=0)
+        )
+
+    full = verifying.compile_check(trees, roots, PY, 60, env("full"), False)
+    changes = {"pkg/fine.py", "pkg/gone.py"}
+    reused = verifying.compile_check(trees, roots, PY, 60, env("reused"), False, changes)
+    assert isinstance(full.after, Run) and isinstance(reused.after, Run)
+    assert timeless(reused) == timeless(full)
+    assert reused.after.exit_code == 1 and not reused.passed
+    shown = "\n".join(reused.after.tail)
+    assert "pkg/broken.py" in shown and "pkg/fine.py" not in shown and "pkg/gone.py" not in shown
+    assert "pkg/escape.py:1:" in shown and "pkg/new.py:1:" in shown
+
+
+def test_compileall_output_that_cannot_be_split_by_file_is_run_again_in_full() -> None:
+    assert compiled.said("Can't list 'pkg'\n") is None
+    found = compiled.said(
+        "pkg/a.py:1: SyntaxWarning: invalid escape sequence '\\d'\n"
+        '  x = "\\d"\n'
+        "*** Error compiling 'pkg/b.py'...\n"
+        '  File "pkg/b.py", line 1\n'
+        "SyntaxError: invalid syntax\n"
+        "\n"
+    )
+    assert found is not None
+    assert [p for p, _ in found.warnings] == ["pkg/a.py"]
+    assert [(p, len(lines)) for p, lines in found.errors] == [("pkg/b.py", 4)]
+
+
+def test_where_the_shims_names_live_is_what_the_inventory_reports(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            **TARGET,
+            "app/old/__init__.py": "",
+            "app/old/facade.py": "from app.core.client import Client as C\n",
+            "app/mixed/__init__.py": "from app.core.client import Client\n",
+            "app/mixed/real.py": "def f():\n    return 1\n",
+        },
+    )
+    analysis = analyze(root)
+    trees = subjects.Trees(analysis, analysis)
+    for report in analysis.packages:
+        layer = inventory.shim_layer(analysis.index, analysis.verdicts, report.name)[1]
+        assert layer == report.points_to, report.name
+        expected = report.points_to if report.status == inventory.SHIM_LAYER else ()
+        found = subjects.canonical_of(trees, (report.name,))
+        assert found == tuple(c for c in expected if not c.startswith(report.name + "."))
+    assert subjects.canonical_of(trees, ("app.legacy", "app.old")) == ("app.core.client",)
+    assert subjects.canonical_of(trees, ("app.mixed",)) == ()

@@ -6,13 +6,15 @@
   `is_git_tree`.
 - `checks`: the verification's values and pure verdicts: `Verification`, `Check`, `Run`,
   `Counts`, `Gap`, and the failure kinds (`SHIM_STILL_IMPORTED`, …).
-- `counts`: import counts of a package and why grep counts differently: `package_counts`,
-  `grep_gaps`, and the gap reasons (`OWN`, `LOOKALIKE`, …).
+- `counts`: import counts of packages and why grep counts differently: `tree_counts` (all of
+  them in one pass), `package_counts`, `grep_gaps`, and the gap reasons (`OWN`, `LOOKALIKE`, …).
+- `compiled`: compileall's output by file (`said`), and the run after a change composed from
+  the run before and a run over the files it touched (`recompiled`, `composed`).
 - `subjects`: which packages are counted: `Trees`, `default_shims`, `canonical_of`,
   `check_shims`.
 - `observed`: what changed between two analyzed trees, as an ApplyOutcome: `observed_outcome`,
   `import_edits`.
 
-`checks`, `counts`, `subjects` and `observed` are pure; only `run` and `snapshot` start
+`checks`, `compiled`, `counts`, `subjects` and `observed` are pure; only `run` and `snapshot` start
 processes.
 """

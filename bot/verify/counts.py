@@ -1,14 +1,17 @@
 """Import counts of a package in one analyzed tree: the exact count, the grep a reviewer would
-run, and why the two differ. Pure functions of an Analysis."""
+run, and why the two differ. Pure functions of an Analysis: `tree_counts` takes every package's
+counts from one pass over the tree's text and one over its imports; `package_counts` is one
+package's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 
 from bot.verify.checks import Counts, Gap
 from codemods.analyze.analysis import Analysis
 from codemods.analyze.graph import ImportRef
-from codemods.analyze.inventory import grep_command, grep_count
+from codemods.analyze.inventory import GREP_FROM, grep_command
 from codemods.names import within
 
 # Why grep and the exact count differ. bot.report words each one.
@@ -21,51 +24,75 @@ SPLIT = "split"  # grep misses `from` and the name on different lines or spaced 
 GREP_ROOT = "."
 
 
-def _refs_into(analysis: Analysis, package: str) -> Iterator[ImportRef]:
+GrepLine = tuple[str, str, int, str]  # (module, path, line number, text) of a line grep counts
+
+
+def _refs_into(analysis: Analysis, packages: set[str]) -> dict[str, list[ImportRef]]:
+    """For each package, the imports that reach it from outside it, in the graph's order."""
+    found: dict[str, list[ImportRef]] = {p: [] for p in packages}
     for ref in analysis.refs:
-        if within(ref.target, package) and not within(ref.importer, package):
-            yield ref
+        parts = ref.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            package = ".".join(parts[:depth])
+            if package in packages and not within(ref.importer, package):
+                found[package].append(ref)
+    return found
+
+
+def _grep_lines(analysis: Analysis, packages: set[str]) -> dict[str, list[GrepLine]]:
+    """For each package, every line that `grep -r "from PKG"` counts, in one pass over the
+    text: a line holds `from PKG` exactly when PKG begins the dotted run after one of its
+    `from ` (the same reading as `inventory.grep_counts`)."""
+    found: dict[str, list[GrepLine]] = defaultdict(list)
+    index = analysis.index
+    for info in (*index.modules.values(), *index.stubs.values()):
+        if "from " not in info.text:
+            continue
+        for number, line in enumerate(info.text.splitlines(), 1):
+            if "from " not in line:
+                continue
+            matched: set[str] = set()
+            for run in GREP_FROM.finditer(line):
+                dotted = run.group(1)
+                matched.update(dotted[:end] for end in range(1, len(dotted) + 1))
+            for package in matched & packages:
+                found[package].append((info.name, info.path, number, line))
+    return found
+
+
+def tree_counts(
+    analysis: Analysis, packages: Iterable[str], shims: tuple[str, ...] = ()
+) -> dict[str, Counts]:
+    """The counts of each of `packages` (packages or modules) in the analyzed tree, from one
+    pass over its text and one over its imports. `shims` are the shim layers being removed:
+    their own imports of a package are counted apart."""
+    wanted = set(packages)
+    refs_of = _refs_into(analysis, wanted)
+    lines_of = _grep_lines(analysis, wanted)
+    counts = {}
+    for package in sorted(wanted):
+        refs, lines = refs_of[package], lines_of.get(package, [])
+        in_shims = [r for r in refs if any(within(r.importer, s) for s in shims)]
+        statements = len({(r.path, r.line) for r in refs})
+        counts[package] = Counts(
+            package=package,
+            present=analysis.index.is_module(package),
+            # The inventory's definitions (`inventory.package_reports`): modules outside the
+            # package that import it, and their distinct import statements.
+            importers=len({r.importer for r in refs}),
+            statements=statements,
+            shim_importers=len({r.importer for r in in_shims}),
+            shim_statements=len({(r.path, r.line) for r in in_shims}),
+            grep=len(lines),
+            grep_command=grep_command(package, GREP_ROOT),
+            gaps=grep_gaps(package, refs, lines) if len(lines) != statements else (),
+        )
+    return counts
 
 
 def package_counts(analysis: Analysis, package: str, shims: tuple[str, ...] = ()) -> Counts:
-    """The counts of `package` (a package or a module) in the analyzed tree. `shims` are the
-    shim layers being removed: their own imports of `package` are counted apart."""
-    report = next((p for p in analysis.packages if p.name == package), None)
-    refs = list(_refs_into(analysis, package))
-    in_shims = [r for r in refs if any(within(r.importer, s) for s in shims)]
-    if report is not None:
-        importers, statements = len(report.importers), report.import_statements
-        command, grep = report.grep_command, report.grep_count
-    else:
-        # Not a package of this tree (a module, or a package already deleted): the same
-        # counting, over the import graph.
-        importers = len({r.importer for r in refs})
-        statements = len({(r.path, r.line) for r in refs})
-        command, grep = grep_command(package, GREP_ROOT), grep_count(analysis.index, package)
-    present = analysis.index.is_module(package)
-    return Counts(
-        package=package,
-        present=present,
-        importers=importers,
-        statements=statements,
-        shim_importers=len({r.importer for r in in_shims}),
-        shim_statements=len({(r.path, r.line) for r in in_shims}),
-        grep=grep,
-        grep_command=command,
-        gaps=grep_gaps(analysis, package, refs) if grep != statements else (),
-    )
-
-
-def _grep_lines(analysis: Analysis, package: str) -> Iterator[tuple[str, str, int, str]]:
-    """(module, path, line number, text) of every line `grep_count` counts."""
-    needle = f"from {package}"
-    index = analysis.index
-    for info in (*index.modules.values(), *index.stubs.values()):
-        if needle not in info.text:
-            continue
-        for number, line in enumerate(info.text.splitlines(), 1):
-            if needle in line:
-                yield info.name, info.path, number, line
+    """The counts of `package` (a package or a module) in the analyzed tree."""
+    return tree_counts(analysis, [package], shims)[package]
 
 
 def _names_other(line: str, package: str) -> bool:
@@ -80,13 +107,13 @@ def _names_other(line: str, package: str) -> bool:
     return True
 
 
-def grep_gaps(analysis: Analysis, package: str, refs: list[ImportRef]) -> tuple[Gap, ...]:
+def grep_gaps(package: str, refs: list[ImportRef], lines: list[GrepLine]) -> tuple[Gap, ...]:
     """Line by line, what the grep counts that is not an import of the package from outside
     it, and which of those imports it misses."""
     found: dict[str, list[str]] = {}
     statement_lines = {(r.path, r.line): r for r in refs}
     seen: set[tuple[str, int]] = set()
-    for module, path, number, line in _grep_lines(analysis, package):
+    for module, path, number, line in lines:
         where = f"{path}:{number}"
         if within(module, package):
             found.setdefault(OWN, []).append(where)

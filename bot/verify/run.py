@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,15 +39,18 @@ from bot.verify.checks import (
     judge_counts,
     judge_run,
 )
-from bot.verify.counts import package_counts
+from bot.verify.compiled import composed, recompiled, said
+from bot.verify.counts import tree_counts
 from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
 from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
-from codemods.analyze.analysis import Analysis, analyze
+from codemods.analyze.analysis import Analysis, analyze, analyze_index
 from codemods.analyze.references import text_references
 from codemods.credentials import without_credentials
 from codemods.outcome import ApplyOutcome, Location
+from codemods.scan.assembly import check_grammar
+from codemods.scan.build import changed_index, deferred_index
 from codemods.scan.sources import TreeError
 
 TAIL_LINES = 40
@@ -64,6 +69,18 @@ def run_command(
     files: int = 0,
 ) -> Run:
     """Run argv in cwd without a shell; stop it (and whatever it started) at the timeout."""
+    return _execute(argv, cwd, timeout, env, stdin, files)[0]
+
+
+def _execute(
+    argv: tuple[str, ...],
+    cwd: Path,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    files: int = 0,
+) -> tuple[Run, str]:
+    """`run_command`, and the whole of what the command printed."""
     started = time.perf_counter()
     try:
         process = subprocess.Popen(
@@ -77,7 +94,7 @@ def run_command(
             start_new_session=True,
         )
     except OSError as exc:
-        return Run(argv, None, 0.0, (), NOT_STARTED, exc.strerror or str(exc), timeout)
+        return Run(argv, None, 0.0, (), NOT_STARTED, exc.strerror or str(exc), timeout), ""
     try:
         output, _ = process.communicate(stdin.encode() if stdin is not None else None, timeout)
         failure = ""
@@ -93,7 +110,7 @@ def run_command(
         raise
     seconds = time.perf_counter() - started
     text = output.decode("utf-8", "replace")
-    return Run(
+    run = Run(
         argv=argv,
         exit_code=None if failure else process.returncode,
         seconds=seconds,
@@ -103,6 +120,7 @@ def run_command(
         collected=collected_tests(text) if is_collection(argv) else None,
         files=files,
     )
+    return run, text
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -119,13 +137,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 # --- the trees ----------------------------------------------------------------------------------
 
 
-def analyze_trees(root_before: Path | None, root_after: Path, config: Config) -> Trees:
-    try:
-        after = analyze(
-            root_after, config.source_roots, config.exclude, reference_files=config.reference_files
-        )
-    except TreeError as exc:
-        raise UsageError(str(exc)) from None
+def analyze_trees(
+    root_before: Path | None,
+    root_after: Path,
+    config: Config,
+    changes: Mapping[str, bytes | None] | None = None,
+) -> Trees:
+    """Both trees analyzed. `changes` (path -> contents after, None: deleted), when the caller
+    made them and knows every other file is the same in both trees: the tree after is the
+    reading of the tree before with those files read again, not a second reading of it all."""
     before = None
     if root_before is not None:
         try:
@@ -137,6 +157,21 @@ def analyze_trees(root_before: Path | None, root_after: Path, config: Config) ->
             )
         except TreeError:
             before = None  # e.g. the source root is new: nothing to compare with
+    try:
+        if before is not None and changes is not None:
+            index = changed_index(
+                before.index, root_after, changes, config.source_roots, config.exclude
+            )
+            after = analyze_index(index)
+        else:
+            after = analyze(
+                root_after,
+                config.source_roots,
+                config.exclude,
+                reference_files=config.reference_files,
+            )
+    except TreeError as exc:
+        raise UsageError(str(exc)) from None
     return Trees(before, after)
 
 
@@ -158,16 +193,66 @@ def _sources(analysis: Analysis) -> list[str]:
 
 
 def import_checks(trees: Trees, shims: tuple[str, ...], canonical: tuple[str, ...]) -> list[Check]:
+    # Every package's counts from one pass over each tree.
+    subjects = (*shims, *canonical)
+    before = tree_counts(trees.before, subjects, shims) if trees.before else None
+    after = tree_counts(trees.after, subjects, shims)
     checks = []
     for role, packages in ((SHIM, shims), (CANONICAL, canonical)):
         for package in packages:
-            before = package_counts(trees.before, package, shims) if trees.before else None
-            after = package_counts(trees.after, package, shims)
-            failures = judge_counts(role, before, after)
-            checks.append(
-                Check(IMPORTS, package, role, before, after, failures, after.grep_command)
-            )
+            was = before[package] if before is not None else None
+            now = after[package]
+            failures = judge_counts(role, was, now)
+            checks.append(Check(IMPORTS, package, role, was, now, failures, now.grep_command))
     return checks
+
+
+def compileall_argv(python: str) -> tuple[str, ...]:
+    return (python, "-m", "compileall", "-q", "-i", "-")
+
+
+def _same_interpreter(python: str) -> bool:
+    """`python` is the very interpreter unshim runs in: what compiles there compiles here."""
+    found = shutil.which(python)
+    return found is not None and os.path.realpath(found) == os.path.realpath(sys.executable)
+
+
+def _compiled_trees(
+    root_before: Path,
+    root_after: Path,
+    config: Config,
+    changes: Mapping[str, bytes | None],
+    argv: tuple[str, ...],
+    env: Mapping[str, str],
+) -> tuple[Trees, tuple[Run, str] | None]:
+    """Both trees analyzed, and compileall's run over the tree before, which is also the
+    grammar check of its reading: when compileall runs in unshim's own interpreter, a file it
+    compiled is not compiled again here (only those it refused are, for their reason). Every
+    file of the tree before is compiled once."""
+    try:
+        index = deferred_index(root_before, config.source_roots, config.exclude)
+    except TreeError:
+        return analyze_trees(None, root_after, config), None
+    files = sorted(s.path for s in index.tree.sources if s.path.endswith(".py"))
+    ran = _execute(
+        argv, root_before, config.verify.timeout, env, "\n".join(files) + "\n", len(files)
+    )
+    run, output = ran
+    split = said(output)
+    compiled: set[str] = set()
+    if (
+        _same_interpreter(argv[0])
+        and not run.failure
+        and split is not None
+        and (run.exit_code == 0) != bool(split.errors)
+    ):
+        compiled = set(files) - {path for path, _ in split.errors}
+    checked = check_grammar(index, compiled)
+    before = analyze_index(replace(checked, unchecked=frozenset()))
+    after = analyze_index(
+        changed_index(before.index, root_after, changes, config.source_roots, config.exclude)
+    )
+    return Trees(before, after), ran
 
 
 def compile_check(
@@ -177,17 +262,31 @@ def compile_check(
     timeout: float,
     env: Mapping[str, str],
     git: bool,
+    changes: Collection[str] | None = None,
+    ran_before: tuple[Run, str] | None = None,
 ) -> Check:
-    argv = (python, "-m", "compileall", "-q", "-i", "-")
-    runs: list[Run | None] = []
-    for analysis, root in zip((trees.before, trees.after), roots, strict=True):
-        if analysis is None or root is None:
-            runs.append(None)
-            continue
-        files = _sources(analysis)
-        runs.append(run_command(argv, root, timeout, env, "\n".join(files) + "\n", len(files)))
-    after = runs[1]
-    assert after is not None
+    """compileall over every Python file of each tree. `changes`: the paths the change touched,
+    when every other file is the same in both trees: then the tree after compiles only those
+    (and the files the tree before did not have), and the rest of its run is the run before's.
+    `ran_before`: the run before, already made (with its whole output)."""
+    argv = compileall_argv(python)
+    before: Run | None = None
+    before_output = ""
+    if ran_before is not None:
+        before, before_output = ran_before
+    elif trees.before is not None and roots[0] is not None:
+        files = _sources(trees.before)
+        before, before_output = _execute(
+            argv, roots[0], timeout, env, "\n".join(files) + "\n", len(files)
+        )
+    files = _sources(trees.after)
+    after = None
+    if changes is not None and before is not None and trees.before is not None:
+        after = _compile_after(
+            argv, roots[1], timeout, env, files, (before, before_output), trees.before, changes
+        )
+    if after is None:
+        after = run_command(argv, roots[1], timeout, env, "\n".join(files) + "\n", len(files))
     listing = (
         "git ls-files -- '*.py'"
         if git
@@ -197,7 +296,36 @@ def compile_check(
     )
     # The reviewer's own interpreter, not the path of this machine's.
     reproduce = f"{listing} | {shlex.join(('python', *argv[1:]))}"
-    return Check(COMPILE, "compileall", "", runs[0], after, judge_run(runs[0], after), reproduce)
+    return Check(COMPILE, "compileall", "", before, after, judge_run(before, after), reproduce)
+
+
+def _compile_after(
+    argv: tuple[str, ...],
+    root: Path,
+    timeout: float,
+    env: Mapping[str, str],
+    files: list[str],
+    before: tuple[Run, str],
+    analysis: Analysis,
+    changes: Collection[str],
+) -> Run | None:
+    """The run after, from compiling only what changed; None when the run before cannot be
+    split by file (it did not finish, or printed what compileall does not print per file)."""
+    run, output = before
+    said_before = said(output)
+    if run.failure or said_before is None or (run.exit_code == 0) == bool(said_before.errors):
+        return None
+    redo = recompiled(files, set(_sources(analysis)), set(changes))
+    if redo:
+        again, again_output = _execute(argv, root, timeout, env, "\n".join(redo) + "\n", len(redo))
+    else:  # compileall given no file compiles sys.path: nothing to run
+        again, again_output = Run(argv, 0, 0.0, (), timeout=timeout), ""
+    if again.failure:
+        return replace(again, files=len(files))
+    said_again = said(again_output)
+    if said_again is None or (again.exit_code == 0) == bool(said_again.errors):
+        return None
+    return composed(said_before, again, said_again, redo, files, TAIL_LINES)
 
 
 def command_checks(
@@ -249,22 +377,30 @@ def run_checks(
     *,
     before_label: str | None = None,
     trees: Trees | None = None,
+    changes: Mapping[str, bytes | None] | None = None,
 ) -> Verification:
     """Run every check on both trees. `shims` are the shim packages (or modules) removed;
     `canonical` the packages their names come from (default: from the analysis). `root_before`
-    None: there is no "before" to compare with, and only the tree after is checked."""
+    None: there is no "before" to compare with, and only the tree after is checked. `changes`:
+    what the caller changed between the two trees (see `analyze_trees`)."""
     parse_commands(config)
-    trees = trees or analyze_trees(root_before, root_after, config)
-    if root_before is None:
-        trees = Trees(None, trees.after)
-    canonical = canonical if canonical is not None else canonical_of(trees, shims)
     python = interpreter(config.verify.python, root_after)
     timeout = config.verify.timeout
     roots = (root_before, root_after)
-    checks = import_checks(trees, shims, canonical)
+    argv = compileall_argv(python)
     with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache, reaped():
         env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
-        checks.append(compile_check(trees, roots, python, timeout, env, is_git_tree(root_after)))
+        ran_before = None
+        if trees is None and changes is not None and root_before is not None:
+            trees, ran_before = _compiled_trees(root_before, root_after, config, changes, argv, env)
+        trees = trees or analyze_trees(root_before, root_after, config, changes)
+        if root_before is None:
+            trees = Trees(None, trees.after)
+        canonical = canonical if canonical is not None else canonical_of(trees, shims)
+        checks = import_checks(trees, shims, canonical)
+        git = is_git_tree(root_after)
+        changed = set(changes) if changes is not None else None
+        checks.append(compile_check(trees, roots, python, timeout, env, git, changed, ran_before))
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
     label = before_label or ("the tree before the change" if root_before is not None else None)
     return Verification(tuple(checks), label, python)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.errors import UsageError
 from codemods.analyze.analysis import Analysis
-from codemods.analyze.inventory import SHIM_LAYER
+from codemods.analyze.inventory import SHIM_LAYER, shim_layer
 from codemods.names import within
 
 
@@ -28,17 +28,20 @@ def default_shims(trees: Trees) -> tuple[str, ...]:
 
 def canonical_of(trees: Trees, shims: tuple[str, ...]) -> tuple[str, ...]:
     """Where the shims' names really live: the shim layers' `points_to` (a single module's
-    verdict when the shim is a module), from the tree before the change."""
+    verdict when the shim is a module), from the tree before the change. Only the verdicts of
+    the shims' own modules are worked out, not the whole inventory."""
     found: set[str] = set()
     for analysis in (trees.before, trees.after):
         if analysis is None:
             continue
         for shim in shims:
-            report = next((p for p in analysis.packages if p.name == shim), None)
+            if shim in analysis.index.packages:
+                # What the inventory reports as the layer's `points_to` (empty unless it is
+                # a SHIM LAYER), from the same function.
+                found.update(shim_layer(analysis.index, analysis.verdicts, shim)[1])
+                continue
             verdict = analysis.verdicts.get(shim)
-            if report is not None and report.status == SHIM_LAYER:
-                found.update(report.points_to)
-            elif report is None and verdict is not None and verdict.is_shim:
+            if verdict is not None and verdict.is_shim:
                 found.update(verdict.points_to)
         if found:
             break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from codemods.analyze.graph import ImportRef
@@ -120,35 +120,12 @@ def package_reports(
         subpackages = tuple(
             p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1 :]
         )
-        shim_modules = [
-            verdicts[m.name]
-            for m in members
-            if verdicts.get(m.name) and verdicts[m.name].kind == PURE
-        ]
-        others = [
-            verdicts[m.name]
-            for m in members
-            if m.name in verdicts
-            and verdicts[m.name].kind not in (PURE, FACADE)
-            and not (
-                verdicts[m.name].kind == NOT_A_SHIM
-                and not verdicts[m.name].defined
-                and m.facts.body is not None
-                and not m.facts.imports
-            )
-        ]
+        shim_modules, points_to = shim_layer(index, verdicts, package)
         evidence: list[str] = []
         kept: list[str] = []
-        points_to: tuple[str, ...] = ()
-        external_points = sorted(
-            {t for v in shim_modules for t in v.points_to if not within(t, package)}
-        )
         status = ACTIVE
-        if shim_modules and not others and external_points:
+        if points_to:
             status = SHIM_LAYER
-            points_to = tuple(sorted({common_package(external_points)} - {""})) or tuple(
-                external_points
-            )
             evidence.append(
                 f"{len(shim_modules)} of {len(members)} modules only re-export names that live "
                 f"in {', '.join(points_to)}"
@@ -216,6 +193,38 @@ def not_dead(kept: Sequence[Kept]) -> list[str]:
         where = f"{reason.location}: " if reason.location else ""
         lines.append(f"kept: {where}{reason.reason}")
     return lines
+
+
+def shim_layer(
+    index: Index, verdicts: Mapping[str, Verdict], package: str
+) -> tuple[tuple[Verdict, ...], tuple[str, ...]]:
+    """The package's modules that only re-export, and, when the package is a shim layer, the
+    packages its names really live in (else ()): it has such modules, every other module of it
+    is a facade or empty, and some of the names live outside it. Asks only the verdicts of the
+    package's own modules."""
+    members = list(index.under(package))
+    shim_modules = [
+        verdicts[m.name] for m in members if verdicts.get(m.name) and verdicts[m.name].kind == PURE
+    ]
+    others = [
+        verdicts[m.name]
+        for m in members
+        if m.name in verdicts
+        and verdicts[m.name].kind not in (PURE, FACADE)
+        and not (
+            verdicts[m.name].kind == NOT_A_SHIM
+            and not verdicts[m.name].defined
+            and m.facts.body is not None
+            and not m.facts.imports
+        )
+    ]
+    external_points = sorted(
+        {t for v in shim_modules for t in v.points_to if not within(t, package)}
+    )
+    if not (shim_modules and not others and external_points):
+        return tuple(shim_modules), ()
+    points_to = tuple(sorted({common_package(external_points)} - {""})) or tuple(external_points)
+    return tuple(shim_modules), points_to
 
 
 def _has_main(index: Index, package: str) -> bool:

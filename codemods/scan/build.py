@@ -177,6 +177,47 @@ def start_index(
     return pending
 
 
+def deferred_index(
+    root: Path, source_roots: tuple[str, ...] = (".",), exclude: tuple[str, ...] = ()
+) -> Index:
+    """Every file of the tree read, the grammar of those the fast scanner read left unchecked
+    (`Index.unchecked`), for a caller that learns it elsewhere (`assembly.check_grammar`)."""
+    tree = discover(root, source_roots, exclude)
+    deferred: list[tuple[SourceFile, str]] = []
+    results = [_read_one(str(root), source, None, deferred) for source in tree.sources]
+    return assemble(root, tree, results, unchecked=frozenset(s.path for s, _ in deferred))
+
+
+def changed_index(
+    base: Index,
+    root: Path,
+    changes: Mapping[str, bytes | None],
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+) -> Index:
+    """The index of the tree at `root`, which holds the files `base` read (from another copy of
+    the same tree, say git HEAD exported) but for `changes` (path -> the new contents; None: gone,
+    or not known). The tree is listed afresh; a listed file in `changes` is read from those
+    bytes with its grammar checked, one with None or one `base` did not read from disk,
+    and every other file keeps `base`'s reading: its bytes did not change, so neither did what
+    it says. Equal to `build_index(root)` when the files outside `changes` hold the same bytes
+    in both copies."""
+    if base.focus is not None or base.unchecked:
+        raise ValueError("changed_index needs a whole index whose grammar was checked")
+    tree = discover(root, source_roots, exclude)
+    known = readings_of(base)
+    results: list[Result] = []
+    for source in tree.sources:
+        data = changes.get(source.path)
+        if data is not None:
+            results.append(read_data(source, data))
+        elif source.path in known and source.path not in changes:
+            results.append((source, *known[source.path]))
+        else:
+            results.append(_read_one(str(root), source))
+    return assemble(root, tree, results)
+
+
 def _focused(
     root: Path,
     tree: Tree,

@@ -1,0 +1,84 @@
+"""How long `unshim run --dry-run` takes next to `unshim apply` on the same tree.
+
+Run on demand (`make bench`), never by the test suite. `run --dry-run` is `apply` plus the
+verification (import and grep counts, compileall and the configured commands on the tree before
+and after) and the report, on a throwaway branch; the goal is that it costs at most 2.5 times
+`apply` alone. On the SymPy tree of `sympy_tree.py` (about 1,550 files, a shim layer
+`sympy/compat_shims/` of 13 modules and a hundred modules importing through it; no commands
+configured, so the checks are the counts and compileall) it times whole processes on a scratch
+copy of the tree (the shared tree is never changed), reset with git outside the timing:
+
+1. `unshim apply <tree> --shim sympy.compat_shims -q`;
+2. `unshim run <tree> --shim sympy.compat_shims --dry-run -q --python <this interpreter>`.
+
+The two alternate (apply, run, apply, run, ...) after one warm-up of each, so that a machine
+whose load changes during the benchmark slows both alike; each figure is the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analyze import _ratio, describe
+from apply import reset, run
+from sympy_tree import SHIMS, TREE, build_tree
+
+REPO = Path(__file__).resolve().parents[1]
+GOAL = 2.5  # unshim run --dry-run may take at most this many times unshim apply
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median)")
+    parser.add_argument("--rebuild", action="store_true", help="build the tree again")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    print(describe(build_tree(force=args.rebuild)), flush=True)
+    env = {
+        **os.environ,
+        # This checkout's code, whatever else the interpreter has installed.
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    with tempfile.TemporaryDirectory(prefix="unshim-run-bench-") as scratch:
+        work = Path(scratch) / "sympy-tree"
+        shutil.copytree(TREE, work, symlinks=True)
+        unshim = [sys.executable, "-m", "bot"]
+        commands = {
+            "apply": [*unshim, "apply", str(work), "--shim", SHIMS, "-q"],
+            "run --dry-run": [
+                *unshim, "run", str(work), "--shim", SHIMS, "--dry-run", "-q",
+                "--python", sys.executable,
+            ],
+        }  # fmt: skip
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for attempt in range(args.runs + 1):  # the first round warms up
+            for name, command in commands.items():
+                reset(work)
+                elapsed = run(command, REPO, env)
+                if attempt:
+                    times[name].append(elapsed)
+                    print(f"  {name}: {elapsed:6.2f} s", flush=True)
+        reset(work)
+    apply_time = statistics.median(times["apply"])
+    run_time = statistics.median(times["run --dry-run"])
+    ratio = run_time / apply_time
+    print(
+        f"unshim run --dry-run: {run_time:.1f} s | unshim apply: {apply_time:.1f} s -> "
+        f"x{_ratio(ratio)} (goal <= {GOAL}x: {'met' if ratio <= GOAL else 'MISSED'})"
+    )
+    print(
+        f"({args.runs} runs each, alternating, medians; whole benchmark "
+        f"{time.perf_counter() - started:.0f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
