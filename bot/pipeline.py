@@ -32,10 +32,10 @@ from bot.verify.snapshot import head_tree
 from codemods.apply import Applied, apply
 from codemods.names import common_package, within
 from codemods.outcome import ApplyOutcome
+from codemods.rewrite.results import Failed, Rewritten
 from codemods.transaction import recover
 from codemods.worktree.journal import JournalError
 from codemods.worktree.lock import TreeBusy, held
-from codemods.rewrite.results import Failed, Rewritten
 
 Say = Callable[[str], None]
 
