@@ -131,3 +131,35 @@ def test_a_missing_mapping_file_is_exit_2(
     tree = _downstream(tmp_path, DOWNSTREAM)
     assert main(["apply", str(tree), "--mapping", str(tmp_path / "none.json")]) == 2
     assert "cannot read the mapping" in capsys.readouterr().err
+
+
+def test_a_forwarding_getattr_that_lists_no_names_is_reported_as_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = make_tree(
+        tmp_path / "lib",
+        {
+            "pkg/__init__.py": "",
+            "pkg/_new/__init__.py": "",
+            "pkg/_new/numeric.py": "def f():\n    return 1\n",
+            "pkg/old.py": """
+                def __getattr__(name):
+                    import warnings
+                    from pkg._new import numeric
+                    warnings.warn("pkg.old is deprecated", DeprecationWarning, stacklevel=2)
+                    return getattr(numeric, name)
+                """,
+        },
+    )
+    assert main(["mapping", str(library), "--shim", "pkg.old", "-q"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["names"] == []
+    assert document["kept"] == [
+        {
+            "subject": "pkg.old",
+            "reason": "the source places none of its names (its __getattr__ forwards names it "
+            "does not list): nothing is mapped for it",
+            "at": "pkg/old.py",
+        }
+    ]

@@ -91,6 +91,7 @@ def _dotted(target: Target) -> str:
 def mapping_of(analysis: Analysis, plan: RewritePlan, producer: Producer) -> PublishedMapping:
     """Every name of every shim module of the plan, to where the plan rewrites it."""
     entries: list[Entry] = []
+    unplaced: list[KeptName] = []
     for module in sorted(plan.shims):
         shim = plan.shims[module]
         space = analysis.resolver.namespace(module)
@@ -99,12 +100,25 @@ def mapping_of(analysis: Analysis, plan: RewritePlan, producer: Producer) -> Pub
         message = deprecation_message(info.text, notices) if info is not None else ""
         if shim.module_target is not None:
             entries.append(Entry(module, shim.module_target, module, None, message))
+        elif not shim.names and not shim.unresolved:
+            # A `__getattr__` that forwards whatever it is asked for lists no names: the
+            # mapping says so instead of leaving the module out without a word.
+            unplaced.append(
+                KeptName(
+                    module,
+                    "the source places none of its names (its __getattr__ forwards names it "
+                    "does not list): nothing is mapped for it"
+                    if space is not None and space.forwarder is not None
+                    else "it exports no name: nothing is mapped for it",
+                    shim.path,
+                )
+            )
         for name in sorted(shim.names):
             target = shim.names[name]
             entries.append(Entry(f"{module}.{name}", _dotted(target), module, name, message))
     kept = tuple(
         KeptName(k.subject, k.reason, str(k.location) if k.location else "") for k in plan.kept
-    )
+    ) + tuple(unplaced)
     return PublishedMapping(plan.requested, tuple(entries), kept, producer)
 
 
