@@ -163,3 +163,14 @@ def test_a_forwarding_getattr_that_lists_no_names_is_reported_as_kept(
             "at": "pkg/old.py",
         }
     ]
+
+
+def test_a_mapping_of_the_trees_own_module_is_refused(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = tmp_path / "demo"
+    shutil.copytree(DEMO, library, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    before = (library / "main.py").read_bytes()
+    assert main(["apply", str(library), "--mapping", str(published)]) == 2
+    assert "is a module of this tree" in capsys.readouterr().err
+    assert (library / "main.py").read_bytes() == before
