@@ -83,7 +83,9 @@ class Analysis:
         index, refs, verdicts = self.index, list(self.refs), dict(self.verdicts)
         references = list(self.code_references)
         greps = grep_counts(index, index.packages)
-        provisional = package_reports(index, refs, verdicts, references, ".", greps)
+        provisional = package_reports(
+            index, refs, verdicts, references, ".", greps, published=False
+        )
         flagged = [p.name for p in provisional if p.status != "ACTIVE"]
         outermost = [
             p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
