@@ -222,11 +222,50 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="INTERPRETER",
         help="interpreter for --resolve import (default: [tool.unshim.verify] python)",
     )
+    apply.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="rewrite imports of another library's shims from its published mapping "
+        "(unshim mapping; docs/mapping.schema.json); nothing is deleted",
+    )
     _common(apply)
+    _mapping_parser(commands)
     _verify_parser(commands)
     _run_parser(commands)
     _check_parser(commands)
     return parser
+
+
+def _mapping_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    mapping = commands.add_parser(
+        "mapping",
+        help="publish where each name of the shims lives now, for downstream apply --mapping",
+        description="Plan the shims as apply would and write, for every name each shim module "
+        "exports, its old and its new dotted name, with the shim's deprecation message; names "
+        "the plan keeps are listed as kept with the reason. Downstream projects apply it with "
+        "`unshim apply --mapping FILE`. Reads the tree; changes nothing.",
+        epilog=EPILOG,
+    )
+    _path(mapping, "the library's repository or unpacked wheel (default: .)")
+    mapping.add_argument(
+        "--shim", action="append", metavar="DOTTED.NAME", help="shim package (repeatable)"
+    )
+    mapping.add_argument("--auto", action="store_true", help="every pure shim analyze finds")
+    mapping.add_argument(
+        "--format",
+        choices=("json", "ruff"),
+        default="json",
+        help="json (default; schema: docs/mapping.schema.json) or ruff's banned-api table",
+    )
+    mapping.add_argument("-o", "--output", metavar="FILE", help="write the mapping to FILE")
+    mapping.add_argument(
+        "--source-root",
+        action="append",
+        metavar="DIR",
+        help="directory module names start from (repeatable; default: config, else PATH)",
+    )
+    mapping.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    _common(mapping)
 
 
 def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:

@@ -236,6 +236,52 @@ def _pending(root: Path, console: Console) -> None:
         )
 
 
+def _producer_texts(root: Path) -> tuple[str | None, str | None]:
+    """The texts that name the distribution at `root`: its pyproject.toml, a wheel's METADATA."""
+    pyproject = root / "pyproject.toml"
+    wheels = sorted(root.glob("*.dist-info/METADATA"))
+    return (
+        pyproject.read_text(encoding="utf-8", errors="replace") if pyproject.is_file() else None,
+        wheels[0].read_text(encoding="utf-8", errors="replace") if len(wheels) == 1 else None,
+    )
+
+
+def mapping(args: argparse.Namespace, console: Console) -> int:
+    """The resolved mapping of the shims: what `apply --shim` would rewrite each name to."""
+    from bot.report import mapping_doc
+    from codemods.apply import focus_of
+    from codemods.plan.build import build_plan
+    from codemods.plan.mapping import mapping_of, producer_of
+
+    root = target_root(args)
+    config = config_for(args, root)
+    flags = config.with_overrides(shims=tuple(args.shim or ()) or None, auto=args.auto or None)
+    request = plan_request(flags.with_overrides(delete=()), configured=False)
+    try:
+        analysis = run_analysis(
+            root,
+            config.source_roots,
+            config.exclude,
+            jobs=default_jobs(args),
+            progress=lambda done, total: console.progress("files scanned", done, total),
+            focus=focus_of(request),
+            reference_files=config.reference_files,
+        )
+        plan = build_plan(analysis, request)
+    except (PlanError, TreeError) as exc:
+        raise UsageError(str(exc)) from None
+    published = mapping_of(analysis, plan, producer_of(*_producer_texts(root)))
+    render = mapping_doc.ruff_table if args.format == "ruff" else mapping_doc.json_text
+    write_output(render(published), args.output)
+    console.info(
+        f"{len(published.entries)} names mapped from {len(plan.shims)} shim modules, "
+        f"{len(published.kept)} kept" + (f"; written to {args.output}" if args.output else "")
+    )
+    for kept in published.kept:
+        console.detail(f"{kept.location or kept.subject}: kept: {kept.reason}")
+    return EXIT_OK
+
+
 def apply(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     if args.dry_run:  # writes nothing, so it takes no lock either
@@ -249,6 +295,8 @@ def _apply(
     args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
 ) -> int:
     config = config_for(args, root)
+    if args.mapping:
+        return _apply_mapping(args, root, config, console)
     request = replace(apply_request(args, config), allow_missing_target=args.allow_missing_target)
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)
     if args.python:
@@ -289,6 +337,37 @@ def _apply(
     hint = applytext.next_step(outcome, args.dry_run)
     if hint:
         console.info(hint)
+    return EXIT_REFUSED if outcome.refused else EXIT_OK
+
+
+def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console: Console) -> int:
+    """`apply --mapping FILE`: another library's published mapping, applied to this tree."""
+    from codemods.apply import apply_mapping
+    from codemods.plan.mapping import parse_mapping
+
+    if args.shim or args.move or args.auto or args.delete:
+        raise UsageError(
+            "--mapping rewrites from the mapping alone: drop --shim/--move/--auto/--delete"
+        )
+    source = Path(args.mapping)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.mapping}: cannot read the mapping: {exc}") from None
+    options = apply_options(config, jobs=default_jobs(args), dry_run=args.dry_run, root=root)
+    try:
+        published = parse_mapping(text, args.mapping)
+        applied = apply_mapping(root, published, options, progress=console.progress)
+    except (PlanError, CodemodSpecError, TreeError) as exc:
+        raise UsageError(str(exc)) from None
+    outcome = applied.outcome
+    if args.dry_run and outcome.changed:
+        write_output(applytext.diff(applied), None)
+    for edit in outcome.edits:
+        console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
+    for blocking, line in applytext.reasons(outcome):
+        (console.warn if blocking else console.info)(line)
+    console.info(applytext.summary(outcome, args.dry_run) + f" ({console.elapsed():.1f} s)")
     return EXIT_REFUSED if outcome.refused else EXIT_OK
 
 

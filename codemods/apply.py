@@ -20,6 +20,7 @@ from codemods.names import within
 from codemods.outcome import ApplyOutcome, Kept, Location
 from codemods.plan.confirm import planned
 from codemods.plan.importer import ImportSettings
+from codemods.plan.mapping import PublishedMapping, plan_of_mapping
 from codemods.plan.patches import unconfirmed
 from codemods.plan.values import PlanError, PlanRequest, RewritePlan
 from codemods.rewrite import bowler_engine, engine
@@ -312,3 +313,58 @@ def apply(
     }
     deleted = tuple((p, texts.get(p, "").encode("utf-8")) for p in deleted_files)
     return Applied(outcome, plan, results, deleted)
+
+
+def _with_plan_kept(planned: tuple[Kept, ...], rewrite: tuple[Kept, ...]) -> tuple[Kept, ...]:
+    """The rewrite's reasons, and the plan's for the lines the rewrite said nothing about (a
+    name the mapping lacks is found by both), each once."""
+    said = {(k.location.path, k.location.line) for k in rewrite if k.location is not None}
+    return (
+        *rewrite,
+        *(
+            k
+            for k in planned
+            if k.location is None or (k.location.path, k.location.line) not in said
+        ),
+    )
+
+
+def apply_mapping(
+    root: Path,
+    mapping: PublishedMapping,
+    options: ApplyOptions = ApplyOptions(),
+    progress: Progress | None = None,
+) -> Applied:
+    """Rewrite the tree's imports of another library's shims from that library's published
+    mapping, through the same rewrite as `apply`; nothing is deleted (the library is not in
+    the tree). PlanError: the mapping names a module of this tree; nothing was touched."""
+    step = progress or (lambda what, done, total: None)
+    focus = Focus(mapping.modules)
+    with engine.Rewriter(root, options.jobs, options.codemods) as rewriter:
+        analysis = analyze(
+            root,
+            options.source_roots,
+            options.exclude,
+            options.jobs,
+            lambda done, total: step("files scanned", done, total),
+            focus,
+            reference_files=options.reference_files,
+        )
+        plan = plan_of_mapping(analysis, mapping)
+        rewriter.prepare(task.path for task in plan.files)
+        results = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))
+    failed = tuple(r for r in results if isinstance(r, Failed))
+    not_parsed, _ = _unparsed(root, analysis, plan, failed)
+    if not options.dry_run:
+        # The same journaled, all-or-nothing write as apply's; nothing is deleted.
+        results = write_tree(root, results).results
+    outcome = ApplyOutcome(
+        shims=plan.requested,
+        canonical=tuple(sorted({t.module for s in plan.shims.values() for t in s.names.values()})),
+        edits=tuple(e for r in results if isinstance(r, Rewritten) for e in r.edits),
+        changed_files=tuple(r.path for r in results if isinstance(r, Rewritten)),
+        deleted_files=(),
+        kept=_with_plan_kept(plan.kept, tuple(k for r in results for k in r.kept)),
+        not_parsed=tuple(not_parsed),
+    )
+    return Applied(outcome, plan, results, ())

@@ -83,17 +83,14 @@ class Analysis:
         index, refs, verdicts = self.index, list(self.refs), dict(self.verdicts)
         references = list(self.code_references)
         greps = grep_counts(index, index.packages)
-        provisional = package_reports(index, refs, verdicts, references, ".", greps)
+        provisional = package_reports(
+            index, refs, verdicts, references, ".", greps, published=False
+        )
         flagged = [p.name for p in provisional if p.status != "ACTIVE"]
         outermost = [
             p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
         ]
-        # A public package of a distribution that nothing imports is ACTIVE, and what names it
-        # (its entry points) is still evidence. The most specific target first: a line naming
-        # `app.old.tool` is about `app.old` before `app`.
-        unimported = [p.name for p in provisional if "." in p.name and not p.importers]
-        targets = sorted({*outermost, *unimported}, key=lambda t: (-len(t), t))
-        references.extend(text_references(index, targets))
+        references.extend(text_references(index, outermost))
         keeps = self.prover(index) if self.prover is not None else None
         packages = package_reports(index, refs, verdicts, references, ".", greps, keeps)
         return tuple(packages), tuple(references)

@@ -82,10 +82,13 @@ def package_reports(
     grep_root: str = ".",
     greps: dict[str, int] | None = None,
     keeps: Keeps | None = None,
+    published: bool = True,
 ) -> list[PackageReport]:
     """One report per package, in dotted-name order. `greps`: counts already taken. `keeps`:
     the deletion proof; a package no import reaches is DEAD only when it lets the package go,
-    else its evidence says why not, with file:line."""
+    else its evidence says why not, with file:line. `published`: a public package of a
+    distribution the tree ships is not DEAD (False: the first pass, which must flag it so
+    that the texts naming it are read)."""
     importers: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, set[tuple[str, int]]] = defaultdict(set)
     packages = sorted(index.packages)
@@ -138,7 +141,7 @@ def package_reports(
                     "no importers inside the repository (an entry point or a "
                     "top-level package used from outside)"
                 )
-            elif status != SHIM_LAYER and (shipped := _published(index, package)):
+            elif status != SHIM_LAYER and published and (shipped := _published(index, package)):
                 # Unused here is not unused: the distribution's users import it.
                 evidence.append(
                     f"no importers inside the repository, but a public module of distribution "
