@@ -21,7 +21,6 @@ from bot.config import Config, load_config
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import applied as applytext
-from bot.report import apply_json
 from codemods.analyze.analysis import Analysis, Prover
 from codemods.analyze.analysis import analyze as run_analysis
 from codemods.apply import Applied
@@ -246,6 +245,8 @@ def _apply_output(args: argparse.Namespace, applied: Applied) -> str | None:
     """What goes to stdout: the diff (--dry-run), the lines or annotations of --check, or the
     JSON document; nothing for a plain apply."""
     if args.format == "json":
+        from bot.report import apply_json
+
         mode = "check" if args.check else "dry-run" if args.dry_run else "write"
         command = "unshim apply" + (" --check" if args.check else "")
         return apply_json.render(applied, mode=mode, version=VERSION, command=command)

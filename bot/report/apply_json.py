@@ -7,18 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.report.json_doc import as_kept, as_location
 from codemods.apply import Applied
-from codemods.outcome import Kept, Location
 
 SCHEMA_VERSION = 1
-
-
-def _location(location: Location | None) -> dict[str, Any] | None:
-    return None if location is None else {"path": location.path, "line": location.line}
-
-
-def _kept(kept: Kept) -> dict[str, Any]:
-    return {"subject": kept.subject, "reason": kept.reason, "location": _location(kept.location)}
 
 
 def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[str, Any]:
@@ -45,11 +37,11 @@ def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[
         ],
         "changed_files": list(outcome.changed_files),
         "deleted_files": list(outcome.deleted_files),
-        "kept": [_kept(k) for k in outcome.kept],
-        "not_parsed": [_kept(k) for k in outcome.not_parsed],
-        "mentions": [_location(m) for m in outcome.mentions],
+        "kept": [as_kept(k) for k in outcome.kept],
+        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
+        "mentions": [as_location(m) for m in outcome.mentions],
         "notes": [
-            {"subject": n.subject, "text": n.text, "location": _location(n.location)}
+            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
             for n in outcome.every_note()
         ],
     }
