@@ -84,7 +84,7 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
             for e in outcome.edits
         ],
         "patch_targets": [
-            {"location": _location(e.location), "before": e.before, "after": e.after}
+            {"location": as_location(e.location), "before": e.before, "after": e.after}
             for e in outcome.patch_targets
         ],
         "changed_files": list(outcome.changed_files),
