@@ -1,1 +1,3 @@
 """unshim's application: configuration, CLI, verification, report, git and pull requests."""
+
+VERSION = "0.1.0"

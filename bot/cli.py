@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Sequence
 
-from bot import credential_pipe
+from bot import VERSION, credential_pipe
 from bot.console import Console, process_age
 from bot.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UnshimError
 
@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG,
     )
-    parser.add_argument("--version", action="version", version="unshim 0.1.0")
+    parser.add_argument("--version", action="version", version=f"unshim {VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     analyze = commands.add_parser(
@@ -204,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run",
         action="store_true",
         help="print the unified diff (and the deletions) on stdout; write nothing",
+    )
+    apply.add_argument(
+        "--check",
+        action="store_true",
+        help="for CI: write nothing, print one line per import that would be rewritten and per "
+        "file that would be deleted; exit 1 when anything would change (or was refused), 0 "
+        "when clean",
+    )
+    apply.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default); json: the outcome for tools (schema: docs/apply.schema.json); "
+        "github: with --check, workflow-command annotations at file:line",
     )
     apply.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     apply.add_argument(

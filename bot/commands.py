@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from bot import VERSION
 from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config, load_config
 from bot.console import Console
@@ -21,6 +22,7 @@ from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import applied as applytext
 from codemods.analyze.analysis import Analysis, Prover
 from codemods.analyze.analysis import analyze as run_analysis
+from codemods.apply import Applied
 from codemods.apply import apply as run_apply
 from codemods.plan.values import PlanError, PlanRequest, parse_move
 from codemods.rewrite.bowler_engine import BowlerMissing
@@ -282,9 +284,29 @@ def mapping(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _apply_output(args: argparse.Namespace, applied: Applied) -> str | None:
+    """What goes to stdout: the diff (--dry-run), the lines or annotations of --check, or the
+    JSON document; nothing for a plain apply."""
+    if args.format == "json":
+        from bot.report import apply_json
+
+        mode = "check" if args.check else "dry-run" if args.dry_run else "write"
+        command = "unshim apply" + (" --check" if args.check else "")
+        return apply_json.render(applied, mode=mode, version=VERSION, command=command)
+    if args.format == "github":
+        return applytext.github(applied.outcome)
+    if args.check:
+        return applytext.check_lines(applied.outcome)
+    if args.dry_run and applied.outcome.changed:
+        return applytext.diff(applied)
+    return None
+
+
 def apply(args: argparse.Namespace, console: Console) -> int:
+    if args.format == "github" and not args.check:
+        raise UsageError("--format github annotates what would change: use it with --check")
     root = target_root(args)
-    if args.dry_run:  # writes nothing, so it takes no lock either
+    if args.dry_run or args.check:  # writes nothing, so it takes no lock either
         _pending(root, console)
         return _apply(args, console, root)
     with holding(root, console) as recovery:
@@ -301,7 +323,8 @@ def _apply(
     config = config.with_overrides(engine=args.engine, resolve=args.resolve)
     if args.python:
         config = config.with_overrides(verify=replace(config.verify, python=args.python))
-    options = apply_options(config, jobs=default_jobs(args), dry_run=args.dry_run, root=root)
+    dry_run = args.dry_run or args.check
+    options = apply_options(config, jobs=default_jobs(args), dry_run=dry_run, root=root)
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             raise UsageError(f"{config.source}: source root '{source_root}' is not a directory")
@@ -316,8 +339,9 @@ def _apply(
     except (CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
     outcome = applied.outcome
-    if args.dry_run and outcome.changed:
-        write_output(applytext.diff(applied), None)
+    output = _apply_output(args, applied)
+    if output:
+        write_output(output, None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
     for line in applytext.patch_targets(outcome):
@@ -331,12 +355,16 @@ def _apply(
             console.warn(line)
         else:
             console.info(line)
-    console.info(applytext.summary(outcome, args.dry_run) + f" ({console.elapsed():.1f} s)")
+    console.info(applytext.summary(outcome, dry_run) + f" ({console.elapsed():.1f} s)")
     if not outcome.changed and not outcome.kept and not outcome.not_parsed:
         console.info(applytext.nothing_to_do(applied.plan))
-    hint = applytext.next_step(outcome, args.dry_run)
+    if args.check:
+        console.info(applytext.check_verdict(outcome))
+    hint = applytext.next_step(outcome, dry_run, check=args.check)
     if hint:
         console.info(hint)
+    if args.check and outcome.changed:
+        return EXIT_REFUSED
     return EXIT_REFUSED if outcome.refused else EXIT_OK
 
 

@@ -1,11 +1,16 @@
 """The `[tool.unshim]` configuration: where it is read from, what each key means, how it is checked.
 
+docs/config.schema.json describes the same keys for editors and validate-pyproject, and the
+README's tables are generated from it; tests/test_config_schema.py checks that these checks and
+the schema accept and reject the same values, key by key, and have the same defaults.
+
 Every problem in the file is collected and reported together (one line each, naming the file,
 the key and what was expected) before anything runs.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -163,14 +168,27 @@ _PR: dict[str, tuple[str, Check]] = {
 }
 
 
+def _suggestion(key: str, known: list[str]) -> str:
+    """`; did you mean 'X'?` for a near miss (a typo, `_` for `-`), else every known key."""
+    close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f" (known keys: {', '.join(sorted(known))})"
+
+
 def _check_table(
-    table: Mapping[str, Any], keys: dict[str, tuple[str, Check]], where: str, problems: list[str]
+    table: Mapping[str, Any],
+    keys: dict[str, tuple[str, Check]],
+    where: str,
+    problems: list[str],
+    tables: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """`tables`: the names of the tables under this one, known keys too."""
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in keys:
-            known = ", ".join(sorted(keys))
-            problems.append(f"{where}: unknown key '{key}' (known keys: {known})")
+            suggestion = _suggestion(key, [*keys, *tables])
+            problems.append(f"{where}: unknown key '{key}'{suggestion}")
             continue
         attribute, check = keys[key]
         checked, expected = check(value)
@@ -205,7 +223,7 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
                 else:
                     remove_in.append((name, value))
         table["shims"] = names
-    top = _check_table(table, _TOP, f"{source} [tool.unshim]", problems)
+    top = _check_table(table, _TOP, f"{source} [tool.unshim]", problems, ("verify", "pr"))
     top["remove_in"] = tuple(remove_in)
     verify: dict[str, Any] = {}
     pr: dict[str, Any] = {}

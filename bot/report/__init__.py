@@ -12,8 +12,11 @@
 - `text`: the report on a terminal: `render_text`.
 - `json_doc`: the report as JSON for tools: `render_json`, `to_json`.
 - `inventory`: what `unshim analyze` prints: `text`, `markdown`, `json_text`, `as_json`.
-- `applied`: what `unshim apply` prints: `diff`, `summary`, `reasons`, `next_step`,
-  `nothing_to_do`.
+- `applied`: what `unshim apply` prints: `diff`, `check_lines`, `github`, `check_verdict`,
+  `summary`, `reasons`, `next_step`, `nothing_to_do`.
+- `apply_json`: `unshim apply --format json` (docs/apply.schema.json): `render`, `to_json`.
+- `guard`: what `unshim check` prints: `text`, `github`, `ruff_table`.
+- `workflow`: GitHub workflow commands: `annotation`, `escape`.
 - `wording`: the bot's other text: `title`, `commit_message`, `branch_name`, `shim_list`,
   `HUMAN_COMMENT`, `CLOSE_COMMENT`.
 """

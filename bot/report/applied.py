@@ -1,10 +1,15 @@
-"""What `unshim apply` prints: the diff (stdout, --dry-run), the summary and the reasons
-(stderr). Pure functions of what `codemods.apply` returned."""
+"""What `unshim apply` prints: the diff (stdout, --dry-run), what would change (stdout,
+--check, as lines or as GitHub annotations), the summary and the reasons (stderr). Pure
+functions of what `codemods.apply` returned."""
 
 from __future__ import annotations
 
+import re
+
+from bot.report.markup import plural
+from bot.report.workflow import annotation
 from codemods.apply import Applied
-from codemods.outcome import ApplyOutcome
+from codemods.outcome import ApplyOutcome, ImportEdit
 from codemods.plan.values import RewritePlan
 from codemods.rewrite.patch import unified_diff
 from codemods.rewrite.results import Rewritten
@@ -19,6 +24,86 @@ def diff(applied: Applied) -> str:
     ]
     parts += [unified_diff(path, before, None) for path, before in applied.deleted]
     return "".join(parts)
+
+
+def _one_line(statement: str) -> str:
+    """An edit on one line: a parenthesized import without its line breaks, inner spaces and
+    trailing comma; the statements an import became joined by `; `."""
+    statements: list[str] = []
+    depth = 0
+    for line in statement.splitlines():
+        if depth:
+            statements[-1] += " " + line.strip()
+        elif line.strip():
+            statements.append(line.strip())
+        depth += line.count("(") - line.count(")")
+    flat = (re.sub(r",?\s*\)", ")", re.sub(r"\(\s*", "(", s)) for s in statements)
+    return "; ".join(flat) or "(removed)"
+
+
+def _change(edit: ImportEdit) -> str:
+    return f"{_one_line(edit.before)} -> {_one_line(edit.after)}"
+
+
+def check_lines(outcome: ApplyOutcome) -> str:
+    """--check: one line per import that would be rewritten and per file that would be
+    deleted, `path:line: before -> after`, in path order."""
+    lines = [f"{edit.location}: {_change(edit)}\n" for edit in outcome.edits]
+    lines += [f"{path}: would be deleted\n" for path in outcome.deleted_files]
+    return "".join(lines)
+
+
+def github(outcome: ApplyOutcome) -> str:
+    """--check --format github: an error where `unshim apply` would change something (what
+    fails the check), a warning where it refused (a person has to decide), a notice for each
+    note."""
+    lines = [
+        annotation(
+            "error", e.location.path, e.location.line, "unshim", f"would rewrite {_change(e)}"
+        )
+        for e in outcome.edits
+    ]
+    lines += [
+        annotation("error", path, 0, "unshim", "would be deleted: nothing references it any more")
+        for path in outcome.deleted_files
+    ]
+    for kept in (*outcome.kept, *outcome.not_parsed):
+        if kept.location is not None:
+            where = kept.location
+            lines.append(
+                annotation(
+                    "warning",
+                    where.path,
+                    where.line,
+                    "unshim",
+                    f"kept: {kept.subject}: {kept.reason}",
+                )
+            )
+    lines += [
+        annotation("notice", n.location.path, n.location.line, "unshim", f"note: {n.text}")
+        for n in outcome.every_note()
+    ]
+    return "".join(lines)
+
+
+def check_verdict(outcome: ApplyOutcome) -> str:
+    """--check's last line: why it exits 1, keeping "would change" apart from "refused"."""
+    would = []
+    if outcome.changed_files:
+        would.append(
+            f"rewrite {plural(len(outcome.edits), 'import')} in "
+            f"{plural(len(outcome.changed_files), 'file')}"
+        )
+    if outcome.deleted_files:
+        would.append(f"delete {plural(len(outcome.deleted_files), 'file')}")
+    refused = "unshim refused part of the job (reasons above)"
+    if would and outcome.refused:
+        return f"check failed: unshim apply would {' and '.join(would)}; and {refused}"
+    if would:
+        return f"check failed: unshim apply would {' and '.join(would)}"
+    if outcome.refused:
+        return f"check failed: nothing would change, but {refused}"
+    return "check passed: nothing would change"
 
 
 def nothing_to_do(plan: RewritePlan) -> str:
@@ -64,7 +149,11 @@ def notes(outcome: ApplyOutcome) -> list[str]:
     return [f"note: {note.location}: {note.text}" for note in outcome.every_note()]
 
 
-def next_step(outcome: ApplyOutcome, dry_run: bool) -> str | None:
+def next_step(outcome: ApplyOutcome, dry_run: bool, check: bool = False) -> str | None:
+    if check:
+        return (
+            "run `unshim apply` without --check to make these changes" if outcome.changed else None
+        )
     if outcome.refused:
         return (
             "unshim refused part of the job (reasons above); fix them and rerun "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from bot.report.workflow import annotation
 from codemods.analyze.removed import Finding, Removal
 
 
@@ -18,23 +19,13 @@ def text(found: Sequence[Finding]) -> str:
     return "".join(f"{f.location}: {f.message}\n" for f in found)
 
 
-def _escape(value: str, *, property_value: bool = False) -> str:
-    """Workflow-command escaping: `%`, CR and LF always; `:` and `,` in property values."""
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
-
-
 def github(found: Sequence[Finding]) -> str:
-    lines = []
-    for f in found:
-        where = f"file={_escape(f.location.path, property_value=True)}"
-        if f.location.line:
-            where += f",line={f.location.line}"
-        title = _escape(f"{f.removed.module} was removed", property_value=True)
-        lines.append(f"::error {where},title={title}::{_escape(f.message)}\n")
-    return "".join(lines)
+    return "".join(
+        annotation(
+            "error", f.location.path, f.location.line, f"{f.removed.module} was removed", f.message
+        )
+        for f in found
+    )
 
 
 def _advice(removal: Removal) -> str:

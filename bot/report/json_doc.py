@@ -17,12 +17,12 @@ from codemods.outcome import ApplyOutcome, Kept, Location
 SCHEMA_VERSION = 1
 
 
-def _location(location: Location | None) -> dict[str, Any] | None:
+def as_location(location: Location | None) -> dict[str, Any] | None:
     return None if location is None else {"path": location.path, "line": location.line}
 
 
-def _kept(kept: Kept) -> dict[str, Any]:
-    return {"subject": kept.subject, "reason": kept.reason, "location": _location(kept.location)}
+def as_kept(kept: Kept) -> dict[str, Any]:
+    return {"subject": kept.subject, "reason": kept.reason, "location": as_location(kept.location)}
 
 
 def _side(side: Run | Counts | None) -> dict[str, Any] | None:
@@ -76,7 +76,7 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
         "canonical": list(outcome.canonical),
         "edits": [
             {
-                "location": _location(e.location),
+                "location": as_location(e.location),
                 "before": e.before,
                 "after": e.after,
                 "notes": list(e.notes),
@@ -84,16 +84,16 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
             for e in outcome.edits
         ],
         "patch_targets": [
-            {"location": _location(e.location), "before": e.before, "after": e.after}
+            {"location": as_location(e.location), "before": e.before, "after": e.after}
             for e in outcome.patch_targets
         ],
         "changed_files": list(outcome.changed_files),
         "deleted_files": list(outcome.deleted_files),
-        "kept": [_kept(k) for k in outcome.kept],
-        "not_parsed": [_kept(k) for k in outcome.not_parsed],
-        "mentions": [_location(m) for m in outcome.mentions],
+        "kept": [as_kept(k) for k in outcome.kept],
+        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
+        "mentions": [as_location(m) for m in outcome.mentions],
         "notes": [
-            {"subject": n.subject, "text": n.text, "location": _location(n.location)}
+            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
             for n in outcome.notes
         ],
     }

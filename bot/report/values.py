@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from bot import VERSION
 from bot.verify.checks import Verification
 from codemods.outcome import ApplyOutcome
 
@@ -17,7 +18,7 @@ MARKER = "<!-- unshim:fingerprint={} -->"
 class Metadata:
     target: str  # the repository, as the reviewer knows it
     command: str = "unshim verify"  # what produced the report
-    version: str = "0.1.0"
+    version: str = VERSION
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+"""What `unshim apply --format json` prints: the outcome of one apply for tools and CI, in the
+shape docs/apply.schema.json documents (JSON Schema draft 2020-12); the tests validate the
+output against it. Add fields freely; renaming or removing one means a new SCHEMA_VERSION."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.report.json_doc import as_kept, as_location
+from codemods.apply import Applied
+
+SCHEMA_VERSION = 1
+
+
+def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[str, Any]:
+    """`mode`: "write" (files were changed), "dry-run" or "check" (nothing was written)."""
+    outcome = applied.outcome
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "unshim", "version": version, "command": command},
+        "mode": mode,
+        "changed": outcome.changed,
+        "refused": outcome.refused,
+        "shims": list(outcome.shims),
+        "canonical": list(outcome.canonical),
+        "taken": list(applied.plan.taken),
+        "edits": [
+            {
+                "path": e.location.path,
+                "line": e.location.line,
+                "before": e.before,
+                "after": e.after,
+                "notes": list(e.notes),
+            }
+            for e in outcome.edits
+        ],
+        "changed_files": list(outcome.changed_files),
+        "deleted_files": list(outcome.deleted_files),
+        "kept": [as_kept(k) for k in outcome.kept],
+        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
+        "mentions": [as_location(m) for m in outcome.mentions],
+        "notes": [
+            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
+            for n in outcome.every_note()
+        ],
+    }
+
+
+def render(applied: Applied, *, mode: str, version: str, command: str) -> str:
+    document = to_json(applied, mode=mode, version=version, command=command)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
