@@ -48,6 +48,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _source_root(parser: argparse.ArgumentParser, default: str = "PATH") -> None:
+    parser.add_argument(
+        "--source-root",
+        action="append",
+        metavar="DIR",
+        help=f"directory module names start from (repeatable; default: config, else {default})",
+    )
+
+
 def _path(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("path", nargs="?", default=".", metavar="PATH", help=what)
 
@@ -151,12 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="text for a terminal (default), markdown for docs, json for tools",
     )
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    analyze.add_argument(
-        "--source-root",
-        action="append",
-        metavar="DIR",
-        help="directory module names start from (repeatable; default: config, else PATH)",
-    )
+    _source_root(analyze)
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     _common(analyze)
 
@@ -272,12 +276,7 @@ def _mapping_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="json (default; schema: docs/mapping.schema.json) or ruff's banned-api table",
     )
     mapping.add_argument("-o", "--output", metavar="FILE", help="write the mapping to FILE")
-    mapping.add_argument(
-        "--source-root",
-        action="append",
-        metavar="DIR",
-        help="directory module names start from (repeatable; default: config, else PATH)",
-    )
+    _source_root(mapping)
     mapping.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     _common(mapping)
 
@@ -321,12 +320,7 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="print the same rule as ruff's banned-api table (for pyproject.toml) and check "
         "nothing",
     )
-    check.add_argument(
-        "--source-root",
-        action="append",
-        metavar="DIR",
-        help="directory module names start from (repeatable; default: config, else the root)",
-    )
+    _source_root(check, "the root")
     _common(check)
 
 

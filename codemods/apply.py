@@ -162,6 +162,19 @@ def _candidates(plan: RewritePlan, kept: set[str]) -> tuple[str, ...]:
     return tuple(p for p in plan.delete if not any(within(k, p) or within(p, k) for k in kept))
 
 
+def _analysis(root: Path, options: ApplyOptions, focus: Focus | None, step: Progress) -> Analysis:
+    """The tree analyzed as the options say, reading only what `focus` may name."""
+    return analyze(
+        root,
+        options.source_roots,
+        options.exclude,
+        options.jobs,
+        lambda done, total: step("files scanned", done, total),
+        focus,
+        reference_files=options.reference_files,
+    )
+
+
 def _rewritten(
     root: Path, request: PlanRequest, options: ApplyOptions, step: Progress
 ) -> tuple[Analysis, RewritePlan, tuple[FileResult, ...]]:
@@ -171,15 +184,7 @@ def _rewritten(
     # The rewrite's workers start with the first files to read: they parse the files that
     # import what the request names while this process makes the plan.
     with engine.Rewriter(root, jobs, options.codemods) as rewriter:
-        analysis = analyze(
-            root,
-            options.source_roots,
-            options.exclude,
-            options.jobs,
-            lambda done, total: step("files scanned", done, total),
-            focus,
-            reference_files=options.reference_files,
-        )
+        analysis = _analysis(root, options, focus, step)
         if focus is not None:
             rewriter.prepare(_importers(analysis, focus))
         plan = planned(root, analysis, request, options.source_roots, options.resolve)
@@ -341,15 +346,7 @@ def apply_mapping(
     step = progress or (lambda what, done, total: None)
     focus = Focus(mapping.modules)
     with engine.Rewriter(root, options.jobs, options.codemods) as rewriter:
-        analysis = analyze(
-            root,
-            options.source_roots,
-            options.exclude,
-            options.jobs,
-            lambda done, total: step("files scanned", done, total),
-            focus,
-            reference_files=options.reference_files,
-        )
+        analysis = _analysis(root, options, focus, step)
         plan = plan_of_mapping(analysis, mapping)
         rewriter.prepare(task.path for task in plan.files)
         results = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))

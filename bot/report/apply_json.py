@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.report.json_doc import as_kept, as_location
+from bot.report.json_doc import files_and_kept
 from codemods.apply import Applied
 
 SCHEMA_VERSION = 1
@@ -35,15 +35,7 @@ def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[
             }
             for e in outcome.edits
         ],
-        "changed_files": list(outcome.changed_files),
-        "deleted_files": list(outcome.deleted_files),
-        "kept": [as_kept(k) for k in outcome.kept],
-        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
-        "mentions": [as_location(m) for m in outcome.mentions],
-        "notes": [
-            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
-            for n in outcome.every_note()
-        ],
+        **files_and_kept(outcome, outcome.every_note()),
     }
 
 

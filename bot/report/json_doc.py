@@ -8,11 +8,12 @@ SCHEMA_VERSION.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from bot.report.values import Report
 from bot.verify.checks import Check, Counts, Run
-from codemods.outcome import ApplyOutcome, Kept, Location
+from codemods.outcome import ApplyOutcome, Kept, Location, Note
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +24,21 @@ def as_location(location: Location | None) -> dict[str, Any] | None:
 
 def as_kept(kept: Kept) -> dict[str, Any]:
     return {"subject": kept.subject, "reason": kept.reason, "location": as_location(kept.location)}
+
+
+def files_and_kept(outcome: ApplyOutcome, notes: Iterable[Note]) -> dict[str, Any]:
+    """The parts of an outcome the report and `apply --format json` spell alike."""
+    return {
+        "changed_files": list(outcome.changed_files),
+        "deleted_files": list(outcome.deleted_files),
+        "kept": [as_kept(k) for k in outcome.kept],
+        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
+        "mentions": [as_location(m) for m in outcome.mentions],
+        "notes": [
+            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
+            for n in notes
+        ],
+    }
 
 
 def _side(side: Run | Counts | None) -> dict[str, Any] | None:
@@ -87,15 +103,7 @@ def _outcome(outcome: ApplyOutcome) -> dict[str, Any]:
             {"location": as_location(e.location), "before": e.before, "after": e.after}
             for e in outcome.patch_targets
         ],
-        "changed_files": list(outcome.changed_files),
-        "deleted_files": list(outcome.deleted_files),
-        "kept": [as_kept(k) for k in outcome.kept],
-        "not_parsed": [as_kept(k) for k in outcome.not_parsed],
-        "mentions": [as_location(m) for m in outcome.mentions],
-        "notes": [
-            {"subject": n.subject, "text": n.text, "location": as_location(n.location)}
-            for n in outcome.notes
-        ],
+        **files_and_kept(outcome, outcome.notes),
     }
 
 
