@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot import VERSION
 from bot.apply_request import apply_options, deletion, plan_request
-from bot.config import Config, load_config
+from bot.config import Config, load_config, removal_entries
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.report import applied as applytext
@@ -406,6 +406,12 @@ def check(args: argparse.Namespace, console: Console) -> int:
     from codemods.scan.focus import Focus
 
     paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    given, expected = removal_entries(list(args.removed or ()))
+    if expected is not None:
+        raise UsageError(f"--removed {' '.join(args.removed)}: each must be {expected[2:]}")
     if len(paths) == 1 and paths[0].is_dir() and args.root is None:
         root, files = paths[0], None  # the whole tree
     else:
@@ -415,9 +421,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"{root}: not a directory (give the repository's root folder)")
     root = root.resolve()
     config = config_for(args, root)
-    removals = tuple(
-        dict.fromkeys(parse_removal(e) for e in (*config.removed, *(args.removed or ())))
-    )
+    removals = tuple(dict.fromkeys(parse_removal(e) for e in (*config.removed, *given)))
     if not removals:
         raise UsageError(
             "nothing to check: list the removed modules in [tool.unshim] removed, or pass "

@@ -112,7 +112,7 @@ def _moves(value: Any) -> tuple[Any, str | None]:
     return None, 'a table of "old.module" = "new.module"'
 
 
-def _removals(value: Any) -> tuple[Any, str | None]:
+def removal_entries(value: Any) -> tuple[Any, str | None]:
     expected = 'a list of dotted module names, each "old.module" or "old.module=new.module"'
     if not isinstance(value, list):
         return None, expected
@@ -145,7 +145,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "codemods": ("codemods", _strings),
     "engine": ("engine", _one_of("libcst", "bowler")),
     "resolve": ("resolve", _one_of("static", "import")),
-    "removed": ("removed", _removals),
+    "removed": ("removed", removal_entries),
     "kind": ("kind", _one_of("library", "application")),
     "reference-files": ("reference_files", _globs),
 }

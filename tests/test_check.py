@@ -187,3 +187,32 @@ def test_a_bad_removed_entry_is_a_configuration_error(
     make_tree(tmp_path, {**BASE, "pyproject.toml": '[tool.unshim]\nremoved = ["app legacy"]\n'})
     assert main(["check", str(tmp_path)]) == 2
     assert "'removed' must be a list of dotted module names" in capsys.readouterr().err
+
+
+def test_a_file_that_does_not_parse_but_names_it_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_tree(tmp_path, {**BASE, "app/broken.py": "def (:\nimport app.legacy\n"})
+    code, out = check(tmp_path, capsys)
+    assert code == 1
+    assert out.startswith(
+        "app/broken.py:2: may name app.legacy, which was removed: unshim could not read this "
+        "file (syntax error"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["/no/such/tree"], "/no/such/tree: no such file or directory"),
+        (["--removed", "app legacy"], "--removed app legacy: each must be"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    make_tree(tmp_path, BASE)
+    args = argv if argv[0].startswith("/") else [str(tmp_path), *argv]
+    assert main(["check", *args]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert message in line

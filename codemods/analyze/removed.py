@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from codemods.analyze.graph import absolute_base
-from codemods.analyze.references import text_references
+from codemods.analyze.references import names_module, text_references
 from codemods.names import from_base, within
 from codemods.outcome import Location
 from codemods.scan.index import Index, ModuleInfo
@@ -34,7 +34,7 @@ class Removal:
 class Finding:
     location: Location
     removed: Removal
-    kind: str  # "import", "string", "config" or "manifest"
+    kind: str  # "import", "string", "config", "manifest", or "unread" (a file not parsed)
     text: str  # what names it, as written
 
     @property
@@ -45,6 +45,11 @@ class Finding:
             return f"{self.text}: {module} was removed{instead}"
         if self.kind == "string":
             return f"the string {self.text!r} names {module}, which was removed{instead}"
+        if self.kind == "unread":
+            return (
+                f"may name {module}, which was removed: unshim could not read this file "
+                f"({self.text}){instead}"
+            )
         where = "a build manifest" if self.kind == "manifest" else "configuration"
         return f"{where} names {module}, which was removed ({self.text}){instead}"
 
@@ -110,6 +115,18 @@ def findings(
     for info in (*index.modules.values(), *index.stubs.values()):
         found.extend(_import_findings(info, wanted))
         found.extend(_string_findings(info, wanted))
+    for problem in (*index.not_analyzed, *index.late_problems):
+        # A file unshim could not read may still import one: say so rather than pass it.
+        try:
+            text = (index.root / problem.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            removal = next((r for r in wanted if names_module(line, r.module)), None)
+            if removal is not None:
+                found.append(
+                    Finding(Location(problem.path, number), removal, "unread", problem.reason)
+                )
     by_module = {r.module: r for r in wanted}
     skipped = set(skip_config)
     for reference in text_references(index, list(by_module)):
