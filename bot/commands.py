@@ -344,8 +344,9 @@ def _apply(
         write_output(output, None)
     for edit in outcome.edits:  # every Rewritten file's, in path order
         console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
-    for line in applytext.patch_targets(outcome):
-        console.info(line)
+    if not args.check:  # --check prints them on stdout with the imports
+        for line in applytext.patch_targets(outcome):
+            console.info(line)
     for note in applied.plan.taken:
         console.info(note)
     for line in applytext.notes(outcome):

@@ -141,6 +141,52 @@ def test_json_follows_the_documented_schema(
     assert (written == "from real.core import Real\n") == (mode == "write")
 
 
+def test_json_lists_each_patch_target_it_rewrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = "from unittest import mock\nfrom old.one import Real\n\n"
+    test += "@mock.patch('old.one.Real')\ndef test_it(m): ...\n"
+    write_tree(tmp_path, {**CANONICAL, "app/test_use.py": test})
+    code, out, _ = apply(tmp_path, capsys, "--shim", "old", "--check", "--format", "json")
+    document = json.loads(out)
+    jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert code == 1
+    assert document["patch_targets"] == [
+        {
+            "path": "app/test_use.py",
+            "line": 4,
+            "before": "'old.one.Real'",
+            "after": "'real.core.Real'",
+            "notes": [],
+        }
+    ]
+    assert [e["after"] for e in document["edits"]] == ["from real.core import Real"]
+
+
+def test_check_lists_the_patch_targets_with_the_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    test = "from unittest import mock\nfrom old.one import Real\n\n"
+    test += "@mock.patch('old.one.Real')\ndef test_it(m): ...\n"
+    write_tree(tmp_path, {**CANONICAL, "app/test_use.py": test})
+    code, out, err = apply(tmp_path, capsys, "--shim", "old", "--check")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "app/test_use.py:2: from old.one import Real -> from real.core import Real",
+        "app/test_use.py:4: patch target 'old.one.Real' -> 'real.core.Real'",
+    ]
+    assert "patch target:" not in err  # once, on stdout
+    assert err.splitlines()[-2] == (
+        "check failed: unshim apply would rewrite 1 import in 1 file, retarget 1 test patch"
+        " and delete 4 files"
+    )
+    code, out, _ = apply(tmp_path, capsys, "--shim", "old", "--check", "--format", "github")
+    assert (
+        "::error file=app/test_use.py,line=4,title=unshim::would retarget the patch"
+        " 'old.one.Real' -> 'real.core.Real' with the imports it patches"
+    ) in out.splitlines()
+
+
 def test_json_of_a_clean_tree_has_no_edits(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

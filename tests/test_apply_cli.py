@@ -24,7 +24,7 @@ def test_done_is_exit_0_with_a_summary(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["apply", str(tmp_path), "--shim", "old"]) == 0
     assert (tmp_path / "app/use.py").read_text() == "from real.core import Real\n"
     out, err = capsys.readouterr()
-    assert out == "" and "rewrote 1 imports in 1 files" in err
+    assert out == "" and "rewrote 1 import in 1 file" in err
 
 
 def test_nothing_to_do_is_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,9 +46,12 @@ def _change(edit: ImportEdit) -> str:
 
 
 def check_lines(outcome: ApplyOutcome) -> str:
-    """--check: one line per import that would be rewritten and per file that would be
-    deleted, `path:line: before -> after`, in path order."""
+    """--check: one line per import that would be rewritten, per test patch that would follow
+    it and per file that would be deleted, `path:line: before -> after`, in path order."""
     lines = [f"{edit.location}: {_change(edit)}\n" for edit in outcome.edits]
+    lines += [
+        f"{e.location}: patch target {e.before} -> {e.after}\n" for e in outcome.patch_targets
+    ]
     lines += [f"{path}: would be deleted\n" for path in outcome.deleted_files]
     return "".join(lines)
 
@@ -62,6 +65,16 @@ def github(outcome: ApplyOutcome) -> str:
             "error", e.location.path, e.location.line, "unshim", f"would rewrite {_change(e)}"
         )
         for e in outcome.edits
+    ]
+    lines += [
+        annotation(
+            "error",
+            e.location.path,
+            e.location.line,
+            "unshim",
+            f"would retarget the patch {e.before} -> {e.after} with the imports it patches",
+        )
+        for e in outcome.patch_targets
     ]
     lines += [
         annotation("error", path, 0, "unshim", "would be deleted: nothing references it any more")
@@ -94,13 +107,16 @@ def check_verdict(outcome: ApplyOutcome) -> str:
             f"rewrite {plural(len(outcome.edits), 'import')} in "
             f"{plural(len(outcome.changed_files), 'file')}"
         )
+    if outcome.patch_targets:
+        would.append(f"retarget {plural(len(outcome.patch_targets), 'test patch', 'test patches')}")
     if outcome.deleted_files:
         would.append(f"delete {plural(len(outcome.deleted_files), 'file')}")
     refused = "unshim refused part of the job (reasons above)"
+    changes = " and ".join([", ".join(would[:-1]), would[-1]] if len(would) > 2 else would)
     if would and outcome.refused:
-        return f"check failed: unshim apply would {' and '.join(would)}; and {refused}"
+        return f"check failed: unshim apply would {changes}; and {refused}"
     if would:
-        return f"check failed: unshim apply would {' and '.join(would)}"
+        return f"check failed: unshim apply would {changes}"
     if outcome.refused:
         return f"check failed: nothing would change, but {refused}"
     return "check passed: nothing would change"
@@ -115,9 +131,14 @@ def nothing_to_do(plan: RewritePlan) -> str:
 def summary(outcome: ApplyOutcome, dry_run: bool) -> str:
     verb = ("would rewrite", "would delete") if dry_run else ("rewrote", "deleted")
     return (
-        f"{verb[0]} {len(outcome.edits)} imports in {len(outcome.changed_files)} files; "
-        f"{verb[1]} {len(outcome.deleted_files)} files"
-        + (f"; {len(outcome.patch_targets)} patch targets" if outcome.patch_targets else "")
+        f"{verb[0]} {plural(len(outcome.edits), 'import')} in "
+        f"{plural(len(outcome.changed_files), 'file')}; "
+        f"{verb[1]} {plural(len(outcome.deleted_files), 'file')}"
+        + (
+            f"; {plural(len(outcome.patch_targets), 'patch target')}"
+            if outcome.patch_targets
+            else ""
+        )
         + (f"; {len(outcome.kept)} kept" if outcome.kept else "")
     )
 

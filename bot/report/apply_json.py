@@ -9,8 +9,20 @@ from typing import Any
 
 from bot.report.json_doc import files_and_kept
 from codemods.apply import Applied
+from codemods.outcome import ImportEdit
 
 SCHEMA_VERSION = 1
+
+
+def _edit(edit: ImportEdit) -> dict[str, Any]:
+    location = edit.location
+    return {
+        "path": location.path,
+        "line": location.line,
+        "before": edit.before,
+        "after": edit.after,
+        "notes": list(edit.notes),
+    }
 
 
 def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[str, Any]:
@@ -25,16 +37,9 @@ def to_json(applied: Applied, *, mode: str, version: str, command: str) -> dict[
         "shims": list(outcome.shims),
         "canonical": list(outcome.canonical),
         "taken": list(applied.plan.taken),
-        "edits": [
-            {
-                "path": e.location.path,
-                "line": e.location.line,
-                "before": e.before,
-                "after": e.after,
-                "notes": list(e.notes),
-            }
-            for e in outcome.edits
-        ],
+        "edits": [_edit(e) for e in outcome.edits],
+        # The strings of tests' patches rewritten with the imports of the names they patch.
+        "patch_targets": [_edit(e) for e in outcome.patch_targets],
         **files_and_kept(outcome, outcome.every_note()),
     }
 
