@@ -181,7 +181,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         print(f"Title: {result.title}\n\n{result.body}")
         console.info("dry run: nothing was pushed and no pull request was opened")
     elif result.action == "nothing" and args.dry_run:
-        console.info("nothing to change: no pull request would be opened")
+        kept = " (unshim kept it: reasons above)" if result.warnings else ""
+        console.info(f"nothing to change{kept}: no pull request would be opened")
     for call in result.calls:
         console.detail(f"GitHub API: {call}")
     return result.exit_code

@@ -228,8 +228,16 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
                 base=target.base, shims=comments.shim_list(config.shims), branch=target.branch
             )
             withdrawn = publisher.withdraw(target, remote_sha, close)
+            # Nothing changed because unshim kept it: the person who scheduled the run reads why.
+            why = tuple(line for blocking, line in applytext.reasons(outcome) if blocking)
             result = RunResult(
-                withdrawn.action, kept, False, "skipped", pr=withdrawn.pr, calls=withdrawn.calls
+                withdrawn.action,
+                kept,
+                False,
+                "skipped",
+                pr=withdrawn.pr,
+                calls=withdrawn.calls,
+                warnings=why,
             )
             return _outputs(result, options.environ)
         outcome, guarded = _guard(config, work, outcome)

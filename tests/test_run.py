@@ -171,6 +171,22 @@ def test_nothing_to_do_closes_the_pull_request(project: Remote, github: GitHubFi
     assert remote_branch_sha(project, BRANCH) is None
 
 
+def test_a_run_that_keeps_everything_says_why_at_file_and_line(
+    project: Remote, github: GitHubFixture
+) -> None:
+    loader = "import importlib\n\nLEGACY = importlib.import_module('app.legacy.client')\n"
+    service = "from app.core import Client\n"  # every import already rewritten by hand
+    push_to_main(project, {"app/loader.py": loader, "app/service.py": service}, "By name")
+    result = bot(project, github)
+    assert (result.action, result.exit_code, result.changed) == ("nothing", 1, False)
+    why = "stays: imported by app.loader through import_module('app.legacy.client')"
+    assert result.warnings == (
+        f"kept: app/loader.py:3: app.legacy: {why}",
+        f"kept: app/loader.py:3: app.legacy.client: {why}",
+    )
+    assert github.repository.pulls == {}
+
+
 def test_a_pull_request_a_human_closed_stays_closed(project: Remote, github: GitHubFixture) -> None:
     bot(project, github)
     github.repository.pulls[1].state = "closed"
