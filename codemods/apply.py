@@ -240,6 +240,30 @@ def _patch_conflicts(plan: RewritePlan, results: tuple[FileResult, ...]) -> tupl
     return tuple(dict.fromkeys(found))
 
 
+def _registrations_kept(
+    root: Path,
+    options: ApplyOptions,
+    plan: RewritePlan,
+    results: tuple[FileResult, ...],
+    deleted: tuple[str, ...],
+) -> tuple[RewritePlan, tuple[FileResult, ...]]:
+    """The plan expected some shims to go, so their parents' `from . import shim` went too;
+    the proof kept some of them (a module loaded by a computed name, say). A parent of a shim
+    that stays keeps registering it: its `__init__` is rewritten again as if the shim stayed,
+    and the plan says so."""
+    gone = set(deleted)
+    staying = {m for m, shim in plan.shims.items() if shim.deleting and shim.path not in gone}
+    parents = {m.rpartition(".")[0] for m in staying}
+    affected = tuple(t for t in plan.files if t.is_package and t.module in parents)
+    if not affected:
+        return plan, results
+    shims = {m: replace(s, deleting=False) if m in staying else s for m, s in plan.shims.items()}
+    plan = replace(plan, shims=shims)
+    with engine.Rewriter(root, 1, options.codemods) as rewriter:
+        redone = {r.path: r for r in rewriter.rewrite(replace(plan, files=affected))}
+    return plan, tuple(redone.get(r.path, r) for r in results)
+
+
 def apply(
     root: Path,
     request: PlanRequest,
@@ -282,6 +306,8 @@ def apply(
             deletion.kept,
             deletion.mentions,
         )
+        if options.engine == "libcst":
+            plan, results = _registrations_kept(root, options, plan, results, deleted_files)
     write_failures: list[Kept] = []
     if not options.dry_run:
         committed = write_tree(root, results, deleted_files, deleted_folders)

@@ -68,3 +68,28 @@ def test_a_package_holding_a_kept_module_stays_with_its_registration(tmp_path: P
         and path.rpartition("/")[2].removesuffix(".py") in {s.rpartition(".")[2] for s in kept}
         for path in deleted
     )
+
+
+def test_a_shim_the_proof_keeps_for_a_computed_name_keeps_its_registration(
+    tmp_path: Path,
+) -> None:
+    # The plan cannot see that `num.core.<name>` may be loaded by a computed name; only the
+    # deletion proof does. The parent's `from . import ...` must then come back as it was.
+    loader = "import importlib\n\ndef load(name):\n"
+    loader += "    return importlib.import_module(f'num.core.{name}')\n"
+    root = write_tree(tmp_path, {**NUM, "keep.py": loader})
+    applied = apply(
+        root,
+        PlanRequest(shims=("num.core.numeric",)),
+        ApplyOptions(),
+        delete=lambda index, packages, dry: prove_and_delete(index, packages, dry_run=dry),
+    )
+    changed = {r.path for r in applied.files if isinstance(r, Rewritten)}
+    assert changed == {"app.py"}
+    assert applied.outcome.deleted_files == ()
+    assert [str(k.location) for k in applied.outcome.kept if k.subject == "num.core.numeric"] == [
+        "keep.py:4"
+    ]
+    assert (root / "num/core/__init__.py").read_text() == NUM["num/core/__init__.py"]
+    assert (root / "num/core/__init__.pyi").read_text() == NUM["num/core/__init__.pyi"]
+    assert (root / "app.py").read_text() == "from num._core.numeric import zeros\n"
