@@ -29,7 +29,7 @@ def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tup
         ("from app.legacy import C\n", "from app.legacy import C: app.legacy was removed"),
         ("import app.legacy.mod\n", "import app.legacy.mod: app.legacy was removed"),
         ("from app import legacy\n", "from app import legacy: app.legacy was removed"),
-        ("from .legacy.mod import C\n", "from app.legacy.mod import C: app.legacy was removed"),
+        ("from .legacy.mod import C\n", "from .legacy.mod import C: app.legacy was removed"),
         ("from app.legacy import *\n", "from app.legacy import *: app.legacy was removed"),
         (
             "import importlib\nm = importlib.import_module('app.legacy.mod')\n",

@@ -85,7 +85,9 @@ def _import_findings(info: ModuleInfo, removals: tuple[Removal, ...]) -> Iterabl
             named = base if alias.name == "*" else f"{base}.{alias.name}"
             removal = _removal_of(named, removals)
             if removal is not None:
-                yield Finding(where, removal, "import", f"from {base} import {alias.name}")
+                # As the file spells it, so that a search for it finds the line.
+                spelled = "." * stmt.level + (stmt.module or "")
+                yield Finding(where, removal, "import", f"from {spelled} import {alias.name}")
 
 
 def _string_findings(info: ModuleInfo, removals: tuple[Removal, ...]) -> Iterable[Finding]:
