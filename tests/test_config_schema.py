@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from bot.errors import UsageError
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((ROOT / "docs/config.schema.json").read_text())
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 
 
 def _tables() -> Any:
@@ -58,9 +59,52 @@ def _cases() -> list[tuple[str, str]]:
     return [(table, key) for table, keys in config_keys().items() for key in keys]
 
 
-def test_the_schema_is_draft_2020_12() -> None:
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+def test_the_schema_is_draft_07_with_an_id() -> None:
+    # Draft 7 with an absolute $id: what validate-pyproject, Taplo and SchemaStore take.
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
+    assert SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert SCHEMA["$id"].startswith("https://")
+
+
+def _validate_pyproject(path: Path) -> subprocess.CompletedProcess[str]:
+    program = Path(sys.executable).with_name("validate-pyproject")
+    tool = f"unshim={(ROOT / 'docs/config.schema.json').as_uri()}"
+    return subprocess.run(
+        [str(program), "--tool", tool, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "error"),
+    [
+        ('shims = ["app.legacy"]\n', None),
+        ('shim = ["app.legacy"]\n', "`tool.unshim` must not contain {'shim'} properties"),
+        ("[tool.unshim.verify]\ntimeout = 0\n", "`tool.unshim.verify.timeout` must be"),
+        ('kind = "service"\n', "`tool.unshim.kind` must be one of"),
+    ],
+    ids=["valid", "misspelt", "out-of-range", "not-one-of"],
+)
+def test_validate_pyproject_checks_the_table_with_the_published_schema(
+    tmp_path: Path, table: str, error: str | None
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    header = "" if table.startswith("[") else "[tool.unshim]\n"
+    pyproject.write_text(f'[project]\nname = "app"\nversion = "1.0"\n\n{header}{table}')
+    done = _validate_pyproject(pyproject)
+    if error is None:
+        assert done.returncode == 0, done.stdout + done.stderr
+    else:
+        assert done.returncode == 1 and error in done.stdout + done.stderr
+
+
+def test_validate_pyproject_accepts_the_demo_and_this_repository() -> None:
+    for path in (ROOT / "demo/pyproject.toml", ROOT / "pyproject.toml"):
+        done = _validate_pyproject(path)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_schema_and_the_checks_know_the_same_keys() -> None:
