@@ -339,6 +339,11 @@ def _apply(
         raise UsageError(str(exc)) from None
     except (CodemodSpecError, TreeError, BowlerMissing) as exc:
         raise UsageError(str(exc)) from None
+    return _reported(args, console, applied, dry_run)
+
+
+def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_run: bool) -> int:
+    """What apply prints, from --shim or --mapping alike, and its exit code."""
     outcome = applied.outcome
     output = _apply_output(args, applied)
     if output:
@@ -384,21 +389,14 @@ def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{args.mapping}: cannot read the mapping: {exc}") from None
-    options = apply_options(config, jobs=default_jobs(args), dry_run=args.dry_run, root=root)
+    dry_run = args.dry_run or args.check
+    options = apply_options(config, jobs=default_jobs(args), dry_run=dry_run, root=root)
     try:
         published = parse_mapping(text, args.mapping)
         applied = apply_mapping(root, published, options, progress=console.progress)
     except (PlanError, CodemodSpecError, TreeError) as exc:
         raise UsageError(str(exc)) from None
-    outcome = applied.outcome
-    if args.dry_run and outcome.changed:
-        write_output(applytext.diff(applied), None)
-    for edit in outcome.edits:
-        console.detail(f"{edit.location}: {edit.before} -> {edit.after}")
-    for blocking, line in applytext.reasons(outcome):
-        (console.warn if blocking else console.info)(line)
-    console.info(applytext.summary(outcome, args.dry_run) + f" ({console.elapsed():.1f} s)")
-    return EXIT_REFUSED if outcome.refused else EXIT_OK
+    return _reported(args, console, applied, dry_run)
 
 
 def check(args: argparse.Namespace, console: Console) -> int:

@@ -376,6 +376,14 @@ def apply_mapping(
         plan = plan_of_mapping(analysis, mapping)
         rewriter.prepare(task.path for task in plan.files)
         results = rewriter.rewrite(plan, lambda done, total: step("files rewritten", done, total))
+        # As in apply: a patch follows the rewrite only if every lookup through its shim does.
+        conflicts = _patch_conflicts(plan, results)
+        seen: tuple[Kept, ...] = ()
+        while conflicts:
+            seen = (*seen, *conflicts)
+            plan = plan_of_mapping(analysis, mapping, seen)
+            results = rewriter.rewrite(plan)
+            conflicts = _patch_conflicts(plan, results)
     failed = tuple(r for r in results if isinstance(r, Failed))
     not_parsed, _ = _unparsed(root, analysis, plan, failed)
     if not options.dry_run:
@@ -384,10 +392,16 @@ def apply_mapping(
     outcome = ApplyOutcome(
         shims=plan.requested,
         canonical=tuple(sorted({t.module for s in plan.shims.values() for t in s.names.values()})),
-        edits=tuple(e for r in results if isinstance(r, Rewritten) for e in r.edits),
+        edits=tuple(
+            e for r in results if isinstance(r, Rewritten) for e in r.edits if e.kind == "import"
+        ),
+        patch_targets=tuple(
+            e for r in results if isinstance(r, Rewritten) for e in r.edits if e.kind != "import"
+        ),
         changed_files=tuple(r.path for r in results if isinstance(r, Rewritten)),
         deleted_files=(),
         kept=_with_plan_kept(plan.kept, tuple(k for r in results for k in r.kept)),
         not_parsed=tuple(not_parsed),
+        notes=plan.notes,
     )
     return Applied(outcome, plan, results, ())

@@ -105,6 +105,57 @@ def test_a_name_not_in_the_mapping_is_kept_and_reported(
     )
 
 
+def _with_test(tmp_path: Path, use: str, test: str) -> Path:
+    files = {"app/__init__.py": "", "app/use.py": use, "tests/test_use.py": test}
+    return make_tree(tmp_path / "downstream", files)
+
+
+def test_a_downstream_tests_patch_follows_the_rewritten_import(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use = f"def connect():\n    from {OLD} import MexcClient\n    return MexcClient()\n"
+    test = f"from unittest import mock\n\n\n@mock.patch('{OLD}.MexcClient')\ndef test_it(m): ...\n"
+    tree = _with_test(tmp_path, use, test)
+    assert main(["apply", str(tree), "--mapping", str(published)]) == 0
+    assert f"from {NEW}.client import MexcClient" in (tree / "app/use.py").read_text()
+    assert (tree / "tests/test_use.py").read_text() == test.replace(
+        f"'{OLD}.MexcClient'", f"'{NEW}.client.MexcClient'"
+    )
+    err = capsys.readouterr().err
+    assert (
+        f"patch target: tests/test_use.py:4: '{OLD}.MexcClient' -> '{NEW}.client.MexcClient'" in err
+    )
+
+
+def test_a_patch_whose_name_stays_imported_through_the_shim_stays_with_its_imports(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use = f"from {OLD} import MexcClient, NotPublished\n"
+    test = "import pytest\n\n\ndef test_it(monkeypatch):\n"
+    test += f"    monkeypatch.setattr('{OLD}.MexcClient', 1)\n"
+    tree = _with_test(tmp_path, use, test)
+    assert main(["apply", str(tree), "--mapping", str(published)]) == 1
+    assert (tree / "app/use.py").read_text() == use
+    assert (tree / "tests/test_use.py").read_text() == test
+    err = capsys.readouterr().err
+    assert f"tests/test_use.py:5: {OLD}: tests patch names looked up in {OLD}" in err
+
+
+def test_a_module_loaded_by_name_or_replaced_in_sys_modules_is_reported(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use = f"import importlib\n\nMOD = importlib.import_module('{OLD}.http.signing')\n"
+    test = "import sys\nfrom unittest import mock\n\n"
+    test += f"mock.patch.dict(sys.modules, {{'{OLD}': None}})\n"
+    tree = _with_test(tmp_path, use, test)
+    assert main(["apply", str(tree), "--mapping", str(published)]) == 1
+    assert (tree / "app/use.py").read_text() == use
+    err = capsys.readouterr().err
+    signing = f"{OLD}.http.signing"
+    assert f"app/use.py:3: {signing}: import_module('{signing}') loads it by name" in err
+    assert "tests/test_use.py:4" in err and "in sys.modules cannot be retargeted" in err
+
+
 @pytest.mark.parametrize(
     ("contents", "message"),
     [
@@ -174,3 +225,19 @@ def test_a_mapping_of_the_trees_own_module_is_refused(
     assert main(["apply", str(library), "--mapping", str(published)]) == 2
     assert "is a module of this tree" in capsys.readouterr().err
     assert (library / "main.py").read_bytes() == before
+
+
+def test_apply_mapping_check_writes_nothing_and_exits_1(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = _downstream(tmp_path, DOWNSTREAM)
+    assert main(["apply", str(tree), "--mapping", str(published), "--check"]) == 1
+    assert (tree / "app" / "use.py").read_text(encoding="utf-8") == DOWNSTREAM
+    out, err = capsys.readouterr()
+    assert (
+        f"app/use.py:3: from {OLD} import MexcClient -> from {NEW}.client import MexcClient" in out
+    )
+    assert "check failed: unshim apply would rewrite 3 imports in 1 file" in err
+    assert main(["apply", str(tree), "--mapping", str(published), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mode"] == "write"
+    assert (tree / "app" / "use.py").read_text(encoding="utf-8") == REWRITTEN

@@ -18,9 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from codemods.analyze.analysis import Analysis, consumed_names
-from codemods.outcome import Kept, Location
+from codemods.analyze.references import PATCHES, Reference
+from codemods.outcome import Kept, Location, Note
 from codemods.plan.build import file_tasks
-from codemods.plan.values import DOTTED_NAME, PlanError, RewritePlan, ShimModule, Target
+from codemods.plan.patches import retarget
+from codemods.plan.values import (
+    DOTTED_NAME,
+    PatchTarget,
+    PlanError,
+    RewritePlan,
+    ShimModule,
+    Target,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,6 +38,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 SCHEMA_VERSION = 1
 NOT_MAPPED = "not in the mapping: kept"
+# Strings that load a module by name: the rewrite leaves them, and they break when it goes.
+LOADERS = frozenset({"import_module", "__import__"})
 
 
 @dataclass(frozen=True)
@@ -218,9 +229,44 @@ def _target(new: str, whole_module: bool) -> Target:
     return Target(module, name) if module else Target(new, None)
 
 
-def plan_of_mapping(analysis: Analysis, mapping: PublishedMapping) -> RewritePlan:
-    """The plan that rewrites the tree's imports of the mapped names to their new homes. A
-    name imported from a mapped module but not in the mapping stays, and is reported."""
+def _owner(dotted: str, mapped: set[str]) -> str | None:
+    """The mapped module a dotted string is, or names a name of (the longest)."""
+    owners = [m for m in mapped if dotted == m or dotted.startswith(m + ".")]
+    return max(owners, key=len) if owners else None
+
+
+def _strings_naming(analysis: Analysis, mapped: set[str]) -> list[Reference]:
+    """Tests' patches (`mock.patch("lib.shim.X")`, `monkeypatch.setattr(...)`, `sys.modules`
+    keys) and loads by name that name a mapped module. The library is not in the tree, so the
+    reference finder, which resolves strings to the tree's own modules, does not see them."""
+    found: list[Reference] = []
+    for info in (*analysis.index.modules.values(), *analysis.index.stubs.values()):
+        for string in info.facts.strings:
+            if string.kind not in PATCHES and string.kind not in LOADERS:
+                continue
+            owner = _owner(string.value, mapped)
+            if owner is not None:
+                where = Location(info.path, string.line)
+                found.append(Reference(where, owner, string.value, string.kind))
+    return found
+
+
+def _by_name(ref: Reference) -> Kept:
+    return Kept(
+        ref.target,
+        f"{ref.kind}({ref.text!r}) loads it by name: apply --mapping rewrites imports and "
+        "tests' patches, not this; it breaks when the library removes the module",
+        ref.location,
+    )
+
+
+def plan_of_mapping(
+    analysis: Analysis, mapping: PublishedMapping, conflicts: tuple[Kept, ...] = ()
+) -> RewritePlan:
+    """The plan that rewrites the tree's imports of the mapped names to their new homes, and
+    the tests' patches of those names with them (as `--shim` does; `conflicts`: what the
+    rewrite kept, whose patches must stay). A name imported from a mapped module but not in
+    the mapping stays, and is reported."""
     mapped = set(mapping.modules)
     in_tree = sorted(m for m in mapped if analysis.index.is_module(m))
     if in_tree:
@@ -257,6 +303,21 @@ def plan_of_mapping(analysis: Analysis, mapping: PublishedMapping) -> RewritePla
         )
         for module in sorted(mapped)
     }
+    strings = _strings_naming(analysis, mapped)
+    kept.extend(_by_name(ref) for ref in strings if ref.kind in LOADERS)
+    patches: list[PatchTarget] = []
+    notes: list[Note] = []
+    for module in sorted(mapped):
+        refs = [ref for ref in strings if ref.target == module and ref.kind in PATCHES]
+        patched = retarget(analysis, shims[module], refs, conflicts)
+        if patched.kept:
+            # A patch that stays needs every lookup through the shim to stay: its imports too.
+            kept.extend(patched.kept)
+            del shims[module]
+            continue
+        patches.extend(patched.targets)
+        notes.extend(patched.notes)
+        found.update(target.location.path for target in patched.targets)
     return RewritePlan(
         shims=shims,
         moves=(),
@@ -265,4 +326,6 @@ def plan_of_mapping(analysis: Analysis, mapping: PublishedMapping) -> RewritePla
         kept=tuple(kept),
         delete=(),
         requested=mapping.shims,
+        notes=tuple(notes),
+        patches=tuple(patches),
     )
