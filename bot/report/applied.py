@@ -99,13 +99,18 @@ def github(outcome: ApplyOutcome) -> str:
     return "".join(lines)
 
 
+def _files_of(edits: tuple[ImportEdit, ...]) -> int:
+    """The files the imports are in (a test file whose only change is a patch string is not)."""
+    return len({edit.location.path for edit in edits})
+
+
 def check_verdict(outcome: ApplyOutcome) -> str:
     """--check's last line: why it exits 1, keeping "would change" apart from "refused"."""
     would = []
-    if outcome.changed_files:
+    if outcome.edits:
         would.append(
             f"rewrite {plural(len(outcome.edits), 'import')} in "
-            f"{plural(len(outcome.changed_files), 'file')}"
+            f"{plural(_files_of(outcome.edits), 'file')}"
         )
     if outcome.patch_targets:
         would.append(f"retarget {plural(len(outcome.patch_targets), 'test patch', 'test patches')}")
@@ -132,7 +137,7 @@ def summary(outcome: ApplyOutcome, dry_run: bool) -> str:
     verb = ("would rewrite", "would delete") if dry_run else ("rewrote", "deleted")
     return (
         f"{verb[0]} {plural(len(outcome.edits), 'import')} in "
-        f"{plural(len(outcome.changed_files), 'file')}; "
+        f"{plural(_files_of(outcome.edits), 'file')}; "
         f"{verb[1]} {plural(len(outcome.deleted_files), 'file')}"
         + (
             f"; {plural(len(outcome.patch_targets), 'patch target')}"
