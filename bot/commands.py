@@ -171,6 +171,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     )
     options = RunOptions(
         dry_run=args.dry_run,
+        named=bool(args.shim),
         repository=args.repository,
         jobs=default_jobs(args),
     )

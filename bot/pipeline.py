@@ -43,8 +43,9 @@ Say = Callable[[str], None]
 @dataclass(frozen=True)
 class RunOptions:
     dry_run: bool = False
-    shims: tuple[str, ...] = ()
-    auto: bool = False
+    # The shims came from --shim: the maintainers' own call, deleted whatever library mode's
+    # schedule says (as `unshim apply --shim` does); the configured ones follow it.
+    named: bool = False
     repository: str | None = None
     jobs: int = 1
     environ: Mapping[str, str] = field(default_factory=credential_pipe.environment)
@@ -132,8 +133,9 @@ def _guard(config: Config, root: Path, outcome: ApplyOutcome) -> tuple[ApplyOutc
 
 
 def _apply(root: Path, config: Config, options: RunOptions) -> Applied:
-    # Not `configured`: `_present` has already dropped the configured shims that are gone.
-    request = plan_request(config, configured=False)
+    # `_present` has already dropped the configured shims that are gone; `configured` is what
+    # makes library mode's schedule apply to the rest.
+    request = plan_request(config, configured=not options.named)
     return apply(
         root, request, apply_options(config, jobs=options.jobs, root=root), delete=deletion
     )

@@ -84,7 +84,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, github: GitHubFixtu
     return remote
 
 
-def bot(remote: Remote, github: GitHubFixture, *, dry_run: bool = False) -> RunResult:
+def bot(
+    remote: Remote, github: GitHubFixture, *, dry_run: bool = False, named: bool = False
+) -> RunResult:
     environ = {
         "GITHUB_TOKEN": github.token or "",
         "GITHUB_REPOSITORY": github.repo,
@@ -92,7 +94,7 @@ def bot(remote: Remote, github: GitHubFixture, *, dry_run: bool = False) -> RunR
         "PATH": "/usr/bin:/bin",
     }
     config = load_config(remote.work)
-    options = RunOptions(dry_run=dry_run, environ=environ, pacing=False)
+    options = RunOptions(dry_run=dry_run, named=named, environ=environ, pacing=False)
     return run(remote.work, config, options, lambda message: None)
 
 
@@ -185,6 +187,34 @@ def test_a_run_that_keeps_everything_says_why_at_file_and_line(
         f"kept: app/loader.py:3: app.legacy.client: {why}",
     )
     assert github.repository.pulls == {}
+
+
+def test_a_library_run_rewrites_its_own_code_and_keeps_the_public_shim_until_due(
+    project: Remote, github: GitHubFixture
+) -> None:
+    library = (
+        '[project]\nname = "app"\nversion = "1.4"\n'
+        'classifiers = ["Topic :: Software Development :: Libraries"]\n'
+        # The schedule's table names the shim, in place of `shims = [...]`.
+        + textwrap.dedent(CONFIG).replace('shims = ["app.legacy"]\n', "")
+        + '\n[tool.unshim.shims."app.legacy"]\nremove-in = "2.0"\n'
+    )
+    push_to_main(project, {"pyproject.toml": library}, "A library with a schedule")
+    result = bot(project, github)
+    assert result.action == "opened"
+    sha = remote_branch_sha(project, BRANCH)
+    assert "from app.core import Client" in git(project.bare, "show", f"{sha}:app/service.py")
+    assert git(project.bare, "show", f"{sha}:app/legacy/client.py") == "from app.core import Client"
+    body = github.repository.pulls[1].body
+    assert "public shim of the library app, kept for its users: due for removal in 2.0" in body
+    assert "(the project is at 1.4)" in body
+    # `unshim run --shim app.legacy`: the maintainers' own call, as with apply.
+    github.repository.pulls[1].state = "closed"
+    git(project.bare, "branch", "-D", BRANCH)
+    result = bot(project, github, named=True)
+    sha = remote_branch_sha(project, BRANCH)
+    assert result.action == "opened"
+    assert "app/legacy/client.py" not in git(project.bare, "ls-tree", "-r", "--name-only", sha)
 
 
 def test_a_pull_request_a_human_closed_stays_closed(project: Remote, github: GitHubFixture) -> None:
