@@ -249,6 +249,7 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
                 # The work tree was clean, so it is the base but for what apply wrote: the
                 # tree after is the base's reading with those files read again.
                 changes=changes,
+                jobs=options.jobs,
             )
         passed = not verification.failed
         report = Report(
