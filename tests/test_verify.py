@@ -455,6 +455,17 @@ def test_the_grep_count_agrees_with_git_grep_on_the_files_git_tracks(tmp_path: P
         ), package
 
 
+def test_the_lines_holding_from_are_the_lines_split_at_newlines_that_hold_it() -> None:
+    import random
+
+    rng = random.Random(12)
+    pieces = [b"from ", b"\n", b"x", b"from a.b", b"\r", b"\x00", b" ", b"f", b"rom "]
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        split = [(n, line) for n, line in enumerate(data.split(b"\n"), 1) if b"from " in line]
+        assert counts.from_lines(data) == tuple(split), data
+
+
 def test_the_grep_lines_after_a_change_are_the_lines_before_with_the_changed_files_read_again(
     tmp_path: Path,
 ) -> None:

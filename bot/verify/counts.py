@@ -42,11 +42,19 @@ class GrepTree:
 
 def from_lines(data: bytes) -> Lines:
     """The lines of a file's bytes that hold `from `, as grep splits them: at `\n` only."""
-    if NEEDLE not in data:
-        return ()
-    return tuple(
-        (number, line) for number, line in enumerate(data.split(b"\n"), 1) if NEEDLE in line
-    )
+    found: list[tuple[int, bytes]] = []
+    start = data.find(NEEDLE)
+    number, counted = 1, 0  # the line number of the byte at `counted`
+    while start >= 0:
+        # Found from the phrase, not by splitting every line: most lines hold no `from `.
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        number += data.count(b"\n", counted, begin)
+        counted = begin
+        found.append((number, data[begin:end]))
+        start = data.find(NEEDLE, end)
+    return tuple(found)
 
 
 GrepLine = tuple[str, str, int, str]  # (module, path, line number, text) of a line grep counts
