@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/analyze.py
 	$(BIN)/python benchmarks/apply.py
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/memory.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -132,7 +132,9 @@ def verify(args: argparse.Namespace, console: Console) -> int:
 
     root = target_root(args)
     config = config_for(args, root)
-    verification, outcome = verifying.verify_tree(root, config, tuple(args.shim or ()))
+    verification, outcome = verifying.verify_tree(
+        root, config, tuple(args.shim or ()), default_jobs(args)
+    )
     if not outcome.shims:
         console.warn(
             "no shims given (--shim, or 'shims' in [tool.unshim]) and analyze found "

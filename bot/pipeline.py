@@ -16,7 +16,6 @@ from bot.apply_request import apply_options, deletion, plan_request
 from bot.config import Config
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
 from bot.guard_config import add_removed
-from bot.publish.github_publisher import GitHubPublisher
 from bot.publish.github_transport import DEFAULT_API_URL
 from bot.publish.gitrepo import GitRepository, open_repository
 from bot.publish.publisher import Proposal, Publisher, Target
@@ -69,6 +68,9 @@ def _publisher(repo: GitRepository, config: Config, options: RunOptions, say: Sa
     """The one place a dry run differs: what publishing does to the outside world."""
     if options.dry_run:
         return ReadOnlyPublisher()
+    # Imported only here: PyGithub takes longer to load than a dry run needs to publish.
+    from bot.publish.github_publisher import GitHubPublisher
+
     return GitHubPublisher(repo, config.pr, pacing=options.pacing, say=say)
 
 
@@ -259,6 +261,7 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
                 # The work tree was clean, so it is the base but for what apply wrote: the
                 # tree after is the base's reading with those files read again.
                 changes=changes,
+                jobs=options.jobs,
             )
         passed = not verification.failed
         report = Report(

@@ -5,6 +5,7 @@ tree before the change, the job summary, and the exit codes of `unshim verify`."
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,9 +23,10 @@ from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
 from bot.pipeline import changed_files
 from bot.report.json_doc import to_json
 from bot.report.values import Metadata, Report
-from bot.verify import checks, compiled, counts, subjects
+from bot.verify import checks, compile_cache, compiled, counts, subjects
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
+from bot.verify.grep_walk import grep_tree, overlaid
 from bot.verify.run import (
     append_job_summary,
     interpreter,
@@ -313,7 +315,7 @@ def test_grep_and_exact_counts_disagree_and_the_report_says_why(tmp_path: Path) 
             "app/lookalike.py": "from app.legacy_tools import x\n",  # grep counts it
         },
     )
-    found = counts.package_counts(analyze(root), "app.legacy")
+    found = counts.package_counts(analyze(root), grep_tree(root), "app.legacy")
     assert (found.statements, found.grep) == (3, 4)
     assert [(g.reason, g.count, g.example) for g in found.gaps] == [
         (counts.OWN, 1, "app/legacy/extra.py:1"),
@@ -325,26 +327,29 @@ def test_grep_and_exact_counts_disagree_and_the_report_says_why(tmp_path: Path) 
 
 
 def test_counts_agree_with_analyze(tmp_path: Path) -> None:
-    analysis = analyze(make(tmp_path, TARGET))
+    root = make(tmp_path, TARGET)
+    analysis = analyze(root)
     [report] = [p for p in analysis.packages if p.name == "app.legacy"]
-    found = counts.package_counts(analysis, "app.legacy")
+    found = counts.package_counts(analysis, grep_tree(root), "app.legacy")
     assert (found.importers, found.statements, found.grep, found.grep_command) == (
         len(report.importers),
         report.import_statements,
         report.grep_count,
-        'grep -r "from app.legacy" . --include="*.py" | wc -l',
+        'grep -rhaF "from app.legacy" --include="*.py" . | wc -l',
     )
+
+
+def _shell(root: Path, command: str) -> int:
+    """What the shell command prints (a count), run for real in root."""
+    done = subprocess.run(
+        ["sh", "-c", command], cwd=root, capture_output=True, check=True, env={"LC_ALL": "C.UTF-8"}
+    )
+    return int(done.stdout.decode().strip())
 
 
 def _grep(root: Path, package: str) -> int:
-    """What `grep -r "from PKG" . --include="*.py" | wc -l` prints, run for real."""
-    done = subprocess.run(
-        ["grep", "-r", f"from {package}", ".", "--include=*.py"],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    return len(done.stdout.splitlines())
+    """What the grep count's command prints, run for real."""
+    return _shell(root, counts.grep_command(package))
 
 
 def test_counts_of_every_package_in_one_pass_equal_each_package_counted_alone(
@@ -368,10 +373,11 @@ def test_counts_of_every_package_in_one_pass_equal_each_package_counted_alone(
     analysis = analyze(root)
     shims = ("app.legacy",)
     packages = [*sorted(analysis.index.packages), "app.core.client", "app.gone"]
-    together = counts.tree_counts(analysis, packages, shims)
+    grep = grep_tree(root)
+    together = counts.tree_counts(analysis, grep, packages, shims)
     assert sorted(together) == sorted(packages)
     for package in packages:
-        alone = counts.package_counts(analysis, package, shims)
+        alone = counts.package_counts(analysis, grep, package, shims)
         assert together[package] == alone
         assert alone.grep == _grep(root, package), package
     reports = {p.name: p for p in analysis.packages}
@@ -383,6 +389,95 @@ def test_counts_of_every_package_in_one_pass_equal_each_package_counted_alone(
         )
     assert (together["app.core"].grep, together["app.legacy"].grep) == (4, 4)
     assert (together["app.core"].shim_importers, together["app.legacy"].shim_importers) == (2, 0)
+
+
+AWKWARD = {
+    # Does not parse: unshim cannot read it, grep counts its line (the issue's 3 against 4).
+    "app/broken.py": b"from app.legacy import Client\ndef (:\n",
+    # Latin-1 bytes, declared: a UTF-8 grep would call the file binary without -a.
+    "app/latin.py": b"# -*- coding: latin-1 -*-\n# caf\xe9\nfrom app.legacy import Client\n",
+    # A NUL byte: binary to grep, and not Python.
+    "app/nul.py": b"from app.legacy import Client\n\x00\n",
+    # Old Mac line endings: one line to grep, three to Python.
+    "app/cr.py": b"x = 1\rfrom app.legacy import Client\rfrom app.legacy import Client\n",
+    # Excluded from the scan, a hidden file, a hidden folder, no final newline.
+    "build/old.py": b"from app.legacy import Client\n",
+    ".hidden.py": b"from app.legacy import Client",
+    ".tox/x.py": b"from app.legacy import Client\n",
+    # Not *.py: grep's --include leaves it out, though unshim reads stubs.
+    "app/stub.pyi": b"from app.legacy import Client\n",
+    # The dots are dots: `from app_legacy` is not `from app.legacy`.
+    "app/lookalike.py": b"from app_legacy import Client\n",
+}
+
+
+def _awkward_tree(root: Path) -> Path:
+    make(root, TARGET)
+    for path, data in AWKWARD.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    (root / "app/linked.py").symlink_to("service.py")  # grep -r skips links it meets
+    (root / "app/linked_dir").symlink_to("core", target_is_directory=True)
+    return root
+
+
+@pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
+def test_the_grep_count_is_what_its_command_prints_on_awkward_files(tmp_path: Path) -> None:
+    root = _awkward_tree(tmp_path / "tree")
+    analysis = analyze(root)
+    grep = grep_tree(root)
+    packages = ["app.legacy", "app.legacy.client", "app.core", "app.core.client", "app"]
+    found = counts.tree_counts(analysis, grep, packages)
+    for package in packages:
+        assert found[package].grep == _grep(root, package), package
+    legacy = found["app.legacy"]
+    # service, broken, latin, nul, cr (one line to grep), build/old, .hidden and .tox/x.
+    assert legacy.grep == 8
+    reasons = {g.reason: g for g in legacy.gaps}
+    assert reasons[counts.UNREAD].count >= 3  # broken, nul and the excluded folders
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git on PATH")
+def test_the_grep_count_agrees_with_git_grep_on_the_files_git_tracks(tmp_path: Path) -> None:
+    """In a fresh clone (every file tracked, nothing else), `git grep` reads what grep -r
+    reads: the same count."""
+    root = _awkward_tree(tmp_path / "tree")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "awkward")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    grep = grep_tree(clone)
+    for package in ("app.legacy", "app.core"):
+        [[count]] = [counts.tree_counts(analyze(clone), grep, [package]).values()]
+        assert count.grep == _shell(
+            clone, f"git grep -haF --no-color 'from {package}' -- '*.py' | wc -l"
+        ), package
+
+
+def test_the_lines_holding_from_are_the_lines_split_at_newlines_that_hold_it() -> None:
+    import random
+
+    rng = random.Random(12)
+    pieces = [b"from ", b"\n", b"x", b"from a.b", b"\r", b"\x00", b" ", b"f", b"rom "]
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        split = [(n, line) for n, line in enumerate(data.split(b"\n"), 1) if b"from " in line]
+        assert counts.from_lines(data) == tuple(split), data
+
+
+def test_the_grep_lines_after_a_change_are_the_lines_before_with_the_changed_files_read_again(
+    tmp_path: Path,
+) -> None:
+    before = _awkward_tree(tmp_path / "before")
+    after = _awkward_tree(tmp_path / "after")
+    (after / "app/service.py").write_text("from app.core.client import Client\n")
+    (after / "app/latin.py").unlink()
+    changes: dict[str, bytes | None] = {
+        "app/service.py": (after / "app/service.py").read_bytes(),
+        "app/latin.py": None,
+    }
+    assert overlaid(grep_tree(before), after, changes) == grep_tree(after)
 
 
 # --- compileall ---------------------------------------------------------------------------------
@@ -406,6 +501,82 @@ def test_a_file_that_does_not_compile_fails_compileall(tmp_path: Path) -> None:
     [check] = [c for c in verification.checks if c.kind == checks.COMPILE]
     assert check.failures == (checks.EXITED_NONZERO,)
     assert isinstance(check.after, Run) and "broken.py" in "\n".join(check.after.tail)
+
+
+COMPILE_TREE = {
+    **{f"app/ok{n}.py": f"x = {n}\n" for n in range(6)},
+    "app/broken.py": "def (:\n",
+    "app/also_broken.py": "x = (\n",
+    "app/warns.py": "assert (1, 'never empty')\nx = 1 is 1\n",
+}
+
+
+def _compile_tree(root: Path) -> tuple[Path, list[str]]:
+    make(root, COMPILE_TREE)
+    return root, sorted(COMPILE_TREE)
+
+
+def test_compileall_in_several_processes_says_what_one_compileall_says(tmp_path: Path) -> None:
+    root, files = _compile_tree(tmp_path / "tree")
+    argv = verifying.compileall_argv(PY)
+    # Bytecode elsewhere, each run its own: a run that found it up to date would say nothing.
+    first, second = (
+        {"PYTHONPYCACHEPREFIX": str(tmp_path / "1")},
+        {"PYTHONPYCACHEPREFIX": str(tmp_path / "2")},
+    )
+    one, one_output = verifying._execute(argv, root, 60, first, "\n".join(files) + "\n", len(files))
+    many, many_output = verifying.compileall_files(argv, root, files, 60, second, None, jobs=3)
+    split_one, split_many = compiled.said(one_output), compiled.said(many_output)
+    assert split_one is not None and split_many is not None
+    assert split_one.errors and split_one.warnings  # the tree says both
+    order = {path: n for n, path in enumerate(files)}
+    for units in (split_one.warnings, split_one.errors):
+        assert list(units) == sorted(units, key=lambda u: order[u[0]])
+    assert (split_many.warnings, split_many.errors) == (split_one.warnings, split_one.errors)
+    assert (many.exit_code, many.files) == (one.exit_code, one.files) == (1, len(files))
+
+
+def test_compileall_takes_a_file_whose_bytes_it_compiled_before_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    root, files = _compile_tree(tmp_path / "repo")
+    git(root, "init", "-q")
+    argv = verifying.compileall_argv(PY)
+    env = {"PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    memo = compile_cache.load(root, PY, env)
+    assert memo is not None
+    first, first_output = verifying.compileall_files(argv, root, files, 60, env, memo, jobs=2)
+    assert "warns.py" in first_output and "also_broken.py" in first_output
+    compile_cache.save(memo)
+    # Read back, the cache answers for every file: an interpreter that cannot start is never
+    # asked.
+    again = compile_cache.load(root, PY, env)
+    assert again is not None and len(again.known) == len(files)
+    gone = ("/nonexistent/python", *argv[1:])
+    cached, cached_output = verifying.compileall_files(gone, root, files, 60, env, again)
+    assert (cached.exit_code, cached_output) == (first.exit_code, first_output)
+    # A file whose bytes changed is compiled again; here it no longer fails.
+    (root / "app/broken.py").write_text("def f():\n    pass\n")
+    fresh, fresh_output = verifying.compileall_files(argv, root, files, 60, env, again)
+    assert "'app/broken.py'" not in fresh_output and "also_broken.py" in fresh_output
+    assert fresh.exit_code == 1
+    # Bytes it has not seen: the interpreter is asked, and its failure is the run's.
+    (root / "app/broken.py").write_text("def g():\n    pass\n")
+    late = verifying.compileall_files(gone, root, files, 60, env, again)[0]
+    assert late.failure == checks.NOT_STARTED
+
+
+def test_the_compile_cache_is_keyed_by_the_interpreter_and_its_environment(
+    tmp_path: Path,
+) -> None:
+    plain = compile_cache.interpreter_key(PY, {})
+    assert plain is not None and plain == compile_cache.interpreter_key(PY, {"HOME": "/x"})
+    assert plain != compile_cache.interpreter_key(PY, {"PYTHONWARNINGS": "error"})
+    assert plain != compile_cache.interpreter_key(PY, {"LC_ALL": "C"})
+    assert compile_cache.interpreter_key("/nonexistent/python", {}) is None
+    # Outside a git work tree nothing is written into the tree.
+    memo = compile_cache.load(tmp_path, PY, {})
+    assert memo is not None and memo.path is None
 
 
 # --- before from git HEAD -----------------------------------------------------------------------

@@ -17,6 +17,8 @@ REWRITTEN = "files with rewritten imports"
 PATCHED = "patch targets rewritten"
 OUTPUT = "lines of output of "  # names the output lists, which may be cut like the others
 GAPS = {  # {lines}/{statements}: "1 line", "3 statements"; {example}: `path:line`
+    k.UNREAD: "{lines} in files unshim does not read (e.g. {example}: a file that does not "
+    "parse, an excluded folder, a file git does not track), which grep counts",
     k.OWN: "{lines} inside the package itself (e.g. {example}), which grep counts: the "
     "package importing itself",
     k.LOOKALIKE: "{lines} importing another package whose name starts the same way (e.g. "

@@ -10,11 +10,14 @@
   them in one pass), `package_counts`, `grep_gaps`, and the gap reasons (`OWN`, `LOOKALIKE`, …).
 - `compiled`: compileall's output by file (`said`), and the run after a change composed from
   the run before and a run over the files it touched (`recompiled`, `composed`).
+- `compile_cache`: compileall's word on each file kept in the git folder, keyed by interpreter,
+  environment, path and bytes: `load`, `save`, `Memo`.
+- `grep_walk`: the files `grep -r` reads, read: `grep_tree`, and `overlaid` for a changed tree.
 - `subjects`: which packages are counted: `Trees`, `default_shims`, `canonical_of`,
   `check_shims`.
 - `observed`: what changed between two analyzed trees, as an ApplyOutcome: `observed_outcome`,
   `import_edits`.
 
 `checks`, `compiled`, `counts`, `subjects` and `observed` are pure; only `run` and `snapshot` start
-processes.
+processes; `compile_cache` and `grep_walk` read files (and the cache writes its own).
 """

@@ -12,7 +12,7 @@ warnings come before the errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.verify.checks import Run
@@ -87,3 +87,12 @@ def composed(
     failed = any(path in kept for path, _ in before.errors)
     exit_code = 1 if failed and after.exit_code == 0 else after.exit_code
     return replace(after, exit_code=exit_code, tail=tuple(lines[-tail_lines:]), files=len(files))
+
+
+def joined(files: Sequence[str], units: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> str:
+    """The output of one compileall run over `files`, from what it says about each file
+    (its warning lines, its error block): the warnings first, as they reach the pipe before
+    standard output does, then the errors, each in the order of `files`."""
+    lines = [line for path in files for line in units.get(path, ((), ()))[0]]
+    lines += [line for path in files for line in units.get(path, ((), ()))[1]]
+    return "".join(line + "\n" for line in lines)

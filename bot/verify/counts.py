@@ -1,17 +1,20 @@
 """Import counts of a package in one analyzed tree: the exact count, the grep a reviewer would
-run, and why the two differ. Pure functions of an Analysis: `tree_counts` takes every package's
-counts from one pass over the tree's text and one over its imports; `package_counts` is one
-package's."""
+run, and why the two differ. Pure functions of an Analysis and of the lines grep reads
+(`bot.verify.grep_walk`): `tree_counts` takes every package's counts from one pass over those
+lines and one over the imports; `package_counts` is one package's.
+
+The grep count is what the printed command prints in the tree: it reads every `*.py` file
+there, those unshim could not parse, excludes or does not list included, byte for byte."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from bot.verify.checks import Counts, Gap
 from codemods.analyze.analysis import Analysis
 from codemods.analyze.graph import ImportRef
-from codemods.analyze.inventory import GREP_FROM, grep_command
 from codemods.names import within
 
 # Why grep and the exact count differ. bot.report words each one.
@@ -21,7 +24,37 @@ TEXT = "text"  # grep counts comments, strings and docstrings that contain the p
 PLAIN_IMPORT = "plain-import"  # grep misses `import app.compat.x`
 RELATIVE = "relative"  # grep misses `from ..compat import x`
 SPLIT = "split"  # grep misses `from` and the name on different lines or spaced differently
+UNREAD = "unread"  # grep counts files unshim does not read (unparseable, excluded, not listed)
 GREP_ROOT = "."
+
+
+NEEDLE = b"from "
+Lines = tuple[tuple[int, bytes], ...]  # (line number, the line without its newline)
+
+
+@dataclass(frozen=True)
+class GrepTree:
+    """For each file `grep -r` reads in a tree (its path relative to the root, POSIX), the
+    lines that hold `from `: all that a grep for `from PKG` can print."""
+
+    lines: Mapping[str, Lines]
+
+
+def from_lines(data: bytes) -> Lines:
+    """The lines of a file's bytes that hold `from `, as grep splits them: at `\n` only."""
+    found: list[tuple[int, bytes]] = []
+    start = data.find(NEEDLE)
+    number, counted = 1, 0  # the line number of the byte at `counted`
+    while start >= 0:
+        # Found from the phrase, not by splitting every line: most lines hold no `from `.
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        number += data.count(b"\n", counted, begin)
+        counted = begin
+        found.append((number, data[begin:end]))
+        start = data.find(NEEDLE, end)
+    return tuple(found)
 
 
 GrepLine = tuple[str, str, int, str]  # (module, path, line number, text) of a line grep counts
@@ -39,36 +72,43 @@ def _refs_into(analysis: Analysis, packages: set[str]) -> dict[str, list[ImportR
     return found
 
 
-def _grep_lines(analysis: Analysis, packages: set[str]) -> dict[str, list[GrepLine]]:
-    """For each package, every line that `grep -r "from PKG"` counts, in one pass over the
-    text: a line holds `from PKG` exactly when PKG begins the dotted run after one of its
-    `from ` (the same reading as `inventory.grep_counts`)."""
-    found: dict[str, list[GrepLine]] = defaultdict(list)
+def grep_command(package: str, where: str = GREP_ROOT) -> str:
+    """The count's command: recursive (`-r`), the phrase as fixed text (`-F`, so that the dots
+    of the name are dots), every file as text (`-a`: one with a NUL byte or bytes of another
+    encoding is not left out as binary, whatever grep's version and locale), one line of output
+    per line found (`-h`: no file name, which could hold a newline)."""
+    return f'grep -rhaF "from {package}" --include="*.py" {where} | wc -l'
+
+
+def _grep_lines(
+    analysis: Analysis, grep: GrepTree, packages: set[str]
+) -> dict[str, list[GrepLine]]:
+    """For each package, every line that its grep command prints, in one pass over the lines
+    holding `from ` of the files grep reads. The module is the file's in the index, "" for a
+    file the index does not hold."""
     index = analysis.index
-    for info in (*index.modules.values(), *index.stubs.values()):
-        if "from " not in info.text:
-            continue
-        for number, line in enumerate(info.text.splitlines(), 1):
-            if "from " not in line:
-                continue
-            matched: set[str] = set()
-            for run in GREP_FROM.finditer(line):
-                dotted = run.group(1)
-                matched.update(dotted[:end] for end in range(1, len(dotted) + 1))
-            for package in matched & packages:
-                found[package].append((info.name, info.path, number, line))
+    module_of = {i.path: i.name for i in (*index.modules.values(), *index.stubs.values())}
+    needles = [(package, f"from {package}".encode()) for package in sorted(packages)]
+    found: dict[str, list[GrepLine]] = defaultdict(list)
+    for path in sorted(grep.lines):
+        module = module_of.get(path, "")
+        for number, line in grep.lines[path]:
+            for package, needle in needles:
+                if needle in line:
+                    text = line.decode("utf-8", "replace")
+                    found[package].append((module, path, number, text))
     return found
 
 
 def tree_counts(
-    analysis: Analysis, packages: Iterable[str], shims: tuple[str, ...] = ()
+    analysis: Analysis, grep: GrepTree, packages: Iterable[str], shims: tuple[str, ...] = ()
 ) -> dict[str, Counts]:
     """The counts of each of `packages` (packages or modules) in the analyzed tree, from one
-    pass over its text and one over its imports. `shims` are the shim layers being removed:
-    their own imports of a package are counted apart."""
+    pass over the lines grep reads in it and one over its imports. `shims` are the shim layers
+    being removed: their own imports of a package are counted apart."""
     wanted = set(packages)
     refs_of = _refs_into(analysis, wanted)
-    lines_of = _grep_lines(analysis, wanted)
+    lines_of = _grep_lines(analysis, grep, wanted)
     counts = {}
     for package in sorted(wanted):
         refs, lines = refs_of[package], lines_of.get(package, [])
@@ -90,9 +130,11 @@ def tree_counts(
     return counts
 
 
-def package_counts(analysis: Analysis, package: str, shims: tuple[str, ...] = ()) -> Counts:
+def package_counts(
+    analysis: Analysis, grep: GrepTree, package: str, shims: tuple[str, ...] = ()
+) -> Counts:
     """The counts of `package` (a package or a module) in the analyzed tree."""
-    return tree_counts(analysis, [package], shims)[package]
+    return tree_counts(analysis, grep, [package], shims)[package]
 
 
 def _names_other(line: str, package: str) -> bool:
@@ -115,7 +157,9 @@ def grep_gaps(package: str, refs: list[ImportRef], lines: list[GrepLine]) -> tup
     seen: set[tuple[str, int]] = set()
     for module, path, number, line in lines:
         where = f"{path}:{number}"
-        if within(module, package):
+        if not module:
+            found.setdefault(UNREAD, []).append(where)
+        elif within(module, package):
             found.setdefault(OWN, []).append(where)
         elif _names_other(line, package):
             found.setdefault(LOOKALIKE, []).append(where)
@@ -128,5 +172,5 @@ def grep_gaps(package: str, refs: list[ImportRef], lines: list[GrepLine]) -> tup
             continue
         reason = PLAIN_IMPORT if not ref.stmt.is_from else RELATIVE if ref.stmt.level else SPLIT
         found.setdefault(reason, []).append(f"{ref.path}:{ref.line}")
-    order = (OWN, LOOKALIKE, TEXT, PLAIN_IMPORT, RELATIVE, SPLIT)
+    order = (UNREAD, OWN, LOOKALIKE, TEXT, PLAIN_IMPORT, RELATIVE, SPLIT)
     return tuple(Gap(r, len(found[r]), found[r][0]) for r in order if r in found)

@@ -17,11 +17,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Config
 from bot.errors import UsageError
+from bot.verify import compile_cache
 from bot.verify.checks import (
     CANONICAL,
     COMMAND,
@@ -39,8 +41,10 @@ from bot.verify.checks import (
     judge_counts,
     judge_run,
 )
-from bot.verify.compiled import composed, recompiled, said
-from bot.verify.counts import tree_counts
+from bot.verify.compile_cache import Memo
+from bot.verify.compiled import Said, composed, joined, recompiled, said
+from bot.verify.counts import GrepTree, tree_counts
+from bot.verify.grep_walk import grep_tree, overlaid
 from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
@@ -134,6 +138,82 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.kill()
 
 
+def _split_by_file(run: Run, output: str, files: list[str]) -> Said | None:
+    """compileall's output of one run over `files`, by file; None when it cannot be trusted to
+    be (the run failed, printed what compileall does not print per file, or about a file it
+    was not given)."""
+    split = said(output)
+    if run.failure or split is None or (run.exit_code == 0) == bool(split.errors):
+        return None
+    given = set(files)
+    if any(path not in given for path, _ in (*split.warnings, *split.errors)):
+        return None
+    return split
+
+
+def compileall_files(
+    argv: tuple[str, ...],
+    root: Path,
+    files: list[str],
+    timeout: float,
+    env: Mapping[str, str],
+    memo: Memo | None = None,
+    jobs: int = 1,
+) -> tuple[Run, str]:
+    """compileall over `files` (paths relative to root), as one `argv` run over them would
+    print: each file compileall said something about in an earlier run over the same bytes is
+    taken from `memo`, the others are compiled by `jobs` compileall processes at once, each
+    over its share. When a share's output cannot be put to its files, the whole list is
+    compiled by one process, as a reviewer would run it."""
+    keys = memo.keys(root, files) if memo is not None else {}
+    units: dict[str, compile_cache.Unit] = {}
+    missing: list[str] = []
+    for path in files:
+        key = keys.get(path)
+        unit = memo.get(key) if memo is not None and key is not None else None
+        if unit is None:
+            missing.append(path)
+        else:
+            units[path] = unit
+    started = time.perf_counter()
+    shares = [missing[i :: max(1, jobs)] for i in range(min(max(1, jobs), len(missing)))]
+    with ThreadPoolExecutor(max_workers=max(1, len(shares))) as threads:
+        ran = list(
+            threads.map(
+                lambda share: _execute(
+                    argv, root, timeout, env, "\n".join(share) + "\n", len(share)
+                ),
+                shares,
+            )
+        )
+    for share, (run, output) in zip(shares, ran, strict=True):
+        split = _split_by_file(run, output, share)
+        if split is None:
+            return _execute(argv, root, timeout, env, "\n".join(files) + "\n", len(files))
+        warned: dict[str, list[str]] = {}
+        failed: dict[str, list[str]] = {}
+        for path, lines in split.warnings:
+            warned.setdefault(path, []).extend(lines)
+        for path, lines in split.errors:
+            failed.setdefault(path, []).extend(lines)
+        for path in share:
+            unit = (tuple(warned.get(path, ())), tuple(failed.get(path, ())))
+            units[path] = unit
+            if memo is not None and path in keys:
+                memo.put(keys[path], unit)
+    output = joined(files, units)
+    failed_any = any(errors for _, errors in units.values())
+    run = Run(
+        argv,
+        1 if failed_any else 0,
+        time.perf_counter() - started,
+        tuple(output.splitlines()[-TAIL_LINES:]),
+        timeout=timeout,
+        files=len(files),
+    )
+    return run, output
+
+
 # --- the trees ----------------------------------------------------------------------------------
 
 
@@ -192,11 +272,29 @@ def _sources(analysis: Analysis) -> list[str]:
     return sorted(s.path for s in analysis.index.tree.sources if s.path.endswith(".py"))
 
 
-def import_checks(trees: Trees, shims: tuple[str, ...], canonical: tuple[str, ...]) -> list[Check]:
+def grep_trees(
+    roots: tuple[Path | None, Path], changes: Mapping[str, bytes | None] | None
+) -> tuple[GrepTree | None, GrepTree]:
+    """What grep reads in each tree. With `changes` (see `analyze_trees`), the tree after is
+    the tree before with those files read again."""
+    before = grep_tree(roots[0]) if roots[0] is not None else None
+    if before is not None and changes is not None:
+        return before, overlaid(before, roots[1], changes)
+    return before, grep_tree(roots[1])
+
+
+def import_checks(
+    trees: Trees,
+    shims: tuple[str, ...],
+    canonical: tuple[str, ...],
+    grep: tuple[GrepTree | None, GrepTree],
+) -> list[Check]:
     # Every package's counts from one pass over each tree.
     subjects = (*shims, *canonical)
-    before = tree_counts(trees.before, subjects, shims) if trees.before else None
-    after = tree_counts(trees.after, subjects, shims)
+    before = None
+    if trees.before is not None and grep[0] is not None:
+        before = tree_counts(trees.before, grep[0], subjects, shims)
+    after = tree_counts(trees.after, grep[1], subjects, shims)
     checks = []
     for role, packages in ((SHIM, shims), (CANONICAL, canonical)):
         for package in packages:
@@ -224,6 +322,8 @@ def _compiled_trees(
     changes: Mapping[str, bytes | None],
     argv: tuple[str, ...],
     env: Mapping[str, str],
+    memo: Memo | None = None,
+    jobs: int = 1,
 ) -> tuple[Trees, tuple[Run, str] | None]:
     """Both trees analyzed, and compileall's run over the tree before, which is also the
     grammar check of its reading: when compileall runs in unshim's own interpreter, a file it
@@ -234,9 +334,7 @@ def _compiled_trees(
     except TreeError:
         return analyze_trees(None, root_after, config), None
     files = sorted(s.path for s in index.tree.sources if s.path.endswith(".py"))
-    ran = _execute(
-        argv, root_before, config.verify.timeout, env, "\n".join(files) + "\n", len(files)
-    )
+    ran = compileall_files(argv, root_before, files, config.verify.timeout, env, memo, jobs)
     run, output = ran
     split = said(output)
     compiled: set[str] = set()
@@ -264,6 +362,8 @@ def compile_check(
     git: bool,
     changes: Collection[str] | None = None,
     ran_before: tuple[Run, str] | None = None,
+    memo: Memo | None = None,
+    jobs: int = 1,
 ) -> Check:
     """compileall over every Python file of each tree. `changes`: the paths the change touched,
     when every other file is the same in both trees: then the tree after compiles only those
@@ -276,17 +376,24 @@ def compile_check(
         before, before_output = ran_before
     elif trees.before is not None and roots[0] is not None:
         files = _sources(trees.before)
-        before, before_output = _execute(
-            argv, roots[0], timeout, env, "\n".join(files) + "\n", len(files)
-        )
+        before, before_output = compileall_files(argv, roots[0], files, timeout, env, memo, jobs)
     files = _sources(trees.after)
     after = None
     if changes is not None and before is not None and trees.before is not None:
         after = _compile_after(
-            argv, roots[1], timeout, env, files, (before, before_output), trees.before, changes
+            argv,
+            roots[1],
+            timeout,
+            env,
+            files,
+            (before, before_output),
+            trees.before,
+            changes,
+            memo,
+            jobs,
         )
     if after is None:
-        after = run_command(argv, roots[1], timeout, env, "\n".join(files) + "\n", len(files))
+        after = compileall_files(argv, roots[1], files, timeout, env, memo, jobs)[0]
     listing = (
         "git ls-files -- '*.py'"
         if git
@@ -308,6 +415,8 @@ def _compile_after(
     before: tuple[Run, str],
     analysis: Analysis,
     changes: Collection[str],
+    memo: Memo | None = None,
+    jobs: int = 1,
 ) -> Run | None:
     """The run after, from compiling only what changed; None when the run before cannot be
     split by file (it did not finish, or printed what compileall does not print per file)."""
@@ -317,7 +426,7 @@ def _compile_after(
         return None
     redo = recompiled(files, set(_sources(analysis)), set(changes))
     if redo:
-        again, again_output = _execute(argv, root, timeout, env, "\n".join(redo) + "\n", len(redo))
+        again, again_output = compileall_files(argv, root, redo, timeout, env, memo, jobs)
     else:  # compileall given no file compiles sys.path: nothing to run
         again, again_output = Run(argv, 0, 0.0, (), timeout=timeout), ""
     if again.failure:
@@ -378,6 +487,7 @@ def run_checks(
     before_label: str | None = None,
     trees: Trees | None = None,
     changes: Mapping[str, bytes | None] | None = None,
+    jobs: int = 1,
 ) -> Verification:
     """Run every check on both trees. `shims` are the shim packages (or modules) removed;
     `canonical` the packages their names come from (default: from the analysis). `root_before`
@@ -390,18 +500,27 @@ def run_checks(
     argv = compileall_argv(python)
     with tempfile.TemporaryDirectory(prefix="unshim-pycache-") as pycache, reaped():
         env = {**command_environment(os.environ, config), "PYTHONPYCACHEPREFIX": pycache}
+        # compileall's earlier word on files whose bytes did not change, kept in the work
+        # tree's git folder.
+        memo = compile_cache.load(root_after, python, env)
         ran_before = None
         if trees is None and changes is not None and root_before is not None:
-            trees, ran_before = _compiled_trees(root_before, root_after, config, changes, argv, env)
+            trees, ran_before = _compiled_trees(
+                root_before, root_after, config, changes, argv, env, memo, jobs
+            )
         trees = trees or analyze_trees(root_before, root_after, config, changes)
         if root_before is None:
             trees = Trees(None, trees.after)
         canonical = canonical if canonical is not None else canonical_of(trees, shims)
-        checks = import_checks(trees, shims, canonical)
+        checks = import_checks(trees, shims, canonical, grep_trees(roots, changes))
         git = is_git_tree(root_after)
         changed = set(changes) if changes is not None else None
-        checks.append(compile_check(trees, roots, python, timeout, env, git, changed, ran_before))
+        checks.append(
+            compile_check(trees, roots, python, timeout, env, git, changed, ran_before, memo, jobs)
+        )
         checks.extend(command_checks(config.verify.commands, roots, python, timeout, env))
+        if memo is not None:
+            compile_cache.save(memo)
     label = before_label or ("the tree before the change" if root_before is not None else None)
     return Verification(tuple(checks), label, python)
 
@@ -432,7 +551,7 @@ def mentions(analysis: Analysis, shims: tuple[str, ...], config: Config) -> tupl
 
 
 def verify_tree(
-    path: Path, config: Config, shims: tuple[str, ...] = ()
+    path: Path, config: Config, shims: tuple[str, ...] = (), jobs: int = 1
 ) -> tuple[Verification, ApplyOutcome]:
     """`unshim verify PATH`: the work tree at PATH against its git HEAD (no "before" when PATH
     is not a git work tree), with what changed between the two."""
@@ -445,7 +564,14 @@ def verify_tree(
         check_shims(trees, shims, where)
         canonical = canonical_of(trees, shims)
         verification = run_checks(
-            root_before, path, config, shims, canonical, before_label=label, trees=trees
+            root_before,
+            path,
+            config,
+            shims,
+            canonical,
+            before_label=label,
+            trees=trees,
+            jobs=jobs,
         )
     if trees.before is not None:
         outcome = observed_outcome(trees.before, trees.after, shims, canonical)

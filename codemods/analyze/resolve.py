@@ -64,6 +64,13 @@ def own_module(module: str, is_package: bool, origin: str) -> bool:
     return origin[len(package) + 1 :].startswith("_")
 
 
+def _parsed(info: ModuleInfo) -> ast.Module | None:
+    try:
+        return parse(info.text, info.path)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
 class _Resolver:
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -75,18 +82,18 @@ class _Resolver:
         return self.index.load(module)
 
     def tree(self, info: ModuleInfo) -> ast.Module | None:
+        """The module's tree, kept: for `helper`, which looks into few modules, often."""
         if info.path not in self.trees:
-            try:
-                self.trees[info.path] = parse(info.text, info.path)
-            except (SyntaxError, ValueError, RecursionError):
-                self.trees[info.path] = None
+            self.trees[info.path] = _parsed(info)
         return self.trees[info.path]
 
     def namespace(self, module: str, stub: bool = False) -> Namespace | None:
         key = (module, stub)
         if key not in self.spaces:
             info = self.index.stubs.get(module) if stub else self.info(module)
-            tree = self.tree(info) if info is not None else None
+            # Not kept: the namespace is, and every tree of a large tree would not fit (SymPy's
+            # hold some 400 MB).
+            tree = _parsed(info) if info is not None else None
             self.spaces[key] = None
             if info is not None and tree is not None:
                 context = Context(
