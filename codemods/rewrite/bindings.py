@@ -1,7 +1,9 @@
 """Where a file uses a name that an import bound to a module: `m.X`, `pkg.mod.X`, `"m.X"`.
 
-LibCST's scope analysis decides what is a use: a parameter or a local that happens to be called
-`m` is a different binding, and is not reported.
+When `ast` shows that nothing else in the file binds the name (most files), every `m` outside
+the import statements is a use, and no scope analysis is needed. Otherwise LibCST's scope
+analysis decides what is a use: a parameter or a local that happens to be called `m` is a
+different binding, and is not reported.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ def _string_use(node: cst.SimpleString, local: str) -> Use | None:
 def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
     """Uses of the name `local` that `statement` (an import) binds. For `import a.b.c` the
     local is the dotted `a.b.c`; its uses are the chains that start with it."""
+    sole = meta.sole_uses(statement, local)
+    if sole is not None:
+        return Uses(tuple(Use(node, _chain(node, meta)) for node in sole), (), 0)
     scope = meta.scopes.get(statement)
     if scope is None:
         return Uses((), (), 0)
