@@ -9,6 +9,7 @@ import textwrap
 import libcst as cst
 import pytest
 
+from codemods.rewrite.bindings import Uses, ast_uses, scope_uses
 from codemods.rewrite.layout import Metadata
 
 
@@ -19,27 +20,24 @@ def _import_of(meta: Metadata, local: str) -> cst.CSTNode:
             continue
         for alias in names:
             bound = alias.asname.name if alias.asname else alias.name
-            if isinstance(bound, cst.Name) and bound.value == local:
+            if meta.module.code_for_node(bound) == local:
                 return statement
     raise AssertionError(f"no import binds {local}")
 
 
-def _scope_uses(meta: Metadata, statement: cst.CSTNode, local: str) -> set[int]:
-    scope = meta.scopes[statement]
-    assert scope is not None
-    return {
-        id(access.node)
-        for assignment in scope.assignments[local]
-        if getattr(assignment, "node", None) is statement
-        for access in assignment.references
+def _shape(uses: Uses) -> tuple[object, ...]:
+    each = {
+        (id(u.node), tuple((k.attr, id(k.node), k.store) for k in u.chain), id(u.annotation))
+        for u in uses.uses
     }
+    return (frozenset(each), len(uses.uses), len(uses.ambiguous), uses.other)
 
 
-def _both(source: str, local: str = "m") -> tuple[list[cst.Name] | None, set[int]]:
+def _both(source: str, local: str = "m") -> tuple[Uses | None, Uses]:
     data = textwrap.dedent(source).encode()
     meta = Metadata(cst.parse_module(data), data)
     statement = _import_of(meta, local)
-    return meta.sole_uses(statement, local), _scope_uses(meta, statement, local)
+    return ast_uses(statement, local, meta), scope_uses(statement, local, meta)
 
 
 # Sources where nothing but the import binds `m`: `ast` answers, with LibCST's uses.
@@ -64,8 +62,32 @@ TAKEN = [
 def test_ast_facts_give_the_scope_analysis_uses(source: str, count: int) -> None:
     sole, scope = _both(source)
     assert sole is not None, "the ast path should answer here"
-    assert {id(node) for node in sole} == scope
-    assert len(sole) == count
+    assert _shape(sole) == _shape(scope)
+    assert len(sole.uses) == count
+
+
+# `import a.b.c`: (uses of a.b.c, uses of a shorter prefix) as LibCST counts them.
+DOTTED = [
+    pytest.param("import a.b.c\na.b.c.X(a.b.c.Y)\n", 2, 0, id="chains"),
+    pytest.param("import a.b.c\nprint(a.b.q, a)\n", 0, 2, id="shorter_prefixes"),
+    pytest.param("import a.b.c\ndef f():\n    return a.b.c.X\n", 1, 0, id="in_a_function"),
+    pytest.param("import a.b.c\na.b.c.f(x).y\n", 1, 0, id="call_on_the_chain"),
+    pytest.param("import a.b.c\nx[a.b.c].y\n", 0, 1, id="inside_a_subscript_of_an_attribute"),
+    pytest.param("import a.b.c\na.b.c[0].d\n", 0, 1, id="subscripted_then_attribute"),
+    pytest.param("import a.b.c\n(a.b.c + 1).real\n", 0, 1, id="operand_then_attribute"),
+    pytest.param("import a.b.c\nf(a.b.c).y\n", 1, 0, id="argument_of_a_call"),
+    pytest.param("import a.b.c\na.b.c.X = 1\n", 1, 0, id="assigned_attribute"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "count", "other"), DOTTED)
+def test_dotted_import_uses_are_counted_as_the_scope_analysis_counts_them(
+    source: str, count: int, other: int
+) -> None:
+    sole, scope = _both(source, "a.b.c")
+    assert sole is not None, "the ast path should answer here"
+    assert _shape(sole) == _shape(scope)
+    assert (len(sole.uses), sole.other) == (count, other)
 
 
 # Sources where a second binding, an order or a string could make the answers differ.
@@ -100,4 +122,9 @@ DECLINED = [
 @pytest.mark.parametrize("source", DECLINED)
 def test_the_scope_analysis_decides_where_a_binding_subtlety_may_differ(source: str) -> None:
     sole, _ = _both(source)
+    assert sole is None
+
+
+def test_a_second_import_under_the_same_head_leaves_it_to_the_scope_analysis() -> None:
+    sole, _ = _both("import old.one\nimport old.two\nold.one.X\n", "old.one")
     assert sole is None

@@ -102,12 +102,28 @@ class Layout(cst.CSTVisitor):
         # Name nodes outside import statements, by name, in walk order: with no other binding
         # of the name (`astfacts.sole_module_binding`), the uses of an import's binding.
         self.loads: dict[str, list[cst.Name]] = {}
+        # id(Name) -> the outermost `.attr` around it inside the same call (LibCST's "top-level
+        # attribute", which decides the dotted name a use of `import a.b.c` is counted under).
+        self.top_of: dict[int, cst.Attribute | None] = {}
         self._not_names: set[int] = set()  # `.attr` and `keyword=`: Name nodes that bind nothing
         self._in_import = 0
+        self._tops: list[cst.Attribute | None] = [None]
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.attribute_of[id(node.value)] = node
         self._not_names.add(id(node.attr))
+        if self._tops[-1] is None:
+            self._tops[-1] = node
+
+    def leave_Attribute(self, original_node: cst.Attribute) -> None:
+        if self._tops[-1] is original_node:
+            self._tops[-1] = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._tops.append(None)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._tops.pop()
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
@@ -130,6 +146,7 @@ class Layout(cst.CSTVisitor):
             self.names.add(node.value)
             if not self._in_import:
                 self.loads.setdefault(node.value, []).append(node)
+                self.top_of[id(node)] = self._tops[-1]
 
     def _store(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Attribute):
@@ -192,9 +209,10 @@ class FileView(ABC):
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]: ...
 
     def sole_uses(self, statement: cst.CSTNode, local: str) -> list[cst.Name] | None:
-        """The uses of `local` when `ast` shows the module-level `statement` is the only thing
-        that binds it (`astfacts.sole_module_binding`), without LibCST's scope analysis; None
-        when that does not hold, or `ast` and LibCST count its uses differently."""
+        """The names `local` outside import statements, when `ast` shows the module-level
+        `statement` is the only thing that binds it (`astfacts.sole_module_binding`): then
+        each is a use of that binding, found without LibCST's scope analysis. None when that
+        does not hold, or `ast` and LibCST count the names differently."""
         return None
 
     @property
@@ -269,7 +287,7 @@ class Metadata(FileView):
 
     def sole_uses(self, statement: cst.CSTNode, local: str) -> list[cst.Name] | None:
         line = self._lines.get(id(statement))
-        if self._tree is None or line is None or "." in local:
+        if self._tree is None or line is None:
             return None
         count = sole_module_binding(self._names, local, line)
         found = self.layout.loads.get(local, [])
