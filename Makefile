@@ -50,6 +50,7 @@ test: lint
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/analyze.py
 	$(BIN)/python benchmarks/apply.py
+	$(BIN)/python benchmarks/short_names.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/memory.py
 

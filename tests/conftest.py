@@ -2,10 +2,13 @@
 # from its own extract script; pytester runs small pytest sessions to check the fixture itself.
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 
 from codemods.plan.values import FileTask, RewritePlan
+from codemods.rewrite import bindings
 from codemods.rewrite import transform as rewrite
+from codemods.rewrite.layout import FileView
 from codemods.rewrite.located import Prepared
 from codemods.rewrite.transform import FileRewrite
 
@@ -33,3 +36,28 @@ def both_rewrite_paths_agree(
         return done
 
     monkeypatch.setattr(rewrite, "rewrite_import_lines", checked)
+
+
+@pytest.fixture(autouse=True)
+def ast_uses_agree_with_scopes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wherever `ast` facts answer which names use an import's binding (`ast_uses`), LibCST's
+    scope analysis, which answers otherwise, must find the very same uses."""
+    ast_uses = bindings.ast_uses
+
+    def checked(statement: cst.CSTNode, local: str, meta: FileView) -> bindings.Uses | None:
+        found = ast_uses(statement, local, meta)
+        if found is not None:
+            expected = bindings.scope_uses(statement, local, meta)
+            assert _shape(found) == _shape(expected), f"the uses of {local} differ"
+        return found
+
+    monkeypatch.setattr(bindings, "ast_uses", checked)
+
+
+def _shape(uses: bindings.Uses) -> tuple[object, ...]:
+    """Uses by node identity, with their chains, in no particular order."""
+    each = {
+        (id(u.node), tuple((k.attr, id(k.node), k.store) for k in u.chain), id(u.annotation))
+        for u in uses.uses
+    }
+    return (frozenset(each), len(uses.uses), len(uses.ambiguous), uses.other)

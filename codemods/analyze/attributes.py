@@ -89,6 +89,22 @@ def _outside_imports(info: ModuleInfo, spelled: re.Pattern[str]) -> bool:
     return False
 
 
+def _imports_above(info: ModuleInfo, targets: Sequence[str]) -> bool:
+    """Whether an import of the file binds a name to a module some target lies strictly
+    under: only a chain from such a name reaches a target (`_reached`). Read from the scan's
+    imports, the same bindings `_imports` finds in the tree, so most files with `.shim` in
+    them (`self.core`, `x.utils`) need not be parsed at all."""
+    for statement in info.facts.imports:
+        if statement.is_from:
+            base = from_base(info.name, info.source.is_package, statement.module, statement.level)
+            values = [f"{base}.{a.name}" for a in statement.names if base and a.name != "*"]
+        else:
+            values = [a.name if a.asname else a.name.split(".")[0] for a in statement.names]
+        if any(t.startswith(value + ".") for value in values for t in targets):
+            return True
+    return False
+
+
 # What a file's reading gives whatever the targets: the names its imports bind, the modules
 # `import a.b.c` names, and its attribute chains; None for a file that does not parse.
 FileUses = tuple[dict[str, set[str]], list[str], list[tuple[int, str, list[str]]]]
@@ -116,7 +132,7 @@ def attribute_uses(
     spelled = re.compile(r"\.\s*(?:" + "|".join(map(re.escape, lasts)) + r")\b")
     found: list[tuple[Location, str, str]] = []
     for info in (*index.modules.values(), *index.stubs.values()):
-        if not _outside_imports(info, spelled):
+        if not _outside_imports(info, spelled) or not _imports_above(info, targets):
             continue
         if read is not None and info.path in read:
             uses = read[info.path]

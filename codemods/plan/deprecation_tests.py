@@ -52,17 +52,29 @@ def expects_warning(manager: ast.expr) -> bool:
     return bool(EXPECTS.search(name)) and not SILENCES.match(name)
 
 
-def _warned_lines(node: ast.AST, inside: bool, found: set[int]) -> None:
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        if inside:
-            found.add(node.lineno)
-        return
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        inside = inside or any(expects_warning(item.context_expr) for item in node.items)
-    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-        inside = False  # a definition inside the `with` runs its imports later, outside it
-    for child in ast.iter_child_nodes(node):
-        _warned_lines(child, inside, found)
+def _bodies(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists a compound statement holds (imports are never inside expressions,
+    so these are the only places one can stand)."""
+    bodies = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
+    found = [body for body in bodies if isinstance(body, list)]
+    for clause in getattr(statement, "handlers", ()) or getattr(statement, "cases", ()):
+        found.append(clause.body)
+    return found
+
+
+def _warned_lines(body: list[ast.stmt], inside: bool, found: set[int]) -> None:
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            if inside:
+                found.add(statement.lineno)
+            continue
+        within = inside
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            within = inside or any(expects_warning(i.context_expr) for i in statement.items)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            within = False  # a definition inside the `with` runs its imports later, outside it
+        for inner in _bodies(statement):
+            _warned_lines(inner, within, found)
 
 
 def warned_import_lines(text: str) -> frozenset[int]:
@@ -74,7 +86,7 @@ def warned_import_lines(text: str) -> frozenset[int]:
     except (SyntaxError, ValueError):
         return frozenset()
     found: set[int] = set()
-    _warned_lines(tree, False, found)
+    _warned_lines(tree.body, False, found)
     return frozenset(found)
 
 

@@ -33,6 +33,7 @@ What the decisions read, and carrying them out:
 - `located`: a file read, split into lines and parsed by `ast` (`Prepared`, `prepare`,
   `Located`, `locate`).
 - `astfacts`: what `ast` tells more cheaply than LibCST (`import_lines`, `bound_names`,
-  `parse_or_none`).
+  `parse_or_none`, and for the uses of a module binding without scope analysis
+  `name_facts`, `NameFacts`, `sole_module_binding`).
 - `applier`: the LibCST transformer that carries out the decisions (`ApplyDecisions`).
 """

@@ -1,7 +1,9 @@
 """Where a file uses a name that an import bound to a module: `m.X`, `pkg.mod.X`, `"m.X"`.
 
-LibCST's scope analysis decides what is a use: a parameter or a local that happens to be called
-`m` is a different binding, and is not reported.
+When `ast` shows that nothing else in the file binds the name (most files), every `m` outside
+the import statements is a use, and no scope analysis is needed. Otherwise LibCST's scope
+analysis decides what is a use: a parameter or a local that happens to be called `m` is a
+different binding, and is not reported.
 """
 
 from __future__ import annotations
@@ -67,6 +69,23 @@ def _string_use(node: cst.SimpleString, local: str) -> Use | None:
 def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
     """Uses of the name `local` that `statement` (an import) binds. For `import a.b.c` the
     local is the dotted `a.b.c`; its uses are the chains that start with it."""
+    found = ast_uses(statement, local, meta)
+    return found if found is not None else scope_uses(statement, local, meta)
+
+
+def ast_uses(statement: cst.CSTNode, local: str, meta: FileView) -> Uses | None:
+    """`uses_of` without scope analysis, when `ast` shows nothing else binds the name (or the
+    head of a dotted one); None when it cannot tell."""
+    sole = meta.sole_uses(statement, local.split(".")[0])
+    if sole is None:
+        return None
+    if "." in local:
+        return _dotted_uses(sole, local, meta)
+    return Uses(tuple(Use(node, _chain(node, meta)) for node in sole), (), 0)
+
+
+def scope_uses(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
+    """`uses_of` as LibCST's scope analysis finds them."""
     scope = meta.scopes.get(statement)
     if scope is None:
         return Uses((), (), 0)
@@ -95,6 +114,26 @@ def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
             if getattr(assignment, "node", None) is statement:
                 other += len(assignment.references)
     return Uses(tuple(found), tuple(ambiguous), other)
+
+
+def _dotted_uses(heads: list[cst.Name], local: str, meta: FileView) -> Uses:
+    """The uses of `import a.b.c` from its head's names, when nothing else binds `a`, counted
+    as LibCST counts them: a name is a use of `a.b.c` when the attribute chain it starts
+    spells `.b.c` and is the outermost attribute around it in its call (`x[a.b.c].y` counts
+    under `a`, as LibCST finds no dotted name there); any other is a use of a shorter prefix
+    the same import binds (`other`)."""
+    rest = local.split(".")[1:]
+    found: list[Use] = []
+    other = 0
+    for head in heads:
+        chain = _chain(head, meta)
+        outermost = chain[-1].node if chain else head
+        spelled = [link.attr for link in chain[: len(rest)]] == rest
+        if spelled and meta.layout.top_of.get(id(head)) is outermost:
+            found.append(Use(chain[len(rest) - 1].node, chain[len(rest) :]))
+        else:
+            other += 1
+    return Uses(tuple(found), (), other)
 
 
 def string_with(node: cst.SimpleString, text: str) -> cst.SimpleString:

@@ -17,7 +17,14 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
-from codemods.rewrite.astfacts import bound_names, import_lines, parse_or_none
+from codemods.rewrite.astfacts import (
+    NameFacts,
+    bound_names,
+    import_lines,
+    name_facts,
+    parse_or_none,
+    sole_module_binding,
+)
 
 # Nodes between a compound statement and the blocks it holds (`else:`, `except:`, `case`).
 CLAUSES = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
@@ -92,19 +99,54 @@ class Layout(cst.CSTVisitor):
         self.names: set[str] = set()  # every name the file binds or reads
         self.attribute_of: dict[int, cst.Attribute] = {}  # id(expr) -> `expr.attr` around it
         self.stores: set[int] = set()  # ids of expressions assigned to or deleted
+        # Name nodes outside import statements, by name, in walk order: with no other binding
+        # of the name (`astfacts.sole_module_binding`), the uses of an import's binding.
+        self.loads: dict[str, list[cst.Name]] = {}
+        # id(Name) -> the outermost `.attr` around it inside the same call (LibCST's "top-level
+        # attribute", which decides the dotted name a use of `import a.b.c` is counted under).
+        self.top_of: dict[int, cst.Attribute | None] = {}
         self._not_names: set[int] = set()  # `.attr` and `keyword=`: Name nodes that bind nothing
+        self._in_import = 0
+        self._tops: list[cst.Attribute | None] = [None]
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.attribute_of[id(node.value)] = node
         self._not_names.add(id(node.attr))
+        if self._tops[-1] is None:
+            self._tops[-1] = node
+
+    def leave_Attribute(self, original_node: cst.Attribute) -> None:
+        if self._tops[-1] is original_node:
+            self._tops[-1] = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._tops.append(None)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._tops.pop()
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._not_names.add(id(node.keyword))
 
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import -= 1
+
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) not in self._not_names:
             self.names.add(node.value)
+            if not self._in_import:
+                self.loads.setdefault(node.value, []).append(node)
+                self.top_of[id(node)] = self._tops[-1]
 
     def _store(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Attribute):
@@ -165,6 +207,13 @@ class FileView(ABC):
     @property
     @abstractmethod
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]: ...
+
+    def sole_uses(self, statement: cst.CSTNode, local: str) -> list[cst.Name] | None:
+        """The names `local` outside import statements, when `ast` shows the module-level
+        `statement` is the only thing that binds it (`astfacts.sole_module_binding`): then
+        each is a use of that binding, found without LibCST's scope analysis. None when that
+        does not hold, or `ast` and LibCST count the names differently."""
+        return None
 
     @property
     def other_imports(self) -> list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]]:
@@ -230,6 +279,19 @@ class Metadata(FileView):
     @cached_property
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
         return self._wrapper.resolve(ScopeProvider)
+
+    @cached_property
+    def _names(self) -> NameFacts:
+        assert self._tree is not None
+        return name_facts(self._tree)
+
+    def sole_uses(self, statement: cst.CSTNode, local: str) -> list[cst.Name] | None:
+        line = self._lines.get(id(statement))
+        if self._tree is None or line is None:
+            return None
+        count = sole_module_binding(self._names, local, line)
+        found = self.layout.loads.get(local, [])
+        return found if count == len(found) else None
 
     @cached_property
     def positions(self) -> Mapping[cst.CSTNode, CodeRange]:

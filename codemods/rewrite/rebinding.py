@@ -85,14 +85,14 @@ def _resolve(
             bare.append(use)
             continue
         found = _follow(plan, shim, use)
-        line = meta.line(use.node)
+        # The line only for a reason: LibCST's positions are a walk of the whole module.
         if found is None:
             return (
                 [],
                 [],
                 (
-                    f"uses {local}.{use.chain[0].attr} (line {line}), which has no "
-                    "known canonical definer"
+                    f"uses {local}.{use.chain[0].attr} (line {meta.line(use.node)}), which has "
+                    "no known canonical definer"
                 ),
             )
         target, depth = found
@@ -101,8 +101,8 @@ def _resolve(
                 [],
                 [],
                 (
-                    f"assigns to {local}.{use.chain[depth - 1].attr} (line {line}); "
-                    "that changes the shim's attribute"
+                    f"assigns to {local}.{use.chain[depth - 1].attr} (line "
+                    f"{meta.line(use.node)}); that changes the shim's attribute"
                 ),
             )
         resolved.append((use, target, depth))
