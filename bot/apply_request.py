@@ -10,6 +10,7 @@ from codemods.apply import ApplyOptions
 from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.plan.importer import ImportSettings
 from codemods.plan.values import PlanRequest, Schedule
+from codemods.scan.cache import default_dir
 from codemods.scan.index import Index
 
 
@@ -38,7 +39,15 @@ def apply_options(
         config.engine,
         import_settings(config, root or Path()),
         config.reference_files,
+        cache_folder(config),
     )
+
+
+def cache_folder(config: Config) -> Path | None:
+    """Where the cache of per-file facts is (None: `cache = false` or `--no-cache`)."""
+    if not config.cache:
+        return None
+    return Path(config.cache_dir) if config.cache_dir else default_dir()
 
 
 def import_settings(config: Config, root: Path) -> ImportSettings | None:

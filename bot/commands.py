@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import VERSION
-from bot.apply_request import apply_options, deletion, plan_request
+from bot.apply_request import apply_options, cache_folder, deletion, plan_request
 from bot.config import Config, load_config, removal_entries
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
@@ -47,7 +47,11 @@ def config_for(args: argparse.Namespace, root: Path) -> Config:
     explicit = Path(args.config) if getattr(args, "config", None) else None
     config = load_config(root, explicit)
     roots = getattr(args, "source_root", None)
-    return config.with_overrides(source_roots=tuple(roots) if roots else None)
+    return config.with_overrides(
+        source_roots=tuple(roots) if roots else None,
+        cache=False if getattr(args, "no_cache", False) else None,
+        cache_dir=getattr(args, "cache_dir", None),
+    )
 
 
 def default_jobs(args: argparse.Namespace) -> int:
@@ -73,6 +77,7 @@ def analyze_tree(
             progress=lambda done, total: console.progress("files scanned", done, total),
             prover=prover,
             reference_files=config.reference_files,
+            cache_dir=cache_folder(config),
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
@@ -403,6 +408,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
     from bot.report import guard
     from codemods.analyze.removed import by_files, findings, parse_removal
     from codemods.scan.build import build_index
+    from codemods.scan.cache import Cache
     from codemods.scan.focus import Focus
 
     paths = [Path(p) for p in args.paths]
@@ -436,6 +442,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
             config.source_roots,
             config.exclude,
             focus=Focus(tuple(r.module for r in removals)),
+            cache=Cache(folder) if (folder := cache_folder(config)) is not None else None,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None

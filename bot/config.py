@@ -66,6 +66,8 @@ class Config:
     remove_in: tuple[tuple[str, str], ...] = ()  # (shim, version it goes in), library mode
     # globs of the files whose text may name a module and so keep it from being deleted
     reference_files: tuple[str, ...] = REFERENCE_FILES
+    cache: bool = True  # keep per-file facts between runs (codemods.scan.cache)
+    cache_dir: str | None = None  # --cache-dir; None: the user's cache folder
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
     source: str | None = None  # the file this came from, for messages
@@ -148,6 +150,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "removed": ("removed", removal_entries),
     "kind": ("kind", _one_of("library", "application")),
     "reference-files": ("reference_files", _globs),
+    "cache": ("cache", _boolean),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),

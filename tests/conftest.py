@@ -33,3 +33,12 @@ def both_rewrite_paths_agree(
         return done
 
     monkeypatch.setattr(rewrite, "rewrite_import_lines", checked)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's runs (in process or in a subprocess, which inherits the environment) keep
+    their per-file facts in a folder of their own, never in the user's cache."""
+    from codemods.scan.cache import ENV_DIR
+
+    monkeypatch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("cache")))
