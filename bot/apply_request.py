@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import Config, cache_folder
 from codemods.apply import ApplyOptions
 from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.plan.importer import ImportSettings
 from codemods.plan.values import PlanRequest, Schedule
-from codemods.scan.cache import default_dir
 from codemods.scan.index import Index
 
 
@@ -41,13 +40,6 @@ def apply_options(
         config.reference_files,
         cache_folder(config),
     )
-
-
-def cache_folder(config: Config) -> Path | None:
-    """Where the cache of per-file facts is (None: `cache = false` or `--no-cache`)."""
-    if not config.cache:
-        return None
-    return Path(config.cache_dir) if config.cache_dir else default_dir()
 
 
 def import_settings(config: Config, root: Path) -> ImportSettings | None:

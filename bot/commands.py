@@ -1,7 +1,8 @@
 """One function per subcommand: turn parsed arguments into configuration, run the stages, print.
 
 Each subcommand imports the stages only it uses (`run` the git and GitHub ones, `verify` the
-checks and the report): importing is part of every command's time.
+checks and the report, `analyze` neither the rewrite nor the transaction): importing is part of
+every command's time.
 """
 
 from __future__ import annotations
@@ -13,25 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import VERSION
-from bot.apply_request import apply_options, cache_folder, deletion, plan_request
-from bot.config import Config, load_config, removal_entries
+from bot.config import Config, cache_folder, load_config, removal_entries
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from bot.report import applied as applytext
 from codemods.analyze.analysis import Analysis, Prover
 from codemods.analyze.analysis import analyze as run_analysis
-from codemods.apply import Applied
-from codemods.apply import apply as run_apply
 from codemods.plan.values import PlanError, PlanRequest, parse_move
-from codemods.rewrite.bowler_engine import BowlerMissing
-from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
-from codemods.transaction import Recovery, recover
-from codemods.worktree import journal
-from codemods.worktree.journal import JournalError
-from codemods.worktree.lock import TreeBusy, held
+
+if TYPE_CHECKING:
+    from codemods.apply import Applied
+    from codemods.delete.removal import DeletionResult
+    from codemods.scan.index import Index
+    from codemods.transaction import Recovery
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -62,7 +60,12 @@ def default_jobs(args: argparse.Namespace) -> int:
 
 
 def analyze_tree(
-    root: Path, config: Config, console: Console, jobs: int, prover: Prover | None = None
+    root: Path,
+    config: Config,
+    console: Console,
+    jobs: int,
+    prover: Prover | None = None,
+    inventory: bool = False,
 ) -> Analysis:
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
@@ -78,6 +81,7 @@ def analyze_tree(
             prover=prover,
             reference_files=config.reference_files,
             cache_dir=cache_folder(config),
+            inventory=inventory,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
@@ -110,7 +114,7 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     config = config_for(args, root)
     # DEAD is what `apply --delete` would delete: the same proof decides it.
-    result = analyze_tree(root, config, console, default_jobs(args), proof_of)
+    result = analyze_tree(root, config, console, default_jobs(args), proof_of, inventory=True)
     renderers = {
         "text": inventory.text,
         "markdown": inventory.markdown,
@@ -208,10 +212,28 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     return plan_request(config.with_overrides(moves=config_moves, delete=delete), configured=True)
 
 
+def deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+    """The deletion step of `apply` (`bot.apply_request.deletion`), imported when it runs."""
+    from bot.apply_request import deletion as step
+
+    return step(index, packages, dry_run)
+
+
+def plan_request(config: Config, *, configured: bool) -> PlanRequest:
+    from bot.apply_request import plan_request as request
+
+    return request(config, configured=configured)
+
+
 @contextmanager
 def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
     """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
     interrupted run left finished first."""
+    from bot.report import applied as applytext
+    from codemods.transaction import recover
+    from codemods.worktree.journal import JournalError
+    from codemods.worktree.lock import TreeBusy, held
+
     try:
         with held(root) as stale:
             if stale is not None:
@@ -232,6 +254,9 @@ def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
 
 def _pending(root: Path, console: Console) -> None:
     """A dry run changes nothing, not even what an interrupted run left; it says so."""
+    from codemods.worktree import journal
+    from codemods.worktree.journal import JournalError
+
     try:
         left = journal.read(root)
     except JournalError as exc:
@@ -292,6 +317,8 @@ def mapping(args: argparse.Namespace, console: Console) -> int:
 def _apply_output(args: argparse.Namespace, applied: Applied) -> str | None:
     """What goes to stdout: the diff (--dry-run), the lines or annotations of --check, or the
     JSON document; nothing for a plain apply."""
+    from bot.report import applied as applytext
+
     if args.format == "json":
         from bot.report import apply_json
 
@@ -321,6 +348,12 @@ def apply(args: argparse.Namespace, console: Console) -> int:
 def _apply(
     args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
 ) -> int:
+    from bot.apply_request import apply_options
+    from bot.report import applied as applytext
+    from codemods.apply import apply as run_apply
+    from codemods.rewrite.bowler_engine import BowlerMissing
+    from codemods.rewrite.custom import CodemodSpecError
+
     config = config_for(args, root)
     if args.mapping:
         return _apply_mapping(args, root, config, console)
@@ -375,8 +408,11 @@ def _apply(
 
 def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console: Console) -> int:
     """`apply --mapping FILE`: another library's published mapping, applied to this tree."""
+    from bot.apply_request import apply_options
+    from bot.report import applied as applytext
     from codemods.apply import apply_mapping
     from codemods.plan.mapping import parse_mapping
+    from codemods.rewrite.custom import CodemodSpecError
 
     if args.shim or args.move or args.auto or args.delete:
         raise UsageError(

@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from bot.errors import UsageError
+from codemods.scan.cache import default_dir
 from codemods.scan.sources import REFERENCE_FILES
 
 CONFIG_FILES = ("pyproject.toml", ".unshim.toml")
@@ -75,6 +76,13 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         """CLI flags win over the file; `None` means "flag not given"."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def cache_folder(config: Config) -> Path | None:
+    """Where the cache of per-file facts is (None: `cache = false` or `--no-cache`)."""
+    if not config.cache:
+        return None
+    return Path(config.cache_dir) if config.cache_dir else default_dir()
 
 
 # --- checking -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from codemods import workers
 from codemods.scan.assembly import Reading, assemble, readings_of, without
 from codemods.scan.cache import Cache, Entry, blob_id
-from codemods.scan.facts import Facts
+from codemods.scan.facts import FAST, Facts
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index
 from codemods.scan.reading import (
@@ -31,11 +31,6 @@ from codemods.scan.reading import (
     read_unchecked,
 )
 from codemods.scan.sources import REFERENCE_FILES, SourceFile, Tree, discover
-
-try:  # the fast path is optional (see `reading`): without it the workers read every file
-    from codemods.scan.lexer import FAST
-except ImportError:  # pragma: no cover
-    FAST = False
 
 Progress = Callable[[int, int], None]
 
@@ -144,6 +139,11 @@ class PendingIndex:
     checks: list[Future[list[tuple[str, str]]]] = field(default_factory=list)
     learned: Learned | None = None
     checked: tuple[str, ...] = ()  # the paths the workers check
+
+    @property
+    def checking(self) -> bool:
+        """Whether worker processes are still checking the grammar of some files."""
+        return self.pool is not None
 
     def result(self) -> Index:
         if self.pool is None:
