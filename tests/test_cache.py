@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,23 @@ def test_cold_warm_and_no_cache_runs_are_the_same(
     ]  # fmt: skip
     assert "old/one.py" in cold["diff"] and "-from old.one import Real" in cold["diff"]
     assert cold == warm == uncached
+
+
+def test_runs_at_the_same_time_share_one_cache(tmp_path: Path) -> None:
+    """Two processes filling the same cache folder at once: each gets the report a run
+    without the cache gives, and what they leave serves a third run just as well."""
+    root = committed(tmp_path / "tree", TREE)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def start(*flags: str) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "bot", "analyze", str(root), "--format", "json", "-q"]
+        return subprocess.Popen([*command, "-j", "2", *flags], env=env, stdout=subprocess.PIPE)
+
+    together = [start("--cache-dir", str(cache)) for _ in range(2)]
+    outputs = [process.communicate(timeout=300)[0] for process in together]
+    expected = start("--no-cache").communicate(timeout=300)[0]
+    after = start("--cache-dir", str(cache)).communicate(timeout=300)[0]
+    assert json.loads(expected)["packages"]
+    assert outputs == [expected, expected] and after == expected
+    assert not [p for p in cache.rglob(".tmp-*")]  # no temporary left behind
