@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import Config, cache_folder
 from codemods.apply import ApplyOptions
 from codemods.delete.removal import DeletionResult, prove_and_delete
 from codemods.plan.importer import ImportSettings
@@ -38,6 +38,7 @@ def apply_options(
         config.engine,
         import_settings(config, root or Path()),
         config.reference_files,
+        cache_folder(config),
     )
 
 

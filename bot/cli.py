@@ -57,6 +57,21 @@ def _source_root(parser: argparse.ArgumentParser, default: str = "PATH") -> None
     )
 
 
+def _cache(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("cache")
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep what each file says here between runs (default: $UNSHIM_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/unshim, else ~/.cache/unshim)",
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file afresh and keep nothing (the same as cache = false)",
+    )
+
+
 def _path(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("path", nargs="?", default=".", metavar="PATH", help=what)
 
@@ -131,6 +146,7 @@ def _run_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="GitHub repository (default: $GITHUB_REPOSITORY, else the origin remote)",
     )
     run.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    _cache(run)
     _common(run)
 
 
@@ -162,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     _source_root(analyze)
     analyze.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    _cache(analyze)
     _common(analyze)
 
     apply = commands.add_parser(
@@ -246,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite imports of another library's shims from its published mapping "
         "(unshim mapping; docs/mapping.schema.json); nothing is deleted",
     )
+    _cache(apply)
     _common(apply)
     _mapping_parser(commands)
     _verify_parser(commands)
@@ -278,6 +296,7 @@ def _mapping_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     mapping.add_argument("-o", "--output", metavar="FILE", help="write the mapping to FILE")
     _source_root(mapping)
     mapping.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
+    _cache(mapping)
     _common(mapping)
 
 
@@ -321,6 +340,7 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "nothing",
     )
     _source_root(check, "the root")
+    _cache(check)
     _common(check)
 
 

@@ -1,7 +1,8 @@
 """One function per subcommand: turn parsed arguments into configuration, run the stages, print.
 
 Each subcommand imports the stages only it uses (`run` the git and GitHub ones, `verify` the
-checks and the report): importing is part of every command's time.
+checks and the report, `analyze` neither the rewrite nor the transaction): importing is part of
+every command's time.
 """
 
 from __future__ import annotations
@@ -13,25 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import VERSION
-from bot.apply_request import apply_options, deletion, plan_request
-from bot.config import Config, load_config, removal_entries
+from bot.config import Config, cache_folder, load_config, removal_entries
 from bot.console import Console
 from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from bot.report import applied as applytext
 from codemods.analyze.analysis import Analysis, Prover
 from codemods.analyze.analysis import analyze as run_analysis
-from codemods.apply import Applied
-from codemods.apply import apply as run_apply
 from codemods.plan.values import PlanError, PlanRequest, parse_move
-from codemods.rewrite.bowler_engine import BowlerMissing
-from codemods.rewrite.custom import CodemodSpecError
 from codemods.scan.sources import TreeError
-from codemods.transaction import Recovery, recover
-from codemods.worktree import journal
-from codemods.worktree.journal import JournalError
-from codemods.worktree.lock import TreeBusy, held
+
+if TYPE_CHECKING:
+    from codemods.apply import Applied
+    from codemods.delete.removal import DeletionResult
+    from codemods.scan.index import Index
+    from codemods.transaction import Recovery
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -47,7 +45,11 @@ def config_for(args: argparse.Namespace, root: Path) -> Config:
     explicit = Path(args.config) if getattr(args, "config", None) else None
     config = load_config(root, explicit)
     roots = getattr(args, "source_root", None)
-    return config.with_overrides(source_roots=tuple(roots) if roots else None)
+    return config.with_overrides(
+        source_roots=tuple(roots) if roots else None,
+        cache=False if getattr(args, "no_cache", False) else None,
+        cache_dir=getattr(args, "cache_dir", None),
+    )
 
 
 def default_jobs(args: argparse.Namespace) -> int:
@@ -58,7 +60,12 @@ def default_jobs(args: argparse.Namespace) -> int:
 
 
 def analyze_tree(
-    root: Path, config: Config, console: Console, jobs: int, prover: Prover | None = None
+    root: Path,
+    config: Config,
+    console: Console,
+    jobs: int,
+    prover: Prover | None = None,
+    inventory: bool = False,
 ) -> Analysis:
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
@@ -73,6 +80,8 @@ def analyze_tree(
             progress=lambda done, total: console.progress("files scanned", done, total),
             prover=prover,
             reference_files=config.reference_files,
+            cache_dir=cache_folder(config),
+            inventory=inventory,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None
@@ -105,7 +114,7 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
     root = target_root(args)
     config = config_for(args, root)
     # DEAD is what `apply --delete` would delete: the same proof decides it.
-    result = analyze_tree(root, config, console, default_jobs(args), proof_of)
+    result = analyze_tree(root, config, console, default_jobs(args), proof_of, inventory=True)
     renderers = {
         "text": inventory.text,
         "markdown": inventory.markdown,
@@ -207,10 +216,28 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     return plan_request(config.with_overrides(moves=config_moves, delete=delete), configured=True)
 
 
+def deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
+    """The deletion step of `apply` (`bot.apply_request.deletion`), imported when it runs."""
+    from bot.apply_request import deletion as step
+
+    return step(index, packages, dry_run)
+
+
+def plan_request(config: Config, *, configured: bool) -> PlanRequest:
+    from bot.apply_request import plan_request as request
+
+    return request(config, configured=configured)
+
+
 @contextmanager
 def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
     """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
     interrupted run left finished first."""
+    from bot.report import applied as applytext
+    from codemods.transaction import recover
+    from codemods.worktree.journal import JournalError
+    from codemods.worktree.lock import TreeBusy, held
+
     try:
         with held(root) as stale:
             if stale is not None:
@@ -231,6 +258,9 @@ def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
 
 def _pending(root: Path, console: Console) -> None:
     """A dry run changes nothing, not even what an interrupted run left; it says so."""
+    from codemods.worktree import journal
+    from codemods.worktree.journal import JournalError
+
     try:
         left = journal.read(root)
     except JournalError as exc:
@@ -291,6 +321,8 @@ def mapping(args: argparse.Namespace, console: Console) -> int:
 def _apply_output(args: argparse.Namespace, applied: Applied) -> str | None:
     """What goes to stdout: the diff (--dry-run), the lines or annotations of --check, or the
     JSON document; nothing for a plain apply."""
+    from bot.report import applied as applytext
+
     if args.format == "json":
         from bot.report import apply_json
 
@@ -320,6 +352,12 @@ def apply(args: argparse.Namespace, console: Console) -> int:
 def _apply(
     args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
 ) -> int:
+    from bot.apply_request import apply_options
+    from bot.report import applied as applytext
+    from codemods.apply import apply as run_apply
+    from codemods.rewrite.bowler_engine import BowlerMissing
+    from codemods.rewrite.custom import CodemodSpecError
+
     config = config_for(args, root)
     if args.mapping:
         return _apply_mapping(args, root, config, console)
@@ -380,8 +418,11 @@ def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_
 
 def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console: Console) -> int:
     """`apply --mapping FILE`: another library's published mapping, applied to this tree."""
+    from bot.apply_request import apply_options
+    from bot.report import applied as applytext
     from codemods.apply import apply_mapping
     from codemods.plan.mapping import parse_mapping
+    from codemods.rewrite.custom import CodemodSpecError
 
     if args.shim or args.move or args.auto or args.delete:
         raise UsageError(
@@ -406,6 +447,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
     from bot.report import guard
     from codemods.analyze.removed import by_files, findings, parse_removal
     from codemods.scan.build import build_index
+    from codemods.scan.cache import Cache
     from codemods.scan.focus import Focus
 
     paths = [Path(p) for p in args.paths]
@@ -439,6 +481,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
             config.source_roots,
             config.exclude,
             focus=Focus(tuple(r.module for r in removals)),
+            cache=Cache(folder) if (folder := cache_folder(config)) is not None else None,
         )
     except TreeError as exc:
         raise UsageError(str(exc)) from None

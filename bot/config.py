@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 from bot.errors import UsageError
+from codemods.scan.cache import default_dir
 from codemods.scan.sources import REFERENCE_FILES
 
 CONFIG_FILES = ("pyproject.toml", ".unshim.toml")
@@ -66,6 +67,8 @@ class Config:
     remove_in: tuple[tuple[str, str], ...] = ()  # (shim, version it goes in), library mode
     # globs of the files whose text may name a module and so keep it from being deleted
     reference_files: tuple[str, ...] = REFERENCE_FILES
+    cache: bool = True  # keep per-file facts between runs (codemods.scan.cache)
+    cache_dir: str | None = None  # --cache-dir; None: the user's cache folder
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
     source: str | None = None  # the file this came from, for messages
@@ -73,6 +76,13 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         """CLI flags win over the file; `None` means "flag not given"."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def cache_folder(config: Config) -> Path | None:
+    """Where the cache of per-file facts is (None: `cache = false` or `--no-cache`)."""
+    if not config.cache:
+        return None
+    return Path(config.cache_dir) if config.cache_dir else default_dir()
 
 
 # --- checking -----------------------------------------------------------------------------------
@@ -148,6 +158,7 @@ _TOP: dict[str, tuple[str, Check]] = {
     "removed": ("removed", removal_entries),
     "kind": ("kind", _one_of("library", "application")),
     "reference-files": ("reference_files", _globs),
+    "cache": ("cache", _boolean),
 }
 _VERIFY: dict[str, tuple[str, Check]] = {
     "commands": ("commands", _strings),

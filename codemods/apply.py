@@ -61,6 +61,7 @@ class ApplyOptions:
     engine: str = "libcst"  # or "bowler": --move only, with the bowler extra
     resolve: ImportSettings | None = None  # --resolve import: confirm the plan by importing
     reference_files: tuple[str, ...] = REFERENCE_FILES  # whose text may name a module
+    cache_dir: Path | None = None  # the cache of per-file facts (codemods.scan.cache); None: none
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def _analysis(root: Path, options: ApplyOptions, focus: Focus | None, step: Prog
         lambda done, total: step("files scanned", done, total),
         focus,
         reference_files=options.reference_files,
+        cache_dir=options.cache_dir,
     )
 
 
@@ -192,7 +194,13 @@ def _rewritten(
         if wider is not None:
             # A retargeted patch reaches the new module's lazy importers: they are read too.
             analysis = analyze(
-                root, options.source_roots, options.exclude, options.jobs, None, wider
+                root,
+                options.source_roots,
+                options.exclude,
+                options.jobs,
+                None,
+                wider,
+                cache_dir=options.cache_dir,
             )
             plan = planned(root, analysis, request, options.source_roots, options.resolve)
         # The files to rewrite are parsed by the rewrite; the others read for the plan are

@@ -7,6 +7,8 @@ Only the expressions the action needs are understood: `inputs.X`, `github.action
 `github.token` (the default of the `token` input), `runner.temp` and `steps.ID.outputs.NAME`.
 Any other expression, and any step key the runner here does not model (`uses`, `if`, ...), is an
 error, so the action cannot come to depend on something these tests would silently get wrong.
+The one `uses:` step modeled is `actions/cache` (pinned by commit): the runner here has no
+GitHub cache, so it restores nothing, as on a repository's first run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 _INPUT = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_-]*)")
 _STEP_OUTPUT = re.compile(r"steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)")
 _STEP_KEYS = frozenset({"name", "id", "shell", "env", "run"})
+_CACHE_STEP = re.compile(r"actions/cache@[0-9a-f]{40}")
 # Variables of the machine running the tests that would leak into the steps: the runner's own
 # (when the suite itself runs in GitHub Actions), and pip's or Python's configuration.
 _LEAKY_PREFIXES = ("GITHUB_", "RUNNER_", "INPUT_", "ACTIONS_", "PIP_", "PYTHON", "VIRTUAL_ENV")
@@ -186,6 +189,10 @@ def run_action(
     runs: list[StepRun] = []
     for index, step in enumerate(action["runs"]["steps"]):
         step_id = str(step.get("id", f"__{index}"))
+        if set(step) <= {"name", "id", "uses", "with"} and _CACHE_STEP.fullmatch(
+            str(step.get("uses", ""))
+        ):
+            continue  # nothing to restore (see the module's docstring)
         extra = set(step) - _STEP_KEYS
         if extra or step.get("shell") != "bash" or "run" not in step:
             raise UnsupportedExpression(f"step {step_id}: only `shell: bash` run steps, got {step}")

@@ -61,3 +61,12 @@ def _shape(uses: bindings.Uses) -> tuple[object, ...]:
         for u in uses.uses
     }
     return (frozenset(each), len(uses.uses), len(uses.ambiguous), uses.other)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's runs (in process or in a subprocess, which inherits the environment) keep
+    their per-file facts in a folder of their own, never in the user's cache."""
+    from codemods.scan.cache import ENV_DIR
+
+    monkeypatch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("cache")))

@@ -181,7 +181,7 @@ def test_the_readme_check_fails_when_a_key_is_missing() -> None:
         ({"source_roots": ["."]}, "unknown key 'source_roots'; did you mean 'source-roots'?"),
         ({"verfy": {}}, "[tool.unshim]: unknown key 'verfy'; did you mean 'verify'?"),
         ({"pr": {"label": ["x"]}}, "[tool.unshim.pr]: unknown key 'label'; did you mean 'labels'?"),
-        ({"zzz": 1}, "[tool.unshim]: unknown key 'zzz' (known keys: auto, codemods, "),
+        ({"zzz": 1}, "[tool.unshim]: unknown key 'zzz' (known keys: auto, cache, codemods, "),
     ],
 )
 def test_an_unknown_key_gets_did_you_mean(table: dict[str, Any], message: str) -> None:

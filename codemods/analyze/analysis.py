@@ -19,6 +19,7 @@ from codemods.analyze.references import (
 from codemods.analyze.resolve import Resolver
 from codemods.analyze.shims import Verdict, classify
 from codemods.scan.build import Progress, start_index
+from codemods.scan.cache import Cache
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index, NotAnalyzed
 from codemods.scan.sources import REFERENCE_FILES
@@ -134,11 +135,15 @@ def analyze(
     focus: Focus | None = None,
     prover: Prover | None = None,
     reference_files: tuple[str, ...] = REFERENCE_FILES,
+    cache_dir: Path | None = None,
+    inventory: bool = False,
 ) -> Analysis:
     """The analysis of the tree at root; with `focus`, of the files that may name those
     modules (everything a job about them needs), other modules read only when asked for.
     `prover`: the deletion proof that a DEAD package must pass. `reference_files`: globs of
-    the files whose text may name a module as configuration."""
+    the files whose text may name a module as configuration. `cache_dir`: the folder of the
+    cache of per-file facts (`codemods.scan.cache`); None, no cache. `inventory`: the caller
+    wants every verdict and the inventory, worked out here while the workers check grammar."""
     pending = start_index(
         root,
         source_roots,
@@ -147,10 +152,14 @@ def analyze(
         progress=progress,
         focus=focus,
         reference_files=reference_files,
+        cache=Cache(cache_dir) if cache_dir is not None else None,
     )
     # The analysis of what was read overlaps the grammar check running in the workers; in the
     # rare tree where a file turns out not to compile, the analysis is done again without it.
     analysis = analyze_index(pending.index, prover)
+    if inventory and pending.checking:
+        # The verdicts and the inventory are lazy: left so, this process would only wait.
+        analysis.packages  # noqa: B018
     checked = pending.result()
     return analysis if checked is analysis.index else analyze_index(checked, prover)
 

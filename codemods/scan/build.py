@@ -10,29 +10,27 @@ asks for it (`Index.load`), and the grammar of what it read is checked by `check
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemods import workers
 from codemods.scan.assembly import Reading, assemble, readings_of, without
-from codemods.scan.facts import Facts
+from codemods.scan.cache import Cache, Entry, blob_id
+from codemods.scan.facts import FAST, Facts
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index
 from codemods.scan.reading import (
     Result,
+    compile_check,
     compile_errors,
+    decode,
     problem,
     read_data,
     read_unchecked,
 )
 from codemods.scan.sources import REFERENCE_FILES, SourceFile, Tree, discover
-
-try:  # the fast path is optional (see `reading`): without it the workers read every file
-    from codemods.scan.lexer import FAST
-except ImportError:  # pragma: no cover
-    FAST = False
 
 Progress = Callable[[int, int], None]
 
@@ -42,16 +40,88 @@ def _read_one(
     source: SourceFile,
     overlay: Mapping[str, bytes] | None = None,
     unchecked: list[tuple[SourceFile, str]] | None = None,
+    learned: Learned | None = None,
 ) -> Result:
     """One file read; when `unchecked` is given, a file whose grammar was not checked yet is
-    added to it (the check then runs elsewhere)."""
+    added to it (the check then runs elsewhere). With `learned`, the cache answers for the
+    bytes it knows and what is read anew is added to `learned`."""
     if overlay is not None and source.path in overlay:
         return read_unchecked(Path(root), source, overlay)
     try:
         data = (Path(root) / source.path).read_bytes()
     except OSError as exc:
         return problem(source, exc)
-    return read_data(source, data, unchecked)
+    if learned is None:
+        return read_data(source, data, unchecked)
+    return learned.read(source, data, unchecked)
+
+
+# Reasons that come from the machine, not from the bytes (recursion, memory): not kept.
+_TRANSIENT = "cannot be read:"
+
+
+@dataclass
+class Learned:
+    """The cache's answers for one run, and what the run read anew, kept once the grammar of
+    those files is known (`keep`)."""
+
+    cache: Cache
+    fresh: dict[str, tuple[str, Entry]] = field(default_factory=dict)  # path -> (blob, entry)
+    # Entries the cache gave without a grammar verdict, kept again only once one is found.
+    pending: dict[str, tuple[str, Entry]] = field(default_factory=dict)
+
+    def read(
+        self, source: SourceFile, data: bytes, unchecked: list[tuple[SourceFile, str]] | None
+    ) -> Result:
+        """`read_data`, or the same result from the cache's entry for these bytes."""
+        blob = blob_id(data)
+        entry = self.cache.get(blob)
+        if entry is None:
+            deferred: list[tuple[SourceFile, str]] = []
+            result = read_data(source, data, deferred if unchecked is not None else None)
+            if unchecked is not None:
+                unchecked.extend(deferred)
+            facts, reason = result[1], result[3]
+            if not reason.startswith(_TRANSIENT):
+                self.fresh[source.path] = (blob, Entry(facts, reason, not deferred))
+            return result
+        if entry.facts is None:
+            return source, None, "", entry.reason
+        text = decode(data)  # these bytes decoded when the entry was made
+        if not entry.compiled:
+            if unchecked is not None:
+                unchecked.append((source, text))
+                self.pending[source.path] = (blob, entry)  # its grammar, once checked, is kept
+            else:
+                try:
+                    compile_check(text, source.path)
+                except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                    failed = problem(source, exc, text)
+                    if not isinstance(exc, (RecursionError, MemoryError)):
+                        self.fresh[source.path] = (blob, Entry(None, failed[3]))
+                    return failed
+                self.fresh[source.path] = (blob, Entry(entry.facts, "", True))
+        return source, entry.facts, text, ""
+
+    def keep(self, checked: Collection[str] = (), errors: Mapping[str, str] | None = None) -> None:
+        """Write what was read anew; `checked`: files whose grammar the workers checked since,
+        `errors` (path -> why) those of them that did not compile."""
+        errors = errors or {}
+        for path in checked:
+            if path in self.pending:
+                self.fresh[path] = self.pending[path]
+            if path in self.fresh:
+                blob, entry = self.fresh[path]
+                if path in errors:
+                    self.fresh[path] = (blob, Entry(None, errors[path]))
+                else:
+                    self.fresh[path] = (blob, Entry(entry.facts, "", True))
+        for blob, entry in self.fresh.values():
+            self.cache.put(blob, entry)
+        if self.cache.written:
+            self.cache.prune()
+        self.fresh.clear()
+        self.pending.clear()
 
 
 def _read_many(root: str, sources: list[SourceFile]) -> list[Result]:
@@ -67,6 +137,13 @@ class PendingIndex:
     index: Index
     pool: ProcessPoolExecutor | None = None
     checks: list[Future[list[tuple[str, str]]]] = field(default_factory=list)
+    learned: Learned | None = None
+    checked: tuple[str, ...] = ()  # the paths the workers check
+
+    @property
+    def checking(self) -> bool:
+        """Whether worker processes are still checking the grammar of some files."""
+        return self.pool is not None
 
     def result(self) -> Index:
         if self.pool is None:
@@ -76,6 +153,8 @@ class PendingIndex:
         finally:
             self.pool.shutdown()
             self.pool = None
+        if self.learned is not None:
+            self.learned.keep(self.checked, errors)
         if errors:
             self.index = without(self.index, errors, self.index.unchecked)
         return self.index
@@ -91,10 +170,11 @@ def build_index(
     reuse: Index | None = None,
     focus: Focus | None = None,
     reference_files: tuple[str, ...] = REFERENCE_FILES,
+    cache: Cache | None = None,
 ) -> Index:
     """`start_index`, waited for: the index with every file's grammar checked."""
     return start_index(
-        root, source_roots, exclude, jobs, progress, overlay, reuse, focus, reference_files
+        root, source_roots, exclude, jobs, progress, overlay, reuse, focus, reference_files, cache
     ).result()
 
 
@@ -108,6 +188,7 @@ def start_index(
     reuse: Index | None = None,
     focus: Focus | None = None,
     reference_files: tuple[str, ...] = REFERENCE_FILES,
+    cache: Cache | None = None,
 ) -> PendingIndex:
     """Index the tree at root. `overlay` maps paths to contents that stand in for the files on
     disk (None: the file is gone), so a planned change can be analyzed before it is written.
@@ -116,7 +197,9 @@ def start_index(
     is read again.
     `focus`: read only the files that may name these modules (`codemods.scan.focus`); the others
     are left unread until something asks for their module.
-    `reference_files`: globs of the files whose text may name a module as configuration."""
+    `reference_files`: globs of the files whose text may name a module as configuration.
+    `cache`: what earlier runs read of the same bytes (`codemods.scan.cache`), consulted and
+    added to; the index is the same with or without it."""
     tree = (
         reuse.tree if reuse is not None else discover(root, source_roots, exclude, reference_files)
     )
@@ -131,8 +214,12 @@ def start_index(
             tree.distributions,
         )
     contents = {p: d for p, d in (overlay or {}).items() if d is not None}
+    learned = Learned(cache) if cache is not None else None
     if focus is not None:
-        return PendingIndex(_focused(root, tree, focus, contents, reuse, progress))
+        focused = _focused(root, tree, focus, contents, reuse, progress, learned)
+        if learned is not None:
+            learned.keep()
+        return PendingIndex(focused)
     sources = list(tree.sources)
     results: list[tuple[SourceFile, Facts | None, str, str]] = []
     if reuse is not None:
@@ -151,7 +238,7 @@ def start_index(
             # gets on with the analysis.
             checks = []
             for position, source in enumerate(sources, 1):
-                results.append(_read_one(str(root), source, None, checks))
+                results.append(_read_one(str(root), source, None, checks, learned))
                 if progress and (position % 200 == 0 or position == len(sources)):
                     progress(position, len(sources))
         else:
@@ -164,11 +251,15 @@ def start_index(
                         progress(len(results), len(sources))
     else:
         for position, source in enumerate(sources, 1):
-            results.append(_read_one(str(root), source, contents))
+            results.append(_read_one(str(root), source, contents, None, learned))
             if progress and (position % 50 == 0 or position == len(sources)):
                 progress(position, len(sources))
     pending = PendingIndex(assemble(root, tree, results))
+    if learned is not None and not checks:
+        learned.keep()
     if checks:
+        pending.learned = learned
+        pending.checked = tuple(source.path for source, _ in checks)
         pending.pool = workers.pool(jobs)
         batches = [
             [(source.path, text) for source, text in checks[i :: jobs * 4]] for i in range(jobs * 4)
@@ -225,6 +316,7 @@ def _focused(
     contents: Mapping[str, bytes],
     reuse: Index | None,
     progress: Progress | None,
+    learned: Learned | None = None,
 ) -> Index:
     """Only the files that may name the focus, read in this process (they are few)."""
     known: dict[str, Reading] = {}
@@ -262,7 +354,10 @@ def _focused(
                 results.append(problem(source, exc))
                 continue
             if wanted(source.module, data):
-                results.append(read_data(source, data, deferred))
+                if learned is None:
+                    results.append(read_data(source, data, deferred))
+                else:
+                    results.append(learned.read(source, data, deferred))
             else:
                 unread.append(source)
     unchecked = frozenset(s.path for s, _ in deferred)

@@ -7,8 +7,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 
+# Whether the fast scanner reads files (it needs the possessive quantifiers of Python 3.11's
+# `re`): the lexer's own test (`lexer.FAST`), here so that asking does not compile the lexer.
+FAST = sys.version_info >= (3, 11)
 DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?")
 PACKAGE_PREFIX = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 MODULE_LOADERS = frozenset({"import_module", "__import__"})

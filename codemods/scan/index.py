@@ -19,11 +19,6 @@ from codemods.scan.focus import Focus
 from codemods.scan.reading import read_unchecked
 from codemods.scan.sources import SourceFile, Tree
 
-try:  # the fast path is optional: without it every file goes through ast
-    from codemods.scan import scanner as _scanner
-except ImportError:  # pragma: no cover
-    _scanner = None  # type: ignore[assignment]
-
 
 @dataclass(frozen=True)
 class NotAnalyzed:
@@ -97,11 +92,13 @@ class Index:
     def defines(self, module: str, name: str) -> bool:
         """True when the module surely has a top-level `def` or `class` of that name (False:
         not sure; its body says). Read without parsing the module."""
+        from codemods.scan.scanner import top_level_definitions  # see `reading.read_facts`
+
         info = self.load(module, stubs=False)
-        if info is None or _scanner is None:
+        if info is None:
             return False
         if module not in self._definitions:
-            self._definitions[module] = _scanner.top_level_definitions(info.text)
+            self._definitions[module] = top_level_definitions(info.text)
         found = self._definitions[module]
         return found is not None and name in found
 

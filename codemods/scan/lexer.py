@@ -10,12 +10,12 @@ Importing this module compiles them (about 0.1 s): only the scanner's modules im
 from __future__ import annotations
 
 import re
-import sys
 
 # Possessive quantifiers (`*+`, `++`) keep the regular expressions linear: a line that fails
 # is given up at once instead of being retried in exponentially many ways. They exist from
 # Python 3.11; on 3.10 `scan` answers None and every file goes through `ast` (slower, same).
-FAST = sys.version_info >= (3, 11)
+# `FAST` says which, from `facts`, where asking does not compile these expressions.
+from codemods.scan.facts import FAST as FAST
 
 # Bracket nesting the lexer follows. Each level repeats the token patterns (compiling them
 # costs about 10 ms a level); the rare deeper line is measured in Python (`lines._deep_line`).

@@ -14,14 +14,9 @@ from pathlib import Path
 
 from codemods.scan.body import module_body
 from codemods.scan.collector import file_facts, parse
-from codemods.scan.facts import Facts
+from codemods.scan.facts import FAST, Facts
 from codemods.scan.newer import syntax_problem
 from codemods.scan.sources import SourceFile
-
-try:  # the fast path is optional: without it every file goes through ast
-    from codemods.scan import scanner as _scanner
-except ImportError:  # pragma: no cover
-    _scanner = None  # type: ignore[assignment]
 
 
 def decode(data: bytes) -> str:
@@ -41,10 +36,14 @@ def read_facts(data: bytes, path: str, *, check_grammar: bool = True) -> tuple[F
     `check_grammar` is False and the fast scanner read it). Raises SyntaxError, ValueError,
     UnicodeDecodeError or LookupError for a file that cannot be read as Python."""
     text = decode(data)
-    if _scanner is not None:
-        facts = _scanner.scan(text)
+    # Imported on first need: compiling the scanner's expressions costs about 0.3 s, which a
+    # run whose every file the cache answers for does not pay.
+    from codemods.scan.scanner import scan, shim_candidate
+
+    if FAST:
+        facts = scan(text)
         if facts is not None:
-            if _scanner.shim_candidate(text):
+            if shim_candidate(text):
                 body = module_body(parse(text, path))
                 return Facts(facts.imports, facts.strings, body), text, True
             if not check_grammar:
