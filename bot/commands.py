@@ -353,7 +353,6 @@ def _apply(
     args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
 ) -> int:
     from bot.apply_request import apply_options
-    from bot.report import applied as applytext
     from codemods.apply import apply as run_apply
     from codemods.rewrite.bowler_engine import BowlerMissing
     from codemods.rewrite.custom import CodemodSpecError
@@ -385,6 +384,8 @@ def _apply(
 
 def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_run: bool) -> int:
     """What apply prints, from --shim or --mapping alike, and its exit code."""
+    from bot.report import applied as applytext
+
     outcome = applied.outcome
     output = _apply_output(args, applied)
     if output:
@@ -419,7 +420,6 @@ def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_
 def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console: Console) -> int:
     """`apply --mapping FILE`: another library's published mapping, applied to this tree."""
     from bot.apply_request import apply_options
-    from bot.report import applied as applytext
     from codemods.apply import apply_mapping
     from codemods.plan.mapping import parse_mapping
     from codemods.rewrite.custom import CodemodSpecError
