@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -226,3 +227,52 @@ def test_runs_at_the_same_time_share_one_cache(tmp_path: Path) -> None:
     assert json.loads(expected)["packages"]
     assert outputs == [expected, expected] and after == expected
     assert not [p for p in cache.rglob(".tmp-*")]  # no temporary left behind
+
+
+def test_run_reads_the_tree_before_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run`'s verification reads the tree before the change through the cache: a second run
+    reads anew only the files the change rewrote, and its pull request is the one a run
+    without the cache gives (the file that does not compile is still reported)."""
+    root = committed(tmp_path / "tree", TREE)
+    cache = tmp_path / "cache"
+    reads: list[str] = []
+    real_read = reading.read_facts
+
+    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
+        reads.append(path)
+        return real_read(data, path, check_grammar=check_grammar)
+
+    monkeypatch.setattr(reading, "read_facts", counted)
+
+    def dry_run(*flags: str) -> tuple[str, list[str]]:
+        capsys.readouterr()
+        start = len(reads)
+        assert main(["run", str(root), "--dry-run", "-q", "--python", sys.executable, *flags]) in (
+            0,
+            1,
+        )
+        assert git(root, "status", "--porcelain") == ""
+        # Times differ from run to run (compileall's are remembered in the git folder).
+        return re.sub(r"\d+\.\d+ s\b", "? s", capsys.readouterr().out), reads[start:]
+
+    cold, cold_reads = dry_run("--cache-dir", str(cache))
+    warm, warm_reads = dry_run("--cache-dir", str(cache))
+    uncached, _ = dry_run("--no-cache")
+    changed = tmp_path / "changed"
+    shutil.copytree(root, changed, symlinks=True)
+    assert main(["apply", str(changed), "-q", "--no-cache"]) == 0
+    capsys.readouterr()
+    rewritten = set(git(changed, "diff", "--name-only").split())
+    assert len(rewritten) > 200
+    start = len(reads)
+    assert main(["apply", str(root), "--dry-run", "-q", "--cache-dir", str(cache)]) == 0
+    capsys.readouterr()
+    loaded = set(reads[start:])  # what apply itself reads: modules it looks into by name
+    assert len(cold_reads) > len(TREE)  # the tree before was read, then the changed files
+    # The tree before came from the cache: read anew, only what apply reads and the change.
+    assert warm_reads and set(warm_reads) <= rewritten | loaded
+    assert len(warm_reads) < len(cold_reads) - len(TREE) / 2
+    assert "app/legacy.py" in cold
+    assert cold == warm == uncached

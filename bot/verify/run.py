@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from bot.config import Config
+from bot.config import Config, cache_folder
 from bot.errors import UsageError
 from bot.verify import compile_cache
 from bot.verify.checks import (
@@ -54,7 +54,8 @@ from codemods.analyze.references import text_references
 from codemods.credentials import without_credentials
 from codemods.outcome import ApplyOutcome, Location
 from codemods.scan.assembly import check_grammar
-from codemods.scan.build import changed_index, deferred_index
+from codemods.scan.build import Learned, changed_index, deferred_index, kept_verdicts
+from codemods.scan.cache import Cache
 from codemods.scan.sources import TreeError
 
 TAIL_LINES = 40
@@ -329,8 +330,10 @@ def _compiled_trees(
     grammar check of its reading: when compileall runs in unshim's own interpreter, a file it
     compiled is not compiled again here (only those it refused are, for their reason). Every
     file of the tree before is compiled once."""
+    folder = cache_folder(config)
+    learned = Learned(Cache(folder)) if folder is not None else None
     try:
-        index = deferred_index(root_before, config.source_roots, config.exclude)
+        index = deferred_index(root_before, config.source_roots, config.exclude, learned)
     except TreeError:
         return analyze_trees(None, root_after, config), None
     files = sorted(s.path for s in index.tree.sources if s.path.endswith(".py"))
@@ -346,6 +349,8 @@ def _compiled_trees(
     ):
         compiled = set(files) - {path for path, _ in split.errors}
     checked = check_grammar(index, compiled)
+    if learned is not None:
+        kept_verdicts(learned, index, checked)
     before = analyze_index(replace(checked, unchecked=frozenset()))
     after = analyze_index(
         changed_index(before.index, root_after, changes, config.source_roots, config.exclude)

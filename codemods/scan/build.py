@@ -269,14 +269,32 @@ def start_index(
 
 
 def deferred_index(
-    root: Path, source_roots: tuple[str, ...] = (".",), exclude: tuple[str, ...] = ()
+    root: Path,
+    source_roots: tuple[str, ...] = (".",),
+    exclude: tuple[str, ...] = (),
+    learned: Learned | None = None,
 ) -> Index:
     """Every file of the tree read, the grammar of those the fast scanner read left unchecked
-    (`Index.unchecked`), for a caller that learns it elsewhere (`assembly.check_grammar`)."""
+    (`Index.unchecked`), for a caller that learns it elsewhere (`assembly.check_grammar`).
+    With `learned`, the cache answers for the bytes it knows (a file it knows to compile is
+    not unchecked); the caller keeps the verdicts it finds (`Learned.keep`)."""
     tree = discover(root, source_roots, exclude)
     deferred: list[tuple[SourceFile, str]] = []
-    results = [_read_one(str(root), source, None, deferred) for source in tree.sources]
+    results = [_read_one(str(root), source, None, deferred, learned) for source in tree.sources]
     return assemble(root, tree, results, unchecked=frozenset(s.path for s, _ in deferred))
+
+
+def kept_verdicts(learned: Learned, read: Index, checked: Index) -> None:
+    """Keep in the cache what `deferred_index` read, once `check_grammar` (or another check)
+    turned `read` into `checked`: every file `read` left unchecked now has a verdict, a file
+    in `checked.not_analyzed` that it did not compile."""
+    errors = {
+        p.path: p.reason
+        for p in checked.not_analyzed
+        if p.path in read.unchecked and not p.reason.startswith(_TRANSIENT)
+    }
+    transient = {p.path for p in checked.not_analyzed if p.reason.startswith(_TRANSIENT)}
+    learned.keep(read.unchecked - transient, errors)
 
 
 def changed_index(
