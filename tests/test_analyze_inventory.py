@@ -160,7 +160,7 @@ def test_grep_count_and_exact_count_differ_where_grep_is_blind(tmp_path: Path) -
     old = next(p for p in analyze(make(tmp_path, files)).packages if p.name == "app.old")
     assert len(old.importers) == 3
     assert old.grep_count == 1
-    assert old.grep_command == 'grep -r "from app.old" . --include="*.py" | wc -l'
+    assert old.grep_command == 'grep -rhaF "from app.old" --include="*.py" . | wc -l'
 
 
 BROKEN = [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,12 @@ def test_demo_production_client_is_active_with_exact_count(inventory: Inventory)
     real = package(inventory, REAL)
     assert real["status"] == "ACTIVE"
     assert len(real["importers"]) > 10
-    assert real["grep"]["command"] == f'grep -r "from {REAL}" . --include="*.py" | wc -l'
+    command = real["grep"]["command"]
+    assert command == f'grep -rhaF "from {REAL}" --include="*.py" . | wc -l'
+    printed = subprocess.run(
+        command, shell=True, cwd=DEMO, capture_output=True, text=True, check=True
+    ).stdout
+    assert int(printed) == real["grep"]["count"] > 10
 
 
 def test_every_demo_shim_name_resolves_into_the_production_client(inventory: Inventory) -> None:
@@ -58,3 +66,29 @@ def test_every_demo_shim_name_resolves_into_the_production_client(inventory: Inv
 def test_demo_has_nothing_unanalyzed_and_no_blocking_reference(inventory: Inventory) -> None:
     assert inventory["not_analyzed"] == []
     assert package(inventory, SHIMS)["references"] == []
+
+
+def test_the_grep_column_is_what_its_command_prints(tmp_path: Path) -> None:
+    """The inventory's grep count reads every file grep reads: one unshim cannot parse, one in
+    a folder it excludes; and lines split where grep splits them, at newlines only."""
+    files = {
+        "app/__init__.py": "",
+        "app/new/__init__.py": "A = 1\n",
+        "app/old/__init__.py": "from app.new import A\n",
+        "app/ok.py": "from app.old import A\n",
+        "app/bad.py": 'from app.old import A\nprint "not Python 3"\n',
+        "build/generated.py": "from app.old import A\n",
+        # One line for grep, two for str.splitlines (a form feed inside the string).
+        "app/feed.py": 'X = "from app.old\x0cfrom app.old"\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["analyze", str(tmp_path), "--format", "json", "-q"]) == 0
+    old = package(json.loads(out.getvalue()), "app.old")
+    printed = subprocess.run(
+        old["grep"]["command"], shell=True, cwd=tmp_path, capture_output=True, text=True
+    ).stdout
+    assert old["grep"]["count"] == int(printed) == 4

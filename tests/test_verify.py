@@ -26,7 +26,6 @@ from bot.report.values import Metadata, Report
 from bot.verify import checks, compile_cache, compiled, counts, subjects
 from bot.verify import run as verifying
 from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
-from bot.verify.grep_walk import grep_tree, overlaid
 from bot.verify.run import (
     append_job_summary,
     interpreter,
@@ -38,6 +37,8 @@ from bot.verify.snapshot import head_tree
 from codemods.analyze import inventory
 from codemods.analyze.analysis import analyze
 from codemods.apply import apply
+from codemods.scan import grep_lines
+from codemods.scan.grep_lines import grep_tree, overlaid
 
 PY = sys.executable
 
@@ -463,7 +464,7 @@ def test_the_lines_holding_from_are_the_lines_split_at_newlines_that_hold_it() -
     for _ in range(5000):
         data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         split = [(n, line) for n, line in enumerate(data.split(b"\n"), 1) if b"from " in line]
-        assert counts.from_lines(data) == tuple(split), data
+        assert grep_lines.from_lines(data) == tuple(split), data
 
 
 def test_the_grep_lines_after_a_change_are_the_lines_before_with_the_changed_files_read_again(

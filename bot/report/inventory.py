@@ -189,8 +189,9 @@ def markdown(analysis: Analysis) -> str:
         "",
         "The grep counts lines that contain `from PKG`, including the package's imports of "
         "itself and longer names that start the same way; it misses `import PKG.mod` and "
-        "relative imports. The exact count is of import statements outside the package that "
-        "reach it, in every form.",
+        "relative imports; it reads files unshim does not analyze (they do not parse, or are "
+        "excluded). The exact count is of import statements outside the package that reach "
+        "it, in every form.",
     ]
     if analysis.not_analyzed:
         out += ["", "## Not analyzed", ""]

@@ -12,12 +12,12 @@
   the run before and a run over the files it touched (`recompiled`, `composed`).
 - `compile_cache`: compileall's word on each file kept in the git folder, keyed by interpreter,
   environment, path and bytes: `load`, `save`, `Memo`.
-- `grep_walk`: the files `grep -r` reads, read: `grep_tree`, and `overlaid` for a changed tree.
 - `subjects`: which packages are counted: `Trees`, `default_shims`, `canonical_of`,
   `check_shims`.
 - `observed`: what changed between two analyzed trees, as an ApplyOutcome: `observed_outcome`,
   `import_edits`.
 
 `checks`, `compiled`, `counts`, `subjects` and `observed` are pure; only `run` and `snapshot` start
-processes; `compile_cache` and `grep_walk` read files (and the cache writes its own).
+processes; `compile_cache` reads files (and writes its own); the files grep reads are read by
+`codemods.scan.grep_lines`.
 """

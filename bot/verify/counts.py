@@ -1,6 +1,6 @@
 """Import counts of a package in one analyzed tree: the exact count, the grep a reviewer would
 run, and why the two differ. Pure functions of an Analysis and of the lines grep reads
-(`bot.verify.grep_walk`): `tree_counts` takes every package's counts from one pass over those
+(`codemods.scan.grep_lines`): `tree_counts` takes every package's counts from one pass over those
 lines and one over the imports; `package_counts` is one package's.
 
 The grep count is what the printed command prints in the tree: it reads every `*.py` file
@@ -9,13 +9,13 @@ there, those unshim could not parse, excludes or does not list included, byte fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from bot.verify.checks import Counts, Gap
 from codemods.analyze.analysis import Analysis
 from codemods.analyze.graph import ImportRef
 from codemods.names import within
+from codemods.scan.grep_lines import GREP_ROOT, GrepTree, grep_command
 
 # Why grep and the exact count differ. bot.report words each one.
 OWN = "own"  # grep counts the package's imports of itself
@@ -25,36 +25,6 @@ PLAIN_IMPORT = "plain-import"  # grep misses `import app.compat.x`
 RELATIVE = "relative"  # grep misses `from ..compat import x`
 SPLIT = "split"  # grep misses `from` and the name on different lines or spaced differently
 UNREAD = "unread"  # grep counts files unshim does not read (unparseable, excluded, not listed)
-GREP_ROOT = "."
-
-
-NEEDLE = b"from "
-Lines = tuple[tuple[int, bytes], ...]  # (line number, the line without its newline)
-
-
-@dataclass(frozen=True)
-class GrepTree:
-    """For each file `grep -r` reads in a tree (its path relative to the root, POSIX), the
-    lines that hold `from `: all that a grep for `from PKG` can print."""
-
-    lines: Mapping[str, Lines]
-
-
-def from_lines(data: bytes) -> Lines:
-    """The lines of a file's bytes that hold `from `, as grep splits them: at `\n` only."""
-    found: list[tuple[int, bytes]] = []
-    start = data.find(NEEDLE)
-    number, counted = 1, 0  # the line number of the byte at `counted`
-    while start >= 0:
-        # Found from the phrase, not by splitting every line: most lines hold no `from `.
-        begin = data.rfind(b"\n", 0, start) + 1
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        number += data.count(b"\n", counted, begin)
-        counted = begin
-        found.append((number, data[begin:end]))
-        start = data.find(NEEDLE, end)
-    return tuple(found)
 
 
 GrepLine = tuple[str, str, int, str]  # (module, path, line number, text) of a line grep counts
@@ -70,14 +40,6 @@ def _refs_into(analysis: Analysis, packages: set[str]) -> dict[str, list[ImportR
             if package in packages and not within(ref.importer, package):
                 found[package].append(ref)
     return found
-
-
-def grep_command(package: str, where: str = GREP_ROOT) -> str:
-    """The count's command: recursive (`-r`), the phrase as fixed text (`-F`, so that the dots
-    of the name are dots), every file as text (`-a`: one with a NUL byte or bytes of another
-    encoding is not left out as binary, whatever grep's version and locale), one line of output
-    per line found (`-h`: no file name, which could hold a newline)."""
-    return f'grep -rhaF "from {package}" --include="*.py" {where} | wc -l'
 
 
 def _grep_lines(

@@ -43,8 +43,7 @@ from bot.verify.checks import (
 )
 from bot.verify.compile_cache import Memo
 from bot.verify.compiled import Said, composed, joined, recompiled, said
-from bot.verify.counts import GrepTree, tree_counts
-from bot.verify.grep_walk import grep_tree, overlaid
+from bot.verify.counts import tree_counts
 from bot.verify.observed import observed_outcome
 from bot.verify.orphans import reaped
 from bot.verify.snapshot import head_tree, is_git_tree
@@ -56,6 +55,7 @@ from codemods.outcome import ApplyOutcome, Location
 from codemods.scan.assembly import check_grammar
 from codemods.scan.build import Learned, changed_index, deferred_index, kept_verdicts
 from codemods.scan.cache import Cache
+from codemods.scan.grep_lines import GrepTree, grep_tree, overlaid
 from codemods.scan.sources import TreeError
 
 TAIL_LINES = 40

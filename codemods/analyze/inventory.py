@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
 from codemods.names import common_package, within
 from codemods.outcome import Kept
 from codemods.scan.distributions import Distribution, publisher
+from codemods.scan.grep_lines import grep_command, grep_tree
+from codemods.scan.grep_lines import grep_counts as count_lines
 from codemods.scan.index import Index
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
@@ -42,36 +43,10 @@ class PackageReport:
     kept: tuple[str, ...] = ()
 
 
-def grep_command(package: str, where: str) -> str:
-    return f'grep -r "from {package}" {where} --include="*.py" | wc -l'
-
-
-GREP_FROM = re.compile(r"(?=from ([\w.]*))")
-
-
 def grep_counts(index: Index, packages: Iterable[str]) -> dict[str, int]:
-    """For each package, what `grep -r "from PKG"` prints piped to `wc -l`, over the files
-    unshim indexed: the lines that contain `from PKG` anywhere, as text, in one pass."""
-    wanted = set(packages)
-    counts = dict.fromkeys(wanted, 0)
-    for info in (*index.modules.values(), *index.stubs.values()):
-        if "from " not in info.text:
-            continue
-        for line in info.text.splitlines():
-            if "from " not in line:
-                continue
-            matched: set[str] = set()
-            for found in GREP_FROM.finditer(line):
-                dotted = found.group(1)
-                # grep matches text, not names: "from a.b" is also in "from a.bc".
-                matched.update(dotted[:end] for end in range(1, len(dotted) + 1))
-            for package in matched & wanted:
-                counts[package] += 1
-    return counts
-
-
-def grep_count(index: Index, package: str) -> int:
-    return grep_counts(index, [package])[package]
+    """For each package, what its `grep_command` prints in the tree at the index's root: read
+    from every file grep reads, those unshim does not parse, exclude or list among them."""
+    return count_lines(grep_tree(index.root), packages)
 
 
 def package_reports(
