@@ -28,6 +28,7 @@ from codemods.rewrite.custom import load_codemods
 from codemods.rewrite.results import Failed, FileResult, Rewritten
 from codemods.scan.assembly import check_grammar
 from codemods.scan.build import build_index
+from codemods.scan.cache import Cache
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index
 from codemods.scan.newer import NEWER_SYNTAX
@@ -306,6 +307,7 @@ def apply(
             overlay=overlay or None,
             reuse=analysis.index,
             focus=analysis.index.focus,
+            cache=Cache(options.cache_dir) if options.cache_dir is not None else None,
         )
         deletion = delete(after, candidates, True)  # the proof only: deleted last, below
         deleted_files, deleted_folders, deletion_kept, mentions = (

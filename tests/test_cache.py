@@ -276,3 +276,33 @@ def test_run_reads_the_tree_before_from_the_cache(
     assert len(warm_reads) < len(cold_reads) - len(TREE) / 2
     assert "app/legacy.py" in cold
     assert cold == warm == uncached
+
+
+def test_a_warm_apply_reads_no_file_anew(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The modules apply looks into by name (where a shim's names live) and the deletion
+    proof's reading of the tree after the rewrite come from the cache too: a second apply of
+    the same tree reads nothing anew, and says the same."""
+    root = committed(tmp_path / "tree", TREE)
+    cache = tmp_path / "cache"
+    reads: list[str] = []
+    real_read = reading.read_facts
+
+    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
+        reads.append(path)
+        return real_read(data, path, check_grammar=check_grammar)
+
+    monkeypatch.setattr(reading, "read_facts", counted)
+
+    def dry_run() -> tuple[str, list[str]]:
+        capsys.readouterr()
+        start = len(reads)
+        assert main(["apply", str(root), "--dry-run", "--cache-dir", str(cache)]) == 0
+        return capsys.readouterr().out, reads[start:]
+
+    cold, cold_reads = dry_run()
+    warm, warm_reads = dry_run()
+    assert "real/core.py" in cold_reads  # read by name: no consumer of the shim names it
+    assert warm_reads == []
+    assert "-from old.one import Real" in cold and cold == warm

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from codemods.scan.cache import Cache
 from codemods.scan.facts import Facts
 from codemods.scan.focus import Focus
 from codemods.scan.index import Index, ModuleInfo, NotAnalyzed, module_info
@@ -48,7 +49,9 @@ def without(index: Index, errors: Mapping[str, str], unchecked: frozenset[str]) 
         for source in index.tree.sources
         if source.path in readings
     ]
-    return assemble(index.root, index.tree, results, index.focus, index.unread, unchecked)
+    return assemble(
+        index.root, index.tree, results, index.focus, index.unread, unchecked, index.cache
+    )
 
 
 def assemble(
@@ -58,6 +61,7 @@ def assemble(
     focus: Focus | None = None,
     unread: tuple[SourceFile, ...] = (),
     unchecked: frozenset[str] = frozenset(),
+    cache: Cache | None = None,
 ) -> Index:
     modules: dict[str, ModuleInfo] = {}
     stubs: dict[str, ModuleInfo] = {}
@@ -86,4 +90,5 @@ def assemble(
         focus,
         unread,
         unchecked,
+        cache=cache,
     )

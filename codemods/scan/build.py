@@ -381,6 +381,7 @@ def _focused(
     unchecked = frozenset(s.path for s, _ in deferred)
     if reuse is not None and reuse.focus == focus:
         unchecked |= reuse.unchecked - set(contents)
-    index = assemble(root, tree, results, focus, tuple(unread), unchecked)
+    cache = learned.cache if learned is not None else None
+    index = assemble(root, tree, results, focus, tuple(unread), unchecked, cache)
     index.overlay.update(contents)
     return index

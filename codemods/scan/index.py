@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from codemods.scan.body import module_body
+from codemods.scan.cache import Cache
 from codemods.scan.collector import parse
 from codemods.scan.facts import Body, Facts
 from codemods.scan.focus import Focus
@@ -58,6 +59,8 @@ class Index:
     unchecked: frozenset[str] = frozenset()
     # Contents that stand in for files on disk (`start_index(overlay=)`), for `load`.
     overlay: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # What earlier runs read of the same bytes, for `load` (`codemods.scan.cache`).
+    cache: Cache | None = field(default=None, repr=False, compare=False)
     _bodies: dict[str, Body | None] = field(default_factory=dict, repr=False, compare=False)
     _loaded: dict[str, ModuleInfo | None] = field(default_factory=dict, repr=False, compare=False)
     _late: list[NotAnalyzed] = field(default_factory=list, repr=False, compare=False)
@@ -81,7 +84,9 @@ class Index:
             if source is None:
                 continue
             if source.path not in self._loaded:
-                source, facts, text, reason = read_unchecked(self.root, source, self.overlay)
+                source, facts, text, reason = read_unchecked(
+                    self.root, source, self.overlay, self.cache
+                )
                 if facts is None:
                     self._late.append(NotAnalyzed(source.path, reason))
                 self._loaded[source.path] = module_info(source, facts, text) if facts else None

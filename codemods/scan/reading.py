@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from codemods.scan.body import module_body
+from codemods.scan.cache import Cache, Entry, blob_id
 from codemods.scan.collector import file_facts, parse
 from codemods.scan.facts import FAST, Facts
 from codemods.scan.newer import syntax_problem
@@ -77,11 +78,14 @@ def problem(source: SourceFile, exc: BaseException, text: str = "") -> Result:
     return source, None, "", f"cannot be read: {exc.__class__.__name__}"
 
 
-def read_unchecked(root: Path, source: SourceFile, overlay: Mapping[str, bytes]) -> Result:
+def read_unchecked(
+    root: Path, source: SourceFile, overlay: Mapping[str, bytes], cache: Cache | None = None
+) -> Result:
     """A file read for its imports and strings, its grammar not checked: a planned change (in
     `overlay`: LibCST wrote it from a tree that parsed), or a module read only to follow
     names through it, never written or deleted (were it broken, the shim importing from it
-    would be broken already)."""
+    would be broken already). With `cache`, the facts an earlier run found in the same bytes
+    (what is read anew is added, its grammar not known)."""
     if source.path in overlay:
         data = overlay[source.path]
     else:
@@ -89,7 +93,16 @@ def read_unchecked(root: Path, source: SourceFile, overlay: Mapping[str, bytes])
             data = (root / source.path).read_bytes()
         except OSError as exc:
             return problem(source, exc)
-    return read_data(source, data, unchecked=[])
+    if cache is None:
+        return read_data(source, data, unchecked=[])
+    blob = blob_id(data)
+    entry = cache.get(blob)
+    if entry is not None and entry.facts is not None:
+        return source, entry.facts, decode(data), ""
+    result = read_data(source, data, unchecked=[])
+    if entry is None and result[1] is not None:
+        cache.put(blob, Entry(result[1], "", compiled=False))
+    return result
 
 
 def read_data(
