@@ -96,7 +96,7 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
     if not (REPO / "bot" / "cli.py").is_file():
         print("unshim analyze: this checkout has no command line yet (bot/cli.py), left out")
         return
-    command = [sys.executable, "-m", "bot", "analyze", tree, "--format", "json", "--quiet"]
+    command = [sys.executable, "-m", "unshim.bot", "analyze", tree, "--format", "json", "--quiet"]
     # This checkout's code, whatever else the interpreter has installed.
     code = {
         **os.environ,
@@ -138,8 +138,8 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
 def in_process() -> None:
     """The scanner against the ast reading it replaces, over every file, in this process."""
     sys.path.insert(0, str(REPO))
-    from codemods.scan.collector import file_facts, parse
-    from codemods.scan.scanner import scan_file_bytes
+    from unshim.codemods.scan.collector import file_facts, parse
+    from unshim.codemods.scan.scanner import scan_file_bytes
 
     files = [path.read_bytes() for path in sorted(TREE.rglob("*.py"))]
     scans = []

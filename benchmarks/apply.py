@@ -179,7 +179,7 @@ def main() -> None:
         )
 
         before = {path: (work / path).read_text(encoding="utf-8") for path in consumers}
-        command = [sys.executable, "-m", "bot", "apply", str(work), "--shim", SHIMS, "-q"]
+        command = [sys.executable, "-m", "unshim.bot", "apply", str(work), "--shim", SHIMS, "-q"]
         unshim = median_time(lambda: run(command, REPO, env), args.runs, lambda: reset(work), True)
         print(f"unshim apply:  {unshim:7.2f} s", flush=True)
         print(f"  result: {check(work, env, modules)}", flush=True)

@@ -93,7 +93,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def commands(work: Path) -> dict[str, list[str]]:
-    unshim = [sys.executable, "-m", "bot"]
+    unshim = [sys.executable, "-m", "unshim.bot"]
     tree = str(work)
     return {
         "analyze": [*unshim, "analyze", tree, "-q"],

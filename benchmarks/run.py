@@ -56,7 +56,7 @@ def main() -> None:
         env["UNSHIM_CACHE_DIR"] = str(facts)
         work = Path(scratch) / "sympy-tree"
         shutil.copytree(TREE, work, symlinks=True)
-        unshim = [sys.executable, "-m", "bot"]
+        unshim = [sys.executable, "-m", "unshim.bot"]
         commands = {
             "apply": [*unshim, "apply", str(work), "--shim", SHIMS, "-q"],
             "run --dry-run": [

@@ -78,7 +78,7 @@ def main() -> None:
         work = Path(scratch) / "short-names-tree"
         shutil.copytree(TREE, work, symlinks=True)
         reset(work)
-        command = [sys.executable, "-m", "bot", "apply", str(work), "-q"]
+        command = [sys.executable, "-m", "unshim.bot", "apply", str(work), "-q"]
         command += [part for shim in stats.shims for part in ("--shim", shim)]
         if args.jobs:
             command += ["-j", str(args.jobs)]

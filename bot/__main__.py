@@ -1,5 +1,5 @@
 """`python -m bot` is the same as the `unshim` command."""
 
-from bot.cli import main
+from unshim.bot.cli import main
 
 raise SystemExit(main())

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import Config, cache_folder
-from codemods.apply import ApplyOptions
-from codemods.delete.removal import DeletionResult, prove_and_delete
-from codemods.plan.importer import ImportSettings
-from codemods.plan.values import PlanRequest, Schedule
-from codemods.scan.index import Index
+from unshim.bot.config import Config, cache_folder
+from unshim.codemods.apply import ApplyOptions
+from unshim.codemods.delete.removal import DeletionResult, prove_and_delete
+from unshim.codemods.plan.importer import ImportSettings
+from unshim.codemods.plan.values import PlanRequest, Schedule
+from unshim.codemods.scan.index import Index
 
 
 def plan_request(config: Config, *, configured: bool) -> PlanRequest:

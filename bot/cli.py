@@ -14,9 +14,9 @@ import time
 import traceback
 from collections.abc import Sequence
 
-from bot import VERSION, credential_pipe
-from bot.console import Console, process_age
-from bot.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UnshimError
+from unshim.bot import VERSION, credential_pipe
+from unshim.bot.console import Console, process_age
+from unshim.bot.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UnshimError
 
 DESCRIPTION = """\
 unshim removes the leftovers of Python refactors: shim packages whose modules only re-export
@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     console = _console(args, started)
     try:
-        from bot import commands
+        from unshim.bot import commands
 
         return int(getattr(commands, args.command)(args, console))
     except UnshimError as exc:

@@ -16,20 +16,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import VERSION
-from bot.config import Config, cache_folder, load_config, removal_entries
-from bot.console import Console
-from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from codemods.analyze.analysis import Analysis, Prover
-from codemods.analyze.analysis import analyze as run_analysis
-from codemods.plan.values import PlanError, PlanRequest, parse_move
-from codemods.scan.sources import TreeError
+from unshim.bot import VERSION
+from unshim.bot.config import Config, cache_folder, load_config, removal_entries
+from unshim.bot.console import Console
+from unshim.bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
+from unshim.codemods.analyze.analysis import Analysis, Prover
+from unshim.codemods.analyze.analysis import analyze as run_analysis
+from unshim.codemods.plan.values import PlanError, PlanRequest, parse_move
+from unshim.codemods.scan.sources import TreeError
 
 if TYPE_CHECKING:
-    from codemods.apply import Applied
-    from codemods.delete.removal import DeletionResult
-    from codemods.scan.index import Index
-    from codemods.transaction import Recovery
+    from unshim.codemods.apply import Applied
+    from unshim.codemods.delete.removal import DeletionResult
+    from unshim.codemods.scan.index import Index
+    from unshim.codemods.transaction import Recovery
 
 
 def target_root(args: argparse.Namespace) -> Path:
@@ -108,8 +108,8 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def analyze(args: argparse.Namespace, console: Console) -> int:
-    from bot.report import inventory
-    from codemods.delete.removal import proof_of
+    from unshim.bot.report import inventory
+    from unshim.codemods.delete.removal import proof_of
 
     root = target_root(args)
     config = config_for(args, root)
@@ -133,11 +133,11 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
 
 
 def verify(args: argparse.Namespace, console: Console) -> int:
-    from bot.report.json_doc import render_json
-    from bot.report.markdown import render_markdown
-    from bot.report.text import render_text
-    from bot.report.values import Metadata, Report
-    from bot.verify import run as verifying
+    from unshim.bot.report.json_doc import render_json
+    from unshim.bot.report.markdown import render_markdown
+    from unshim.bot.report.text import render_text
+    from unshim.bot.report.values import Metadata, Report
+    from unshim.bot.verify import run as verifying
 
     root = target_root(args)
     config = config_for(args, root)
@@ -163,8 +163,8 @@ def verify(args: argparse.Namespace, console: Console) -> int:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    from bot.pipeline import RunOptions
-    from bot.pipeline import run as run_pipeline
+    from unshim.bot.pipeline import RunOptions
+    from unshim.bot.pipeline import run as run_pipeline
 
     root = target_root(args)
     config = config_for(args, root)
@@ -218,13 +218,13 @@ def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
 
 def deletion(index: Index, packages: tuple[str, ...], dry_run: bool) -> DeletionResult:
     """The deletion step of `apply` (`bot.apply_request.deletion`), imported when it runs."""
-    from bot.apply_request import deletion as step
+    from unshim.bot.apply_request import deletion as step
 
     return step(index, packages, dry_run)
 
 
 def plan_request(config: Config, *, configured: bool) -> PlanRequest:
-    from bot.apply_request import plan_request as request
+    from unshim.bot.apply_request import plan_request as request
 
     return request(config, configured=configured)
 
@@ -233,10 +233,10 @@ def plan_request(config: Config, *, configured: bool) -> PlanRequest:
 def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
     """The tree's lock for a run that writes (exit 2 when another run holds it), and what an
     interrupted run left finished first."""
-    from bot.report import applied as applytext
-    from codemods.transaction import recover
-    from codemods.worktree.journal import JournalError
-    from codemods.worktree.lock import TreeBusy, held
+    from unshim.bot.report import applied as applytext
+    from unshim.codemods.transaction import recover
+    from unshim.codemods.worktree.journal import JournalError
+    from unshim.codemods.worktree.lock import TreeBusy, held
 
     try:
         with held(root) as stale:
@@ -258,8 +258,8 @@ def holding(root: Path, console: Console) -> Iterator[Recovery | None]:
 
 def _pending(root: Path, console: Console) -> None:
     """A dry run changes nothing, not even what an interrupted run left; it says so."""
-    from codemods.worktree import journal
-    from codemods.worktree.journal import JournalError
+    from unshim.codemods.worktree import journal
+    from unshim.codemods.worktree.journal import JournalError
 
     try:
         left = journal.read(root)
@@ -284,10 +284,10 @@ def _producer_texts(root: Path) -> tuple[str | None, str | None]:
 
 def mapping(args: argparse.Namespace, console: Console) -> int:
     """The resolved mapping of the shims: what `apply --shim` would rewrite each name to."""
-    from bot.report import mapping_doc
-    from codemods.apply import focus_of
-    from codemods.plan.build import build_plan
-    from codemods.plan.mapping import mapping_of, producer_of
+    from unshim.bot.report import mapping_doc
+    from unshim.codemods.apply import focus_of
+    from unshim.codemods.plan.build import build_plan
+    from unshim.codemods.plan.mapping import mapping_of, producer_of
 
     root = target_root(args)
     config = config_for(args, root)
@@ -321,10 +321,10 @@ def mapping(args: argparse.Namespace, console: Console) -> int:
 def _apply_output(args: argparse.Namespace, applied: Applied) -> str | None:
     """What goes to stdout: the diff (--dry-run), the lines or annotations of --check, or the
     JSON document; nothing for a plain apply."""
-    from bot.report import applied as applytext
+    from unshim.bot.report import applied as applytext
 
     if args.format == "json":
-        from bot.report import apply_json
+        from unshim.bot.report import apply_json
 
         mode = "check" if args.check else "dry-run" if args.dry_run else "write"
         command = "unshim apply" + (" --check" if args.check else "")
@@ -352,10 +352,10 @@ def apply(args: argparse.Namespace, console: Console) -> int:
 def _apply(
     args: argparse.Namespace, console: Console, root: Path, recovery: Recovery | None = None
 ) -> int:
-    from bot.apply_request import apply_options
-    from codemods.apply import apply as run_apply
-    from codemods.rewrite.bowler_engine import BowlerMissing
-    from codemods.rewrite.custom import CodemodSpecError
+    from unshim.bot.apply_request import apply_options
+    from unshim.codemods.apply import apply as run_apply
+    from unshim.codemods.rewrite.bowler_engine import BowlerMissing
+    from unshim.codemods.rewrite.custom import CodemodSpecError
 
     config = config_for(args, root)
     if args.mapping:
@@ -384,7 +384,7 @@ def _apply(
 
 def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_run: bool) -> int:
     """What apply prints, from --shim or --mapping alike, and its exit code."""
-    from bot.report import applied as applytext
+    from unshim.bot.report import applied as applytext
 
     outcome = applied.outcome
     output = _apply_output(args, applied)
@@ -419,10 +419,10 @@ def _reported(args: argparse.Namespace, console: Console, applied: Applied, dry_
 
 def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console: Console) -> int:
     """`apply --mapping FILE`: another library's published mapping, applied to this tree."""
-    from bot.apply_request import apply_options
-    from codemods.apply import apply_mapping
-    from codemods.plan.mapping import parse_mapping
-    from codemods.rewrite.custom import CodemodSpecError
+    from unshim.bot.apply_request import apply_options
+    from unshim.codemods.apply import apply_mapping
+    from unshim.codemods.plan.mapping import parse_mapping
+    from unshim.codemods.rewrite.custom import CodemodSpecError
 
     if args.shim or args.move or args.auto or args.delete:
         raise UsageError(
@@ -444,11 +444,11 @@ def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console
 
 
 def check(args: argparse.Namespace, console: Console) -> int:
-    from bot.report import guard
-    from codemods.analyze.removed import by_files, findings, parse_removal
-    from codemods.scan.build import build_index
-    from codemods.scan.cache import Cache
-    from codemods.scan.focus import Focus
+    from unshim.bot.report import guard
+    from unshim.codemods.analyze.removed import by_files, findings, parse_removal
+    from unshim.codemods.scan.build import build_index
+    from unshim.codemods.scan.cache import Cache
+    from unshim.codemods.scan.focus import Focus
 
     paths = [Path(p) for p in args.paths]
     for path in paths:

@@ -23,9 +23,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
-from bot.errors import UsageError
-from codemods.scan.cache import default_dir
-from codemods.scan.sources import REFERENCE_FILES
+from unshim.bot.errors import UsageError
+from unshim.codemods.scan.cache import default_dir
+from unshim.codemods.scan.sources import REFERENCE_FILES
 
 CONFIG_FILES = ("pyproject.toml", ".unshim.toml")
 

@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from codemods.credentials import is_credential
+from unshim.codemods.credentials import is_credential
 
 FD_VARIABLE = "UNSHIM_CREDENTIALS_FD"
 _PR_SET_DUMPABLE = 4

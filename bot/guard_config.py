@@ -17,7 +17,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Array, Table
 
-from codemods.analyze.removed import parse_removal
+from unshim.codemods.analyze.removed import parse_removal
 
 
 def _unshim_table(document: tomlkit.TOMLDocument, path: Path) -> Table | tomlkit.TOMLDocument:

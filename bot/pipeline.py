@@ -11,30 +11,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot import credential_pipe
-from bot.apply_request import apply_options, deletion, plan_request
-from bot.config import Config
-from bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from bot.guard_config import add_removed
-from bot.publish.github_transport import DEFAULT_API_URL
-from bot.publish.gitrepo import GitRepository, open_repository
-from bot.publish.publisher import Proposal, Publisher, Target
-from bot.publish.pullrequest import PullRequestInfo
-from bot.publish.readonly import ReadOnlyPublisher
-from bot.publish.restore import restored
-from bot.report import applied as applytext
-from bot.report import wording as comments
-from bot.report.markdown import render_markdown
-from bot.report.values import MARKER, Metadata, Report, fingerprint
-from bot.verify.run import append_job_summary, run_checks
-from bot.verify.snapshot import head_tree
-from codemods.apply import Applied, apply
-from codemods.names import common_package, within
-from codemods.outcome import ApplyOutcome
-from codemods.rewrite.results import Failed, Rewritten
-from codemods.transaction import recover
-from codemods.worktree.journal import JournalError
-from codemods.worktree.lock import TreeBusy, held
+from unshim.bot import credential_pipe
+from unshim.bot.apply_request import apply_options, deletion, plan_request
+from unshim.bot.config import Config
+from unshim.bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
+from unshim.bot.guard_config import add_removed
+from unshim.bot.publish.github_transport import DEFAULT_API_URL
+from unshim.bot.publish.gitrepo import GitRepository, open_repository
+from unshim.bot.publish.publisher import Proposal, Publisher, Target
+from unshim.bot.publish.pullrequest import PullRequestInfo
+from unshim.bot.publish.readonly import ReadOnlyPublisher
+from unshim.bot.publish.restore import restored
+from unshim.bot.report import applied as applytext
+from unshim.bot.report import wording as comments
+from unshim.bot.report.markdown import render_markdown
+from unshim.bot.report.values import MARKER, Metadata, Report, fingerprint
+from unshim.bot.verify.run import append_job_summary, run_checks
+from unshim.bot.verify.snapshot import head_tree
+from unshim.codemods.apply import Applied, apply
+from unshim.codemods.names import common_package, within
+from unshim.codemods.outcome import ApplyOutcome
+from unshim.codemods.rewrite.results import Failed, Rewritten
+from unshim.codemods.transaction import recover
+from unshim.codemods.worktree.journal import JournalError
+from unshim.codemods.worktree.lock import TreeBusy, held
 
 Say = Callable[[str], None]
 
@@ -69,7 +69,7 @@ def _publisher(repo: GitRepository, config: Config, options: RunOptions, say: Sa
     if options.dry_run:
         return ReadOnlyPublisher()
     # Imported only here: PyGithub takes longer to load than a dry run needs to publish.
-    from bot.publish.github_publisher import GitHubPublisher
+    from unshim.bot.publish.github_publisher import GitHubPublisher
 
     return GitHubPublisher(repo, config.pr, pacing=options.pacing, say=say)
 

@@ -15,25 +15,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from codemods.analyze.analysis import Analysis, analyze, analyze_index
-from codemods.names import within
-from codemods.outcome import ApplyOutcome, Kept, Location
-from codemods.plan.confirm import planned
-from codemods.plan.importer import ImportSettings
-from codemods.plan.mapping import PublishedMapping, plan_of_mapping
-from codemods.plan.patches import unconfirmed
-from codemods.plan.values import PlanError, PlanRequest, RewritePlan
-from codemods.rewrite import bowler_engine, engine
-from codemods.rewrite.custom import load_codemods
-from codemods.rewrite.results import Failed, FileResult, Rewritten
-from codemods.scan.assembly import check_grammar
-from codemods.scan.build import build_index
-from codemods.scan.cache import Cache
-from codemods.scan.focus import Focus
-from codemods.scan.index import Index
-from codemods.scan.newer import NEWER_SYNTAX
-from codemods.scan.sources import REFERENCE_FILES
-from codemods.transaction import write_tree
+from unshim.codemods.analyze.analysis import Analysis, analyze, analyze_index
+from unshim.codemods.names import within
+from unshim.codemods.outcome import ApplyOutcome, Kept, Location
+from unshim.codemods.plan.confirm import planned
+from unshim.codemods.plan.importer import ImportSettings
+from unshim.codemods.plan.mapping import PublishedMapping, plan_of_mapping
+from unshim.codemods.plan.patches import unconfirmed
+from unshim.codemods.plan.values import PlanError, PlanRequest, RewritePlan
+from unshim.codemods.rewrite import bowler_engine, engine
+from unshim.codemods.rewrite.custom import load_codemods
+from unshim.codemods.rewrite.results import Failed, FileResult, Rewritten
+from unshim.codemods.scan.assembly import check_grammar
+from unshim.codemods.scan.build import build_index
+from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.index import Index
+from unshim.codemods.scan.newer import NEWER_SYNTAX
+from unshim.codemods.scan.sources import REFERENCE_FILES
+from unshim.codemods.transaction import write_tree
 
 
 class DeletionResult(Protocol):

@@ -27,12 +27,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codemods.delete import removal
-from codemods.outcome import Kept, Location
-from codemods.rewrite import engine
-from codemods.rewrite.results import Failed, FileResult, Rewritten
-from codemods.worktree import journal
-from codemods.worktree.journal import COMMITTING, STAGING, Entry, Journal
+from unshim.codemods.delete import removal
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.rewrite import engine
+from unshim.codemods.rewrite.results import Failed, FileResult, Rewritten
+from unshim.codemods.worktree import journal
+from unshim.codemods.worktree.journal import COMMITTING, STAGING, Entry, Journal
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from codemods.apply import Applied, ApplyOptions, DeleteHook, apply
-from codemods.plan.values import PlanRequest
 from tests.treemaker import make_tree
+from unshim.codemods.apply import Applied, ApplyOptions, DeleteHook, apply
+from unshim.codemods.plan.values import PlanRequest
 
 # A canonical package, and a shim package that only forwards to it.
 CANONICAL = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from codemods.plan.values import FileTask, RewritePlan
-from codemods.rewrite import bindings
-from codemods.rewrite import transform as rewrite
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.located import Prepared
-from codemods.rewrite.transform import FileRewrite
+from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite import bindings
+from unshim.codemods.rewrite import transform as rewrite
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.located import Prepared
+from unshim.codemods.rewrite.transform import FileRewrite
 
 pytest_plugins = ["pytester", "tests.fakegithub.fixtures"]
 
@@ -67,6 +67,6 @@ def _shape(uses: bindings.Uses) -> tuple[object, ...]:
 def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test's runs (in process or in a subprocess, which inherits the environment) keep
     their per-file facts in a folder of their own, never in the user's cache."""
-    from codemods.scan.cache import ENV_DIR
+    from unshim.codemods.scan.cache import ENV_DIR
 
     monkeypatch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("cache")))

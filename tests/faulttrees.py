@@ -28,7 +28,7 @@ def shim_tree(root: Path, consumers: int, whole: bool = True) -> Path:
 def start_unshim(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     environ = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", *arguments],
+        [sys.executable, "-m", "unshim.bot", *arguments],
         cwd=REPO,
         env=environ,
         stdout=subprocess.PIPE,

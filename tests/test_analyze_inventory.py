@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.cli import main
-from codemods.analyze.analysis import Analysis, analyze
-from codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER
 from tests.treemaker import make_tree as make
+from unshim.bot.cli import main
+from unshim.codemods.analyze.analysis import Analysis, analyze
+from unshim.codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/analyze.schema.json").read_text())
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analyze.analysis import Analysis, analyze
-from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, literal_all
 from tests.treemaker import make_tree
+from unshim.codemods.analyze.analysis import Analysis, analyze
+from unshim.codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, literal_all
 
 REAL = {
     "app/__init__.py": "",

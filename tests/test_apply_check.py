@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from bot.cli import main
 from tests.apply_support import CANONICAL, write_tree
+from unshim.bot.cli import main
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/apply.schema.json").read_text())
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.apply_support import CANONICAL, write_tree
+from unshim.bot.cli import main
 
 CONSUMER = {**CANONICAL, "app/use.py": "from old.one import Real\n"}
 

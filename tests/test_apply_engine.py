@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analyze.graph import all_refs
-from codemods.outcome import Kept, Location
-from codemods.rewrite.results import Failed
-from codemods.scan.index import Index
 from tests.apply_support import CANONICAL, run, write_tree
+from unshim.codemods.analyze.graph import all_refs
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.rewrite.results import Failed
+from unshim.codemods.scan.index import Index
 
 
 @dataclass(frozen=True)

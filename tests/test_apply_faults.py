@@ -12,13 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import commands
-from bot.apply_request import deletion
-from bot.cli import main
-from codemods.delete.removal import DeletionResult
-from codemods.scan.index import Index
-from codemods.worktree import journal
-from codemods.worktree.faults import VARIABLE
 from tests.faulttrees import (
     alive,
     children,
@@ -27,6 +20,13 @@ from tests.faulttrees import (
     shim_tree,
     start_unshim,
 )
+from unshim.bot import commands
+from unshim.bot.apply_request import deletion
+from unshim.bot.cli import main
+from unshim.codemods.delete.removal import DeletionResult
+from unshim.codemods.scan.index import Index
+from unshim.codemods.worktree import journal
+from unshim.codemods.worktree.faults import VARIABLE
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from codemods.analyze.analysis import analyze
-from codemods.scan import reading
-from codemods.scan.cache import Cache, Entry, blob_id, decode_entry, encode_entry
-from codemods.scan.collector import file_facts, parse
-from codemods.scan.reading import read_facts
 from tests.apply_support import CANONICAL, write_tree
+from unshim.bot.cli import main
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.scan import reading
+from unshim.codemods.scan.cache import Cache, Entry, blob_id, decode_entry, encode_entry
+from unshim.codemods.scan.collector import file_facts, parse
+from unshim.codemods.scan.reading import read_facts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -217,7 +217,16 @@ def test_runs_at_the_same_time_share_one_cache(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
 
     def start(*flags: str) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "bot", "analyze", str(root), "--format", "json", "-q"]
+        command = [
+            sys.executable,
+            "-m",
+            "unshim.bot",
+            "analyze",
+            str(root),
+            "--format",
+            "json",
+            "-q",
+        ]
         return subprocess.Popen([*command, "-j", "2", *flags], env=env, stdout=subprocess.PIPE)
 
     together = [start("--cache-dir", str(cache)) for _ in range(2)]

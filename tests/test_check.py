@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
 
 BASE = {
     "app/__init__.py": "",

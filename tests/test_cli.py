@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import config_keys
+from unshim.bot.cli import main
+from unshim.bot.config import config_keys
 
 ROOT = Path(__file__).parent.parent
 
 
 def test_python_dash_m_bot_is_the_unshim_command() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "unshim.bot", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0
     assert "unshim removes the leftovers of Python refactors" in result.stdout
@@ -43,7 +43,7 @@ def test_internal_error_is_one_line_with_debug_hint(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.commands.run_analysis", explode)
+    monkeypatch.setattr("unshim.bot.commands.run_analysis", explode)
     assert main(["analyze", str(tmp_path)]) == 3
     err = capsys.readouterr().err
     assert err.strip() == "error: internal error: RuntimeError: boom (rerun with --debug)"
@@ -62,7 +62,7 @@ def test_the_time_analyze_prints_includes_working_out_and_writing_the_inventory(
 ) -> None:
     import time
 
-    from bot.report import inventory
+    from unshim.bot.report import inventory
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app/__init__.py").write_text("")
@@ -80,7 +80,7 @@ def test_the_time_analyze_prints_includes_working_out_and_writing_the_inventory(
 
 
 def test_a_process_knows_how_long_it_has_run() -> None:
-    from bot.console import process_age
+    from unshim.bot.console import process_age
 
     done = subprocess.run(
         [

@@ -15,8 +15,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from bot.config import Config, PullRequestConfig, VerifyConfig, config_keys, parse_config
-from bot.errors import UsageError
+from unshim.bot.config import Config, PullRequestConfig, VerifyConfig, config_keys, parse_config
+from unshim.bot.errors import UsageError
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((ROOT / "docs/config.schema.json").read_text())

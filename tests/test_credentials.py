@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Config, PullRequestConfig, VerifyConfig
-from bot.verify.run import command_environment
-from codemods.credentials import is_credential, without_credentials
-from codemods.plan.importer import environment
+from unshim.bot.config import Config, PullRequestConfig, VerifyConfig
+from unshim.bot.verify.run import command_environment
+from unshim.codemods.credentials import is_credential, without_credentials
+from unshim.codemods.plan.importer import environment
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.rewrite.custom import CodemodSpecError, load_codemod
 from tests.apply_support import CANONICAL, dedent, run
+from unshim.codemods.rewrite.custom import CodemodSpecError, load_codemod
 
 RENAME = """\
     import libcst as cst

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.analyze.analysis import analyze
-from codemods.analyze.inventory import ACTIVE, DEAD
-from codemods.delete.removal import proof_of
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.analyze.inventory import ACTIVE, DEAD
+from unshim.codemods.delete.removal import proof_of
 
 # Nothing imports `tool._vendor.tomli` by its dotted name; `import tomli` reaches it once
 # `tool/__init__.py` has put `tool/_vendor` on sys.path.

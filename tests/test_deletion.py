@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.delete.proof import blocking_references, plan_files
-from codemods.delete.removal import DeletionResult, delete_dead, prove_and_delete
-from codemods.outcome import Kept, Location
-from codemods.scan.build import build_index
 from tests.treemaker import make_tree
+from unshim.codemods.delete.proof import blocking_references, plan_files
+from unshim.codemods.delete.removal import DeletionResult, delete_dead, prove_and_delete
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.scan.build import build_index
 
 LAYOUT = {
     "pkg/__init__.py": "",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from unshim.bot.cli import main
 
 DEMO = Path(__file__).parent.parent / "demo"
 SHIMS = "src.app.infrastructure.exchange.mexc"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.plan.deprecation_tests import warned_import_lines
 from tests.apply_support import CANONICAL, dedent, write_tree
+from unshim.bot.cli import main
+from unshim.codemods.plan.deprecation_tests import warned_import_lines
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from codemods import apply as apply_module
-from codemods.apply import Applied, ApplyOptions, apply
-from codemods.delete.removal import prove_and_delete
-from codemods.plan.values import PlanRequest
-from codemods.rewrite.results import FileResult, Rewritten
-from codemods.scan.focus import Focus
-from codemods.scan.index import Index
 from tests.treemaker import make_tree
+from unshim.codemods import apply as apply_module
+from unshim.codemods.apply import Applied, ApplyOptions, apply
+from unshim.codemods.delete.removal import prove_and_delete
+from unshim.codemods.plan.values import PlanRequest
+from unshim.codemods.rewrite.results import FileResult, Rewritten
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.index import Index
 
 SHIM = "proj.pkg.shim"
 FOCUS = Focus((SHIM,))

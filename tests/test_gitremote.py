@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from bot.publish.remote import auth_environment, repository_slug, scrub, secret_forms
+from unshim.bot.publish.remote import auth_environment, repository_slug, scrub, secret_forms
 
 HEADER = "AUTHORIZATION: basic " + base64.b64encode(b"x-access-token:tok").decode()
 

@@ -8,15 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import RefusedError, UsageError
-from bot.publish.gitrepo import (
-    CommitInfo,
-    GitError,
-    GitRepository,
-    PushRejected,
-    open_repository,
-)
-from bot.publish.restore import restored
 from tests.gitfixtures import (
     BOT_EMAIL,
     BOT_NAME,
@@ -31,6 +22,15 @@ from tests.gitfixtures import (
     protect,
     remote_branch_sha,
 )
+from unshim.bot.errors import RefusedError, UsageError
+from unshim.bot.publish.gitrepo import (
+    CommitInfo,
+    GitError,
+    GitRepository,
+    PushRejected,
+    open_repository,
+)
+from unshim.bot.publish.restore import restored
 
 PREFIX = "unshim/"
 BOT_BRANCH = "unshim/remove-shims"

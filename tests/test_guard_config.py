@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import load_config
-from bot.guard_config import add_removed
+from unshim.bot.config import load_config
+from unshim.bot.guard_config import add_removed
 
 PYPROJECT = """\
 [project]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.rewrite import engine
-from codemods.rewrite.results import Failed, Rewritten
-from codemods.scan.sources import MAX_FILE_BYTES
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
+from unshim.codemods.rewrite import engine
+from unshim.codemods.rewrite.results import Failed, Rewritten
+from unshim.codemods.scan.sources import MAX_FILE_BYTES
 
 TREE = {
     "app/__init__.py": "",

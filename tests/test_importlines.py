@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analyze.analysis import analyze
-from codemods.plan.build import build_plan
-from codemods.plan.values import PlanRequest
-from codemods.rewrite.located import prepare
-from codemods.rewrite.transform import rewrite_import_lines, rewrite_source
 from tests.apply_support import CANONICAL, dedent, rewritten, write_tree
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.plan.build import build_plan
+from unshim.codemods.plan.values import PlanRequest
+from unshim.codemods.rewrite.located import prepare
+from unshim.codemods.rewrite.transform import rewrite_import_lines, rewrite_source
 
 CONSUMER = "app/use.py"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.apply import ApplyOptions, apply
-from codemods.delete.removal import prove_and_delete
-from codemods.plan.values import PlanRequest
-from codemods.rewrite.results import Rewritten
 from tests.apply_support import write_tree
+from unshim.codemods.apply import ApplyOptions, apply
+from unshim.codemods.delete.removal import prove_and_delete
+from unshim.codemods.plan.values import PlanRequest
+from unshim.codemods.rewrite.results import Rewritten
 
 NUM = {
     "num/__init__.py": "",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.plan.schedule import reached
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
+from unshim.codemods.plan.schedule import reached
 
 SHIM = (
     "import warnings\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from bot.cli import main
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "demo"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from codemods.analyze.analysis import analyze
-from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
-from codemods.apply import Applied, ApplyOptions, apply
-from codemods.plan.values import PlanRequest
 from tests.apply_support import dedent, run, write_tree
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
+from unshim.codemods.apply import Applied, ApplyOptions, apply
+from unshim.codemods.plan.values import PlanRequest
 
 
 def consumer_after(

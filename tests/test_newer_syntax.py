@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.delete.removal import prove_and_delete
-from codemods.rewrite.located import prepare
-from codemods.scan.build import build_index
-from codemods.scan.newer import syntax_problem
 from tests.apply_support import CANONICAL, write_tree
+from unshim.bot.cli import main
+from unshim.codemods.delete.removal import prove_and_delete
+from unshim.codemods.rewrite.located import prepare
+from unshim.codemods.scan.build import build_index
+from unshim.codemods.scan.newer import syntax_problem
 
 pytestmark = pytest.mark.skipif(
     sys.version_info >= (3, 12), reason="the running ast reads Python 3.12 syntax"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analyze.analysis import analyze
-from codemods.analyze.resolve import Origin
-from codemods.plan.build import build_plan
-from codemods.plan.targets import public_target
-from codemods.plan.values import PlanError, PlanRequest, parse_move
 from tests.apply_support import CANONICAL, run, write_tree
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.analyze.resolve import Origin
+from unshim.codemods.plan.build import build_plan
+from unshim.codemods.plan.targets import public_target
+from unshim.codemods.plan.values import PlanError, PlanRequest, parse_move
 
 LAYER = {
     "layer/__init__.py": "from real.core import Real\nfrom .sub import helper\n",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.scan.distributions import Distribution, distributions, publisher
-from codemods.scan.sources import discover
 from tests.apply_support import write_tree
+from unshim.bot.cli import main
+from unshim.codemods.scan.distributions import Distribution, distributions, publisher
+from unshim.codemods.scan.sources import discover
 
 REAL = "class Real: ...\n"
 SHIM = "from pkg.real import Real\n"

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.publish.github_pulls import PullRequests
-from bot.publish.github_transport import ACTIONS_SETTING, MAX_WAIT, SECONDARY_RATE_WAIT
-from bot.publish.pullrequest import PullRequestError, PullRequestSpec
 from tests.fakegithub.fixtures import GitHubFixture
 from tests.fakegithub.server import ACTIONS_CANNOT_CREATE_PULLS
 from tests.fakegithub.state import Comment
+from unshim.bot.publish.github_pulls import PullRequests
+from unshim.bot.publish.github_transport import ACTIONS_SETTING, MAX_WAIT, SECONDARY_RATE_WAIT
+from unshim.bot.publish.pullrequest import PullRequestError, PullRequestSpec
 
 BRANCH = "unshim/remove-compat-shim"
 MARKER = "<!-- unshim:plan=3f2a9c -->"

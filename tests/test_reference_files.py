@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.apply_request import apply_options
-from bot.cli import main
-from bot.config import Config, load_config
-from codemods.analyze.analysis import analyze
-from codemods.delete.removal import proof_of, prove_and_delete
-from codemods.outcome import Location
-from codemods.scan.build import build_index
-from codemods.scan.sources import REFERENCE_FILES, is_reference_file
 from tests.treemaker import make_tree
+from unshim.bot.apply_request import apply_options
+from unshim.bot.cli import main
+from unshim.bot.config import Config, load_config
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.delete.removal import proof_of, prove_and_delete
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.build import build_index
+from unshim.codemods.scan.sources import REFERENCE_FILES, is_reference_file
 
 APP = {
     "app/__init__.py": "",
@@ -133,7 +133,7 @@ def test_an_egg_info_entry_point_blocks_outside_git_too(tmp_path: Path) -> None:
 
 
 def test_verify_reads_the_configured_reference_files(tmp_path: Path) -> None:
-    from bot.verify.run import analyze_trees, mentions
+    from unshim.bot.verify.run import analyze_trees, mentions
 
     root = make_tree(tmp_path, {**APP, "deploy.conf": "module = app.old.tool\n"})
     config = Config(reference_files=("*.conf",))

@@ -16,15 +16,15 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from bot.report import wording
-from bot.report.json_doc import render_json
-from bot.report.markdown import BODY_LIMIT, render_markdown
-from bot.report.text import render_text
-from bot.report.values import Metadata, Report, fingerprint
-from bot.verify import checks as c
-from bot.verify import counts as k
-from bot.verify.checks import Check, Counts, Gap, Run, Verification
-from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location, Note
+from unshim.bot.report import wording
+from unshim.bot.report.json_doc import render_json
+from unshim.bot.report.markdown import BODY_LIMIT, render_markdown
+from unshim.bot.report.text import render_text
+from unshim.bot.report.values import Metadata, Report, fingerprint
+from unshim.bot.verify import checks as c
+from unshim.bot.verify import counts as k
+from unshim.bot.verify.checks import Check, Counts, Gap, Run, Verification
+from unshim.codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location, Note
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = Path(__file__).parent.parent / "docs" / "report.schema.json"

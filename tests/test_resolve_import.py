@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from codemods.apply import Applied, ApplyOptions, apply
-from codemods.plan.importer import ImportSettings
-from codemods.plan.values import PlanRequest
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
+from unshim.codemods.apply import Applied, ApplyOptions, apply
+from unshim.codemods.plan.importer import ImportSettings
+from unshim.codemods.plan.values import PlanRequest
 
 REAL = {
     "real/__init__.py": "",

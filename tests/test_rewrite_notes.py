@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.apply_support import CANONICAL, dedent, run, write_tree
+from unshim.bot.cli import main
 
 
 def notes_of(root: Path, consumer: str, extra: dict[str, str] | None = None) -> list[str]:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.plan.values import FileTask, RewritePlan, ShimModule, Target
-from codemods.rewrite import engine
-from codemods.rewrite.results import Failed, Rewritten
+from unshim.codemods.plan.values import FileTask, RewritePlan, ShimModule, Target
+from unshim.codemods.rewrite import engine
+from unshim.codemods.rewrite.results import Failed, Rewritten
 
 pytestmark = pytest.mark.roundtrip
 

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import load_config
-from bot.pipeline import RunOptions, RunResult, run
 from tests.fakegithub.fixtures import GitHubFixture
 from tests.faulttrees import hold_lock
 from tests.gitfixtures import (
@@ -27,6 +24,9 @@ from tests.gitfixtures import (
     protect,
     remote_branch_sha,
 )
+from unshim.bot.cli import main
+from unshim.bot.config import load_config
+from unshim.bot.pipeline import RunOptions, RunResult, run
 
 BRANCH = "unshim/app-legacy"
 PROJECT = {

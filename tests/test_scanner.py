@@ -10,11 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from codemods.scan import lexer
-from codemods.scan.body import module_body
-from codemods.scan.collector import file_facts, parse
-from codemods.scan.facts import Facts
-from codemods.scan.scanner import scan, scan_file_bytes, shim_candidate, top_level_definitions
+from unshim.codemods.scan import lexer
+from unshim.codemods.scan.body import module_body
+from unshim.codemods.scan.collector import file_facts, parse
+from unshim.codemods.scan.facts import Facts
+from unshim.codemods.scan.scanner import (
+    scan,
+    scan_file_bytes,
+    shim_candidate,
+    top_level_definitions,
+)
 
 needs_fast = pytest.mark.skipif(
     not lexer.FAST, reason="the scanner needs Python 3.11+ (possessive quantifiers)"

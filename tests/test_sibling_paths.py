@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.analyze.analysis import analyze
-from codemods.delete.removal import proof_of, prove_and_delete
-from codemods.outcome import Location
-from codemods.scan.build import build_index
 from tests.treemaker import make_tree
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.delete.removal import proof_of, prove_and_delete
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.build import build_index
 
 HOOKS = {
     "lib/__init__.py": "",

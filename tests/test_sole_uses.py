@@ -9,8 +9,8 @@ import textwrap
 import libcst as cst
 import pytest
 
-from codemods.rewrite.bindings import Uses, ast_uses, scope_uses
-from codemods.rewrite.layout import Metadata
+from unshim.codemods.rewrite.bindings import Uses, ast_uses, scope_uses
+from unshim.codemods.rewrite.layout import Metadata
 
 
 def _import_of(meta: Metadata, local: str) -> cst.CSTNode:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codemods.delete.removal import DeletionResult, prove_and_delete
-from codemods.scan.build import build_index
 from tests.treemaker import make_tree
+from unshim.codemods.delete.removal import DeletionResult, prove_and_delete
+from unshim.codemods.scan.build import build_index
 
 LOCALES = {
     "app/__init__.py": "",
@@ -190,7 +190,7 @@ def test_a_constant_middle_names_no_package_that_does_not_end_so(tmp_path: Path)
 
 
 def test_analyze_does_not_call_a_package_named_by_a_constant_middle_dead(tmp_path: Path) -> None:
-    from codemods.analyze.analysis import analyze
+    from unshim.codemods.analyze.analysis import analyze
 
     loader = """
         def load(app, name):

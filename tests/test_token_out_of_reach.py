@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.publish.remote import secret_forms
 from tests.fakegithub.fixtures import GitHubFixture
 from tests.gitfixtures import BOT_EMAIL, BOT_NAME, Remote, git, isolate_git, make_remote, protect
+from unshim.bot.publish.remote import secret_forms
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads /proc, as an attacker on Linux would"
@@ -145,7 +145,7 @@ def test_no_command_and_no_hook_can_read_the_token(
         "PROBE_OUT": str(found),
     }
     completed = subprocess.run(
-        [sys.executable, "-m", "bot", "run", str(project.work)],
+        [sys.executable, "-m", "unshim.bot", "run", str(project.work)],
         env=environ,
         capture_output=True,
         text=True,

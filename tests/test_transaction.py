@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods import transaction
-from codemods.rewrite import engine
-from codemods.rewrite.results import Failed, Rewritten, Unchanged
-from codemods.worktree import journal
 from tests.treemaker import make_tree
+from unshim.codemods import transaction
+from unshim.codemods.rewrite import engine
+from unshim.codemods.rewrite.results import Failed, Rewritten, Unchanged
+from unshim.codemods.worktree import journal
 
 FILES = {"a.py": "old a\n", "pkg/b.py": "old b\n", "pkg/c.py": "same\n", "gone/x.py": "x\n"}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.delete.own_names import adds_folder, pth_adds, shorter_names
-from codemods.delete.removal import prove_and_delete
-from codemods.outcome import Location
-from codemods.scan.build import build_index
 from tests.treemaker import make_tree
+from unshim.codemods.delete.own_names import adds_folder, pth_adds, shorter_names
+from unshim.codemods.delete.removal import prove_and_delete
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.build import build_index
 
 VENDORED = {
     "tool/__init__.py": (

@@ -17,28 +17,28 @@ from textwrap import dedent
 
 import pytest
 
-from bot.apply_request import apply_options, deletion, plan_request
-from bot.cli import main
-from bot.config import Config, PullRequestConfig, VerifyConfig, load_config
-from bot.pipeline import changed_files
-from bot.report.json_doc import to_json
-from bot.report.values import Metadata, Report
-from bot.verify import checks, compile_cache, compiled, counts, subjects
-from bot.verify import run as verifying
-from bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
-from bot.verify.run import (
+from unshim.bot.apply_request import apply_options, deletion, plan_request
+from unshim.bot.cli import main
+from unshim.bot.config import Config, PullRequestConfig, VerifyConfig, load_config
+from unshim.bot.pipeline import changed_files
+from unshim.bot.report.json_doc import to_json
+from unshim.bot.report.values import Metadata, Report
+from unshim.bot.verify import checks, compile_cache, compiled, counts, subjects
+from unshim.bot.verify import run as verifying
+from unshim.bot.verify.checks import Counts, Run, collected_tests, command_argv, is_collection
+from unshim.bot.verify.run import (
     append_job_summary,
     interpreter,
     run_checks,
     run_command,
     verify_tree,
 )
-from bot.verify.snapshot import head_tree
-from codemods.analyze import inventory
-from codemods.analyze.analysis import analyze
-from codemods.apply import apply
-from codemods.scan import grep_lines
-from codemods.scan.grep_lines import grep_tree, overlaid
+from unshim.bot.verify.snapshot import head_tree
+from unshim.codemods.analyze import inventory
+from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.apply import apply
+from unshim.codemods.scan import grep_lines
+from unshim.codemods.scan.grep_lines import grep_tree, overlaid
 
 PY = sys.executable
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.config import PullRequestConfig
-from bot.errors import UsageError
-from bot.publish.github_pulls import PullRequests
-from bot.publish.gitrepo import GitRepository
-from bot.publish.publisher import Proposal, Published, Target
-from bot.publish.pullrequest import PullRequestSpec
-from bot.publish.push_policy import bot_prefix
+from unshim.bot.config import PullRequestConfig
+from unshim.bot.errors import UsageError
+from unshim.bot.publish.github_pulls import PullRequests
+from unshim.bot.publish.gitrepo import GitRepository
+from unshim.bot.publish.publisher import Proposal, Published, Target
+from unshim.bot.publish.pullrequest import PullRequestSpec
+from unshim.bot.publish.push_policy import bot_prefix
 
 DURATION = re.compile(r"\b\d+(?:\.\d+)? ?s\b")
 Say = Callable[[str], None]

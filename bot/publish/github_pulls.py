@@ -22,7 +22,7 @@ from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest as GithubPullRequest
 from github.Repository import Repository
 
-from bot.publish.github_transport import (
+from unshim.bot.publish.github_transport import (
     CONTENTS_WRITE,
     DEFAULT_API_URL,
     ISSUES_WRITE,
@@ -32,7 +32,7 @@ from bot.publish.github_transport import (
     ErrorAnswer,
     Transport,
 )
-from bot.publish.pullrequest import PullRequestError, PullRequestInfo, PullRequestSpec
+from unshim.bot.publish.pullrequest import PullRequestError, PullRequestInfo, PullRequestSpec
 
 LABEL_COLOR = "ededed"  # GitHub's own default grey
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from bot.publish.pullrequest import PullRequestError
+from unshim.bot.publish.pullrequest import PullRequestError
 
 DEFAULT_API_URL = "https://api.github.com"
 PER_PAGE = 100

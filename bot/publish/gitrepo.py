@@ -16,9 +16,9 @@ from pathlib import Path
 
 import git
 
-from bot.errors import RefusedError, UsageError
-from bot.publish.push_policy import push_refusal
-from bot.publish.remote import auth_environment, repository_slug, scrub, secret_forms
+from unshim.bot.errors import RefusedError, UsageError
+from unshim.bot.publish.push_policy import push_refusal
+from unshim.bot.publish.remote import auth_environment, repository_slug, scrub, secret_forms
 
 # Without a handler of its own, GitPython's warnings (it logs a rejected push's stderr) would
 # reach the terminal through logging's last resort, next to our own one-line message.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.publish.pullrequest import PullRequestInfo
+from unshim.bot.publish.pullrequest import PullRequestInfo
 
 
 @dataclass(frozen=True)

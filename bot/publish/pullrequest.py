@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import EXIT_REFUSED, UnshimError
+from unshim.bot.errors import EXIT_REFUSED, UnshimError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ to print.
 
 from __future__ import annotations
 
-from bot.publish.publisher import Proposal, Published, Target
+from unshim.bot.publish.publisher import Proposal, Published, Target
 
 
 class ReadOnlyPublisher:

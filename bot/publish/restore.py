@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.errors import RefusedError
-from bot.publish.gitrepo import GitRepository
+from unshim.bot.errors import RefusedError
+from unshim.bot.publish.gitrepo import GitRepository
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 
-from bot.report.markup import plural
-from bot.report.workflow import annotation
-from codemods.apply import Applied
-from codemods.outcome import ApplyOutcome, ImportEdit
-from codemods.plan.values import RewritePlan
-from codemods.rewrite.patch import unified_diff
-from codemods.rewrite.results import Rewritten
-from codemods.transaction import Recovery
-from codemods.worktree.journal import COMMITTING
+from unshim.bot.report.markup import plural
+from unshim.bot.report.workflow import annotation
+from unshim.codemods.apply import Applied
+from unshim.codemods.outcome import ApplyOutcome, ImportEdit
+from unshim.codemods.plan.values import RewritePlan
+from unshim.codemods.rewrite.patch import unified_diff
+from unshim.codemods.rewrite.results import Rewritten
+from unshim.codemods.transaction import Recovery
+from unshim.codemods.worktree.journal import COMMITTING
 
 
 def diff(applied: Applied) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.report.json_doc import files_and_kept
-from codemods.apply import Applied
-from codemods.outcome import ImportEdit
+from unshim.bot.report.json_doc import files_and_kept
+from unshim.codemods.apply import Applied
+from unshim.codemods.outcome import ImportEdit
 
 SCHEMA_VERSION = 1
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.report.workflow import annotation
-from codemods.analyze.removed import Finding, Removal
+from unshim.bot.report.workflow import annotation
+from unshim.codemods.analyze.removed import Finding, Removal
 
 
 def text(found: Sequence[Finding]) -> str:

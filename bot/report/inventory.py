@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER, PackageReport
-from codemods.analyze.shims import IMPURE, PURE, Verdict
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER, PackageReport
+from unshim.codemods.analyze.shims import IMPURE, PURE, Verdict
 
 SCHEMA_VERSION = 1
 

@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from bot.report.values import Report
-from bot.verify.checks import Check, Counts, Run
-from codemods.outcome import ApplyOutcome, Kept, Location, Note
+from unshim.bot.report.values import Report
+from unshim.bot.verify.checks import Check, Counts, Run
+from unshim.codemods.outcome import ApplyOutcome, Kept, Location, Note
 
 SCHEMA_VERSION = 1
 

@@ -4,13 +4,13 @@ line."""
 
 from __future__ import annotations
 
-from bot.report.markup import code, plural
-from bot.report.table import ordered
-from bot.report.values import Report
-from bot.verify import counts as k
-from bot.verify.checks import Check, Counts, Run, Verification
-from codemods.names import within
-from codemods.outcome import ApplyOutcome, ImportEdit, Kept
+from unshim.bot.report.markup import code, plural
+from unshim.bot.report.table import ordered
+from unshim.bot.report.values import Report
+from unshim.bot.verify import counts as k
+from unshim.bot.verify.checks import Check, Counts, Run, Verification
+from unshim.codemods.names import within
+from unshim.codemods.outcome import ApplyOutcome, ImportEdit, Kept
 
 LINE_CHARS = 300  # longest output line shown
 REWRITTEN = "files with rewritten imports"

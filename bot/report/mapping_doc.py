@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from codemods.plan.mapping import PublishedMapping, to_json
+from unshim.codemods.plan.mapping import PublishedMapping, to_json
 
 
 def json_text(mapping: PublishedMapping) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.report.lists import OUTPUT, PATCHED, REWRITTEN, distinct, lists, output_lines
-from bot.report.markup import code, fenced, fold, names, plural
-from bot.report.summary import summary
-from bot.report.table import check_name, ordered, table
-from bot.report.values import MARKER, Report
-from bot.verify.checks import Check, Run, Verification
-from codemods.outcome import ApplyOutcome
+from unshim.bot.report.lists import OUTPUT, PATCHED, REWRITTEN, distinct, lists, output_lines
+from unshim.bot.report.markup import code, fenced, fold, names, plural
+from unshim.bot.report.summary import summary
+from unshim.bot.report.table import check_name, ordered, table
+from unshim.bot.report.values import MARKER, Report
+from unshim.bot.verify.checks import Check, Run, Verification
+from unshim.codemods.outcome import ApplyOutcome
 
 BODY_LIMIT = 65_536  # characters GitHub accepts in a pull request body
 COUNTING = (

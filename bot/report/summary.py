@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.report.lists import distinct
-from bot.report.markup import code, names, plural
-from bot.report.table import check_name
-from bot.report.values import Report
-from codemods.names import common_package
+from unshim.bot.report.lists import distinct
+from unshim.bot.report.markup import code, names, plural
+from unshim.bot.report.table import check_name
+from unshim.bot.report.values import Report
+from unshim.codemods.names import common_package
 
 SHIM_MEANING = (
     "(A *shim* is a module that only re-exports names defined somewhere else; refactors leave "

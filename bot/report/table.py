@@ -3,9 +3,9 @@ report (bot.report.text) shows the same cells on a terminal."""
 
 from __future__ import annotations
 
-from bot.report.markup import cell, code, plural
-from bot.verify import checks as c
-from bot.verify.checks import Check, Counts, Run, Verification
+from unshim.bot.report.markup import cell, code, plural
+from unshim.bot.verify import checks as c
+from unshim.bot.verify.checks import Check, Counts, Run, Verification
 
 NONE = "—"
 

@@ -3,10 +3,10 @@ first, then the output of what failed. The wording of the cells is bot.report's.
 
 from __future__ import annotations
 
-from bot.report.lists import output_lines
-from bot.report.markup import plural
-from bot.report.table import check_name, observed, ordered, verdict
-from bot.report.values import Report
+from unshim.bot.report.lists import output_lines
+from unshim.bot.report.markup import plural
+from unshim.bot.report.table import check_name, observed, ordered, verdict
+from unshim.bot.report.values import Report
 
 
 def render_text(report: Report) -> str:

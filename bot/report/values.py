@@ -7,9 +7,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from bot import VERSION
-from bot.verify.checks import Verification
-from codemods.outcome import ApplyOutcome
+from unshim.bot import VERSION
+from unshim.bot.verify.checks import Verification
+from unshim.codemods.outcome import ApplyOutcome
 
 MARKER = "<!-- unshim:fingerprint={} -->"
 

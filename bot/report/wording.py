@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from codemods.names import common_package
-from codemods.outcome import ApplyOutcome
+from unshim.codemods.names import common_package
+from unshim.codemods.outcome import ApplyOutcome
 
 BRANCH_PREFIX = "unshim/"
 HUMAN_MARKER = "<!-- unshim:human-commits -->"

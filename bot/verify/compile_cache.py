@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemods.worktree.place import git_dir
+from unshim.codemods.worktree.place import git_dir
 
 FORMAT = 1
 # Where compileall writes bytecode differs per run and is not in its output.

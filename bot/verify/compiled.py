@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from bot.verify.checks import Run
+from unshim.bot.verify.checks import Run
 
 _ERROR = re.compile(r"^\*\*\* Error compiling '(.+)'\.\.\.$")
 _WARNING = re.compile(r"^(.+?):\d+: \w*Warning: ")

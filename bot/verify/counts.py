@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.verify.checks import Counts, Gap
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import ImportRef
-from codemods.names import within
-from codemods.scan.grep_lines import GREP_ROOT, GrepTree, grep_command
+from unshim.bot.verify.checks import Counts, Gap
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.graph import ImportRef
+from unshim.codemods.names import within
+from unshim.codemods.scan.grep_lines import GREP_ROOT, GrepTree, grep_command
 
 # Why grep and the exact count differ. bot.report words each one.
 OWN = "own"  # grep counts the package's imports of itself

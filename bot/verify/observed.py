@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import stmt_refs
-from codemods.names import within
-from codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location
-from codemods.scan.facts import ImportStmt
-from codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.graph import stmt_refs
+from unshim.codemods.names import within
+from unshim.codemods.outcome import ApplyOutcome, ImportEdit, Kept, Location
+from unshim.codemods.scan.facts import ImportStmt
+from unshim.codemods.scan.index import Index, ModuleInfo
 
 
 def _files(index: Index) -> dict[str, ModuleInfo]:

@@ -21,10 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from bot.config import Config, cache_folder
-from bot.errors import UsageError
-from bot.verify import compile_cache
-from bot.verify.checks import (
+from unshim.bot.config import Config, cache_folder
+from unshim.bot.errors import UsageError
+from unshim.bot.verify import compile_cache
+from unshim.bot.verify.checks import (
     CANONICAL,
     COMMAND,
     COMPILE,
@@ -41,22 +41,22 @@ from bot.verify.checks import (
     judge_counts,
     judge_run,
 )
-from bot.verify.compile_cache import Memo
-from bot.verify.compiled import Said, composed, joined, recompiled, said
-from bot.verify.counts import tree_counts
-from bot.verify.observed import observed_outcome
-from bot.verify.orphans import reaped
-from bot.verify.snapshot import head_tree, is_git_tree
-from bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
-from codemods.analyze.analysis import Analysis, analyze, analyze_index
-from codemods.analyze.references import text_references
-from codemods.credentials import without_credentials
-from codemods.outcome import ApplyOutcome, Location
-from codemods.scan.assembly import check_grammar
-from codemods.scan.build import Learned, changed_index, deferred_index, kept_verdicts
-from codemods.scan.cache import Cache
-from codemods.scan.grep_lines import GrepTree, grep_tree, overlaid
-from codemods.scan.sources import TreeError
+from unshim.bot.verify.compile_cache import Memo
+from unshim.bot.verify.compiled import Said, composed, joined, recompiled, said
+from unshim.bot.verify.counts import tree_counts
+from unshim.bot.verify.observed import observed_outcome
+from unshim.bot.verify.orphans import reaped
+from unshim.bot.verify.snapshot import head_tree, is_git_tree
+from unshim.bot.verify.subjects import Trees, canonical_of, check_shims, default_shims
+from unshim.codemods.analyze.analysis import Analysis, analyze, analyze_index
+from unshim.codemods.analyze.references import text_references
+from unshim.codemods.credentials import without_credentials
+from unshim.codemods.outcome import ApplyOutcome, Location
+from unshim.codemods.scan.assembly import check_grammar
+from unshim.codemods.scan.build import Learned, changed_index, deferred_index, kept_verdicts
+from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.grep_lines import GrepTree, grep_tree, overlaid
+from unshim.codemods.scan.sources import TreeError
 
 TAIL_LINES = 40
 JOB_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import UsageError
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.inventory import SHIM_LAYER, shim_layer
-from codemods.names import within
+from unshim.bot.errors import UsageError
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.inventory import SHIM_LAYER, shim_layer
+from unshim.codemods.names import within
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from codemods.analyze.graph import ImportRef, all_refs
-from codemods.analyze.inventory import Keeps, PackageReport, grep_counts, package_reports
-from codemods.analyze.references import (
+from unshim.codemods.analyze.graph import ImportRef, all_refs
+from unshim.codemods.analyze.inventory import Keeps, PackageReport, grep_counts, package_reports
+from unshim.codemods.analyze.references import (
     Reference,
     attribute_references,
     code_references,
     text_references,
 )
-from codemods.analyze.resolve import Resolver
-from codemods.analyze.shims import Verdict, classify
-from codemods.scan.build import Progress, start_index
-from codemods.scan.cache import Cache
-from codemods.scan.focus import Focus
-from codemods.scan.index import Index, NotAnalyzed
-from codemods.scan.sources import REFERENCE_FILES
+from unshim.codemods.analyze.resolve import Resolver
+from unshim.codemods.analyze.shims import Verdict, classify
+from unshim.codemods.scan.build import Progress, start_index
+from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.index import Index, NotAnalyzed
+from unshim.codemods.scan.sources import REFERENCE_FILES
 
 # The deletion proof over an index, handed in (`codemods.delete.removal.proof_of`): the
 # analysis sits below the delete stage, and DEAD means the proof lets the package go.

@@ -13,10 +13,10 @@ import ast
 import re
 from collections.abc import Iterator, Sequence
 
-from codemods.names import from_base, within
-from codemods.outcome import Location
-from codemods.scan.collector import parse
-from codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.names import from_base, within
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.collector import parse
+from unshim.codemods.scan.index import Index, ModuleInfo
 
 
 def _imports(tree: ast.Module, info: ModuleInfo) -> tuple[dict[str, set[str]], list[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from codemods.scan.collector import parse
+from unshim.codemods.scan.collector import parse
 
 BINDING_ONLY = (ast.Import, ast.ImportFrom, ast.Pass)
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

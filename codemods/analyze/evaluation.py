@@ -13,8 +13,8 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from codemods.analyze.forwarders import Scope, is_notice, loaded_module, trace_getattr
-from codemods.analyze.namespace import (
+from unshim.codemods.analyze.forwarders import Scope, is_notice, loaded_module, trace_getattr
+from unshim.codemods.analyze.namespace import (
     Aliased,
     Binding,
     Conditional,
@@ -23,9 +23,9 @@ from codemods.analyze.namespace import (
     Namespace,
     Starred,
 )
-from codemods.names import from_base
-from codemods.scan.body import literal_strings, string_table
-from codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
+from unshim.codemods.names import from_base
+from unshim.codemods.scan.body import literal_strings, string_table
+from unshim.codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
 
 HelperLookup = Callable[[Imported], ast.FunctionDef | ast.AsyncFunctionDef | None]
 

@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from codemods.analyze.namespace import Aliased, Binding, Forwarder, Imported
-from codemods.names import from_base
-from codemods.scan.nodes import dotted_name
+from unshim.codemods.analyze.namespace import Aliased, Binding, Forwarder, Imported
+from unshim.codemods.names import from_base
+from unshim.codemods.scan.nodes import dotted_name
 
 MODULE_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*)?")
 LOADERS = frozenset({"import_module", "__import__"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from codemods.names import from_base
-from codemods.scan.facts import ImportStmt
-from codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.names import from_base
+from unshim.codemods.scan.facts import ImportStmt
+from unshim.codemods.scan.index import Index, ModuleInfo
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from codemods.analyze.graph import ImportRef
-from codemods.analyze.references import Reference, reaches_below
-from codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
-from codemods.names import common_package, within
-from codemods.outcome import Kept
-from codemods.scan.distributions import Distribution, publisher
-from codemods.scan.grep_lines import grep_command, grep_tree
-from codemods.scan.grep_lines import grep_counts as count_lines
-from codemods.scan.index import Index
+from unshim.codemods.analyze.graph import ImportRef
+from unshim.codemods.analyze.references import Reference, reaches_below
+from unshim.codemods.analyze.shims import FACADE, NOT_A_SHIM, PURE, Verdict
+from unshim.codemods.names import common_package, within
+from unshim.codemods.outcome import Kept
+from unshim.codemods.scan.distributions import Distribution, publisher
+from unshim.codemods.scan.grep_lines import grep_command, grep_tree
+from unshim.codemods.scan.grep_lines import grep_counts as count_lines
+from unshim.codemods.scan.index import Index
 
 ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
 ENTRY_NAMES = frozenset({"tests", "test", "testing", "scripts", "bin", "tools", "examples", "docs"})

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from codemods.analyze.attributes import FileUses, attribute_uses
-from codemods.outcome import Location
-from codemods.scan.focus import IMPORT_MACHINERY
-from codemods.scan.index import Index
-from codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX, template_refs
+from unshim.codemods.analyze.attributes import FileUses, attribute_uses
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.focus import IMPORT_MACHINERY
+from unshim.codemods.scan.index import Index
+from unshim.codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX, template_refs
 
 ENTRY_POINT = "entry point"  # a line of a built distribution's entry_points.txt
 ENTRY_POINTS = "entry_points.txt"

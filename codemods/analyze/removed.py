@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from codemods.analyze.graph import absolute_base
-from codemods.analyze.references import names_module, text_references
-from codemods.names import from_base, within
-from codemods.outcome import Location
-from codemods.scan.index import Index, ModuleInfo
-from codemods.scan.templates import COMPUTED, SUFFIX
+from unshim.codemods.analyze.graph import absolute_base
+from unshim.codemods.analyze.references import names_module, text_references
+from unshim.codemods.names import from_base, within
+from unshim.codemods.outcome import Location
+from unshim.codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.scan.templates import COMPUTED, SUFFIX
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, replace
 
-from codemods.analyze.evaluation import Context, evaluate
-from codemods.analyze.namespace import (
+from unshim.codemods.analyze.evaluation import Context, evaluate
+from unshim.codemods.analyze.namespace import (
     Aliased,
     Binding,
     Conditional,
@@ -26,9 +26,9 @@ from codemods.analyze.namespace import (
     Imported,
     Namespace,
 )
-from codemods.names import package_of, within
-from codemods.scan.collector import parse
-from codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.names import package_of, within
+from unshim.codemods.scan.collector import parse
+from unshim.codemods.scan.index import Index, ModuleInfo
 
 Chain = tuple[tuple[str, str | None], ...]
 

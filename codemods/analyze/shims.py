@@ -14,9 +14,9 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from codemods.analyze.namespace import Defined, Namespace
-from codemods.analyze.resolve import Origin, Resolver, own_module
-from codemods.scan.index import Index, ModuleInfo
+from unshim.codemods.analyze.namespace import Defined, Namespace
+from unshim.codemods.analyze.resolve import Origin, Resolver, own_module
+from unshim.codemods.scan.index import Index, ModuleInfo
 
 PURE, IMPURE, FACADE, NOT_A_SHIM = "pure shim", "impure", "facade", "not a shim"
 # Modules a shim imports for itself; a name it hands on only when it lists or others take it.

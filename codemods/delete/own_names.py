@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePosixPath
 
-from codemods.analyze.graph import ImportRef
-from codemods.names import within
-from codemods.scan.index import Index
+from unshim.codemods.analyze.graph import ImportRef
+from unshim.codemods.names import within
+from unshim.codemods.scan.index import Index
 
 
 def shorter_names(package: str, folders: Iterable[str]) -> Iterator[tuple[str, str]]:

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from codemods.analyze.attributes import FileUses
-from codemods.analyze.graph import all_refs
-from codemods.analyze.references import (
+from unshim.codemods.analyze.attributes import FileUses
+from unshim.codemods.analyze.graph import all_refs
+from unshim.codemods.analyze.references import (
     Reference,
     attribute_references,
     blocking_reason,
@@ -32,12 +32,12 @@ from codemods.analyze.references import (
     reaches_below,
     text_references,
 )
-from codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
-from codemods.delete.siblings import sibling_lines
-from codemods.names import within
-from codemods.outcome import Kept, Location
-from codemods.scan.index import Index, NotAnalyzed
-from codemods.scan.templates import COMPUTED, MIDDLE
+from unshim.codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
+from unshim.codemods.delete.siblings import sibling_lines
+from unshim.codemods.names import within
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.scan.index import Index, NotAnalyzed
+from unshim.codemods.scan.templates import COMPUTED, MIDDLE
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files that only describe the package they are in (PEP 561): they go when it goes.

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemods.delete.proof import (
+from unshim.codemods.delete.proof import (
     Evidence,
     FilePlan,
     kept_order,
@@ -28,13 +28,13 @@ from codemods.delete.proof import (
     provable,
     staying_file,
 )
-from codemods.names import within
-from codemods.outcome import Kept, Location
-from codemods.scan.build import build_index
-from codemods.scan.index import Index
-from codemods.scan.sources import REFERENCE_FILES
-from codemods.worktree import faults
-from codemods.worktree.journal import Entry
+from unshim.codemods.names import within
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.scan.build import build_index
+from unshim.codemods.scan.index import Index
+from unshim.codemods.scan.sources import REFERENCE_FILES
+from unshim.codemods.worktree import faults
+from unshim.codemods.worktree.journal import Entry
 
 PYCACHE = "__pycache__"
 

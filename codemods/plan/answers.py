@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from codemods.names import within
-from codemods.outcome import Kept, Location
-from codemods.plan.questions import FOUND, SAME, NameAnswer, NameQuestion, Reply, ShimQuestion
-from codemods.plan.values import RewritePlan, ShimModule, Target
+from unshim.codemods.names import within
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.plan.questions import (
+    FOUND,
+    SAME,
+    NameAnswer,
+    NameQuestion,
+    Reply,
+    ShimQuestion,
+)
+from unshim.codemods.plan.values import RewritePlan, ShimModule, Target
 
 
 def _static(target: Target) -> str:

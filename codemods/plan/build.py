@@ -13,19 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from codemods.analyze.analysis import Analysis, consumed_names
-from codemods.analyze.effects import side_effect_lines
-from codemods.analyze.references import Reference, blocking_reason
-from codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
-from codemods.names import within_any
-from codemods.outcome import Kept, Location, Note
-from codemods.plan.deprecation_tests import own_tests
-from codemods.plan.patches import patch_references, retarget
-from codemods.plan.published import published
-from codemods.plan.refusals import looks_like_a_shim, not_a_shim
-from codemods.plan.schedule import keep_for_users
-from codemods.plan.targets import shim_module
-from codemods.plan.values import (
+from unshim.codemods.analyze.analysis import Analysis, consumed_names
+from unshim.codemods.analyze.effects import side_effect_lines
+from unshim.codemods.analyze.references import Reference, blocking_reason
+from unshim.codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE, Verdict
+from unshim.codemods.names import within_any
+from unshim.codemods.outcome import Kept, Location, Note
+from unshim.codemods.plan.deprecation_tests import own_tests
+from unshim.codemods.plan.patches import patch_references, retarget
+from unshim.codemods.plan.published import published
+from unshim.codemods.plan.refusals import looks_like_a_shim, not_a_shim
+from unshim.codemods.plan.schedule import keep_for_users
+from unshim.codemods.plan.targets import shim_module
+from unshim.codemods.plan.values import (
     DOTTED_NAME,
     FileTask,
     PatchTarget,
@@ -34,7 +34,7 @@ from codemods.plan.values import (
     RewritePlan,
     ShimModule,
 )
-from codemods.scan.index import Index
+from unshim.codemods.scan.index import Index
 
 
 def _forwarding(analysis: Analysis, verdict: Verdict) -> bool:

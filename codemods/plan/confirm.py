@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemods.analyze.analysis import Analysis
-from codemods.plan.answers import apply_reply
-from codemods.plan.build import build_plan
-from codemods.plan.importer import ImportSettings, run_probe
-from codemods.plan.questions import questions
-from codemods.plan.unplaced import empty_plan, split_request, with_forwarders
-from codemods.plan.values import PlanRequest, RewritePlan
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.plan.answers import apply_reply
+from unshim.codemods.plan.build import build_plan
+from unshim.codemods.plan.importer import ImportSettings, run_probe
+from unshim.codemods.plan.questions import questions
+from unshim.codemods.plan.unplaced import empty_plan, split_request, with_forwarders
+from unshim.codemods.plan.values import PlanRequest, RewritePlan
 
 
 def _asks_nothing(request: PlanRequest) -> bool:

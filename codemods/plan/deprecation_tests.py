@@ -21,9 +21,9 @@ import ast
 import re
 from collections.abc import Collection
 
-from codemods.analyze.analysis import Analysis
-from codemods.outcome import Kept, Location
-from codemods.scan.collector import parse
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.scan.collector import parse
 
 EXPECTS = re.compile(r"warn|deprecat", re.IGNORECASE)
 SILENCES = re.compile(r"^(?:ignore|suppress|filter|simplefilter)", re.IGNORECASE)

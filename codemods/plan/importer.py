@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemods.credentials import without_credentials
-from codemods.plan import probe
-from codemods.plan.questions import Reply, ShimQuestion, reply_of, to_json
+from unshim.codemods.credentials import without_credentials
+from unshim.codemods.plan import probe
+from unshim.codemods.plan.questions import Reply, ShimQuestion, reply_of, to_json
 
 
 @dataclass(frozen=True)

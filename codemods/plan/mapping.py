@@ -17,12 +17,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from codemods.analyze.analysis import Analysis, consumed_names
-from codemods.analyze.references import PATCHES, Reference
-from codemods.outcome import Kept, Location, Note
-from codemods.plan.build import file_tasks
-from codemods.plan.patches import retarget
-from codemods.plan.values import (
+from unshim.codemods.analyze.analysis import Analysis, consumed_names
+from unshim.codemods.analyze.references import PATCHES, Reference
+from unshim.codemods.outcome import Kept, Location, Note
+from unshim.codemods.plan.build import file_tasks
+from unshim.codemods.plan.patches import retarget
+from unshim.codemods.plan.values import (
     DOTTED_NAME,
     PatchTarget,
     PlanError,

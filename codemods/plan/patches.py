@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import absolute_base
-from codemods.analyze.references import PATCHES, Reference
-from codemods.names import within
-from codemods.outcome import Kept, Location, Note
-from codemods.plan.values import PatchTarget, RewritePlan, ShimModule
-from codemods.scan.index import ModuleInfo
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.graph import absolute_base
+from unshim.codemods.analyze.references import PATCHES, Reference
+from unshim.codemods.names import within
+from unshim.codemods.outcome import Kept, Location, Note
+from unshim.codemods.plan.values import PatchTarget, RewritePlan, ShimModule
+from unshim.codemods.scan.index import ModuleInfo
 
 # `patch.object(s, "X")` of a module `s` an import binds: the reference follows the rewritten
 # import itself (`import a.real as s`), when it is rewritten; when it is kept, so is everything.

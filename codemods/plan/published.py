@@ -9,10 +9,10 @@ its maintainers' call, made by naming it (`--shim`, `--delete`), which works as 
 
 from __future__ import annotations
 
-from codemods.analyze.shims import Verdict
-from codemods.outcome import Kept, Location
-from codemods.scan.distributions import publisher
-from codemods.scan.index import Index
+from unshim.codemods.analyze.shims import Verdict
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.scan.distributions import publisher
+from unshim.codemods.scan.index import Index
 
 
 def published(index: Index, verdict: Verdict) -> Kept | None:

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from codemods.analyze.analysis import Analysis
-from codemods.names import within
-from codemods.plan.values import RewritePlan, ShimModule, Target
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.names import within
+from unshim.codemods.plan.values import RewritePlan, ShimModule, Target
 
 SAME, DIFFERENT, FOUND, NOT_FOUND, MISSING, ERROR = (
     "same",

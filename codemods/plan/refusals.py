@@ -7,10 +7,10 @@ read: `codemods.plan.build` asks them about every module under a refused `--shim
 
 from __future__ import annotations
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.resolve import Origin
-from codemods.analyze.shims import FACADE, Reexport, Verdict
-from codemods.outcome import Kept, Location
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.resolve import Origin
+from unshim.codemods.analyze.shims import FACADE, Reexport, Verdict
+from unshim.codemods.outcome import Kept, Location
 
 
 def _conditional(analysis: Analysis, verdict: Verdict) -> tuple[str, int, Origin] | None:

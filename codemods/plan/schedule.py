@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from codemods.names import within
-from codemods.outcome import Kept, Location
-from codemods.plan.values import Schedule
-from codemods.scan.distributions import Distribution, publisher
-from codemods.scan.index import Index
+from unshim.codemods.names import within
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.plan.values import Schedule
+from unshim.codemods.scan.distributions import Distribution, publisher
+from unshim.codemods.scan.index import Index
 
 RELEASE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(.*)$")
 

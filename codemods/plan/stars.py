@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import absolute_base
-from codemods.plan.values import Target
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.graph import absolute_base
+from unshim.codemods.plan.values import Target
 
 
 def star_binds(

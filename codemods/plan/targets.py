@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from codemods.analyze.analysis import Analysis
-from codemods.analyze.graph import absolute_base
-from codemods.analyze.resolve import Origin, Resolver
-from codemods.analyze.shims import IMPURE, PURE, Verdict
-from codemods.names import within_any
-from codemods.plan.stars import star_binds, star_split
-from codemods.plan.values import ShimModule, Target
-from codemods.scan.index import ModuleInfo
+from unshim.codemods.analyze.analysis import Analysis
+from unshim.codemods.analyze.graph import absolute_base
+from unshim.codemods.analyze.resolve import Origin, Resolver
+from unshim.codemods.analyze.shims import IMPURE, PURE, Verdict
+from unshim.codemods.names import within_any
+from unshim.codemods.plan.stars import star_binds, star_split
+from unshim.codemods.plan.values import ShimModule, Target
+from unshim.codemods.scan.index import ModuleInfo
 
 
 def _private(module: str) -> bool:

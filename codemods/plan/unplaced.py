@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from codemods.analyze.analysis import Analysis, consumed_names
-from codemods.analyze.effects import side_effect_lines
-from codemods.analyze.references import PATCHES
-from codemods.outcome import Kept, Location
-from codemods.plan.build import file_tasks
-from codemods.plan.deprecation_tests import own_tests
-from codemods.plan.values import FileTask, PlanRequest, RewritePlan, ShimModule
+from unshim.codemods.analyze.analysis import Analysis, consumed_names
+from unshim.codemods.analyze.effects import side_effect_lines
+from unshim.codemods.analyze.references import PATCHES
+from unshim.codemods.outcome import Kept, Location
+from unshim.codemods.plan.build import file_tasks
+from unshim.codemods.plan.deprecation_tests import own_tests
+from unshim.codemods.plan.values import FileTask, PlanRequest, RewritePlan, ShimModule
 
 
 @dataclass(frozen=True)

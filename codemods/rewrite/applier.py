@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from codemods.rewrite.context import Decisions
-from codemods.rewrite.layout import CLAUSES
-from codemods.rewrite.spelling import is_pragma
+from unshim.codemods.rewrite.context import Decisions
+from unshim.codemods.rewrite.layout import CLAUSES
+from unshim.codemods.rewrite.spelling import is_pragma
 
 STATEMENT_LEVEL = (cst.Module, cst.BaseCompoundStatement, cst.BaseSuite, *CLAUSES)
 

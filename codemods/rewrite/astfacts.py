@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from codemods.scan.collector import parse
+from unshim.codemods.scan.collector import parse
 
 
 def parse_or_none(data: bytes) -> ast.Module | None:

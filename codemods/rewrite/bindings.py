@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.layout import FileView
 
 STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 

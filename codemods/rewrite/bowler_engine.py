@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codemods.outcome import ImportEdit, Location
-from codemods.plan.values import FileTask
-from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
+from unshim.codemods.outcome import ImportEdit, Location
+from unshim.codemods.plan.values import FileTask
+from unshim.codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
 
 INSTALL_HINT = "pip install 'unshim[bowler]'"
 

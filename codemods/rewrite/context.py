@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods.names import from_base
-from codemods.outcome import ImportEdit, Kept, Location
-from codemods.plan.values import FileTask, RewritePlan
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.spelling import spec_for, with_spec
+from unshim.codemods.names import from_base
+from unshim.codemods.outcome import ImportEdit, Kept, Location
+from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.spelling import spec_for, with_spec
 
 Small = cst.BaseSmallStatement
 Key = tuple[str, "str | None", str]  # (module, name or None for `import module`, local name)

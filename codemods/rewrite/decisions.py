@@ -16,11 +16,11 @@ from typing import Any
 
 import libcst as cst
 
-from codemods.names import from_base
-from codemods.plan.values import FileTask, RewritePlan
-from codemods.rewrite.context import Context, Decisions, import_keys, rewritten
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.shapes import (
+from unshim.codemods.names import from_base
+from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite.context import Context, Decisions, import_keys, rewritten
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.shapes import (
     all_entries,
     from_import,
     module_import,

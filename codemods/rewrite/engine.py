@@ -28,16 +28,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from codemods import workers
-from codemods.plan.values import FileTask, RewritePlan
-from codemods.rewrite.custom import load_codemods
-from codemods.rewrite.located import Prepared, prepare
-from codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
-from codemods.worktree import faults
-from codemods.worktree.journal import Entry
+from unshim.codemods import workers
+from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite.custom import load_codemods
+from unshim.codemods.rewrite.located import Prepared, prepare
+from unshim.codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
+from unshim.codemods.worktree import faults
+from unshim.codemods.worktree.journal import Entry
 
 if TYPE_CHECKING:
-    from codemods.rewrite.transform import FileRewrite
+    from unshim.codemods.rewrite.transform import FileRewrite
 
 PARALLEL_FROM = 16  # below this many files, starting workers costs more than it saves
 
@@ -75,7 +75,7 @@ def _rewrite_whole(
     root: str, plan_blob: bytes, specs: tuple[str, ...], task: FileTask, prepared: Prepared
 ) -> FileResult:
     """In a worker: a file whose rewrite needs its whole module (or a team's codemods)."""
-    from codemods.rewrite.transform import rewrite_prepared
+    from unshim.codemods.rewrite.transform import rewrite_prepared
 
     plan = _plan_of(plan_blob)
     codemods = load_codemods(specs, Path(root))
@@ -136,7 +136,7 @@ class Rewriter:
         return tuple(sorted(results, key=lambda r: r.path))
 
     def _in_process(self, plan: RewritePlan, done: Callable[[FileResult], None]) -> None:
-        from codemods.rewrite import transform as rewrite
+        from unshim.codemods.rewrite import transform as rewrite
 
         codemods = load_codemods(self.codemods, self.root)
         for task in plan.files:
@@ -155,7 +155,7 @@ class Rewriter:
     ) -> None:
         """Each file as soon as a worker has parsed it: its import lines here, or its whole
         module back in a worker."""
-        from codemods.rewrite import transform as rewrite
+        from unshim.codemods.rewrite import transform as rewrite
 
         tasks = {task.path: task for task in plan.files}
         self.prepare(tasks)

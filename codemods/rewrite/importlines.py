@@ -24,10 +24,10 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import Scope
 
-from codemods.rewrite.astfacts import bound_names
-from codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
-from codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
-from codemods.scan.collector import parse
+from unshim.codemods.rewrite.astfacts import bound_names
+from unshim.codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
+from unshim.codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
+from unshim.codemods.scan.collector import parse
 
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one
 

@@ -17,7 +17,7 @@ from functools import cached_property
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
-from codemods.rewrite.astfacts import (
+from unshim.codemods.rewrite.astfacts import (
     NameFacts,
     bound_names,
     import_lines,

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
 
-from codemods.scan.collector import parse
-from codemods.scan.newer import NEWER_SYNTAX, syntax_problem
+from unshim.codemods.scan.collector import parse
+from unshim.codemods.scan.newer import NEWER_SYNTAX, syntax_problem
 
 BOM = b"\xef\xbb\xbf"
 LONE_CR = re.compile(rb"\r(?!\n)")

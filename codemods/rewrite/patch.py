@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from codemods.scan.reading import decode
+from unshim.codemods.scan.reading import decode
 
 
 def _text(data: bytes) -> str:

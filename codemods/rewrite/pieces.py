@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.rewrite.context import Context, Small
-from codemods.rewrite.rebinding import Piece
-from codemods.rewrite.spelling import alias_node, dotted_expr, keep_items, strip_paren_comment
+from unshim.codemods.rewrite.context import Context, Small
+from unshim.codemods.rewrite.rebinding import Piece
+from unshim.codemods.rewrite.spelling import (
+    alias_node,
+    dotted_expr,
+    keep_items,
+    strip_paren_comment,
+)
 
 
 def statements_for(

@@ -10,10 +10,10 @@ from typing import Protocol
 
 import libcst as cst
 
-from codemods.plan.values import RewritePlan, Target
-from codemods.rewrite.bindings import Use, Uses, string_with, uses_of
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.spelling import dotted_expr, split_module
+from unshim.codemods.plan.values import RewritePlan, Target
+from unshim.codemods.rewrite.bindings import Use, Uses, string_with, uses_of
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.spelling import dotted_expr, split_module
 
 Resolved = list[tuple[Use, Target, int]]  # a use, where it leads, and how many links it takes
 

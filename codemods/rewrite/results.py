@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from codemods.outcome import ImportEdit, Kept
+from unshim.codemods.outcome import ImportEdit, Kept
 
 
 @dataclass(frozen=True)

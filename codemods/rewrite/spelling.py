@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from codemods.names import package_of
+from unshim.codemods.names import package_of
 
 PRAGMA = re.compile(r"#\s*(noqa|type:|pragma|pylint:|isort:|fmt:|nosec|mypy:|pyright:)")
 

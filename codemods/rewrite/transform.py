@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from codemods.outcome import ImportEdit, Kept
-from codemods.plan.values import FileTask, RewritePlan
-from codemods.rewrite import importlines
-from codemods.rewrite.applier import ApplyDecisions
-from codemods.rewrite.decisions import decide, touches_plan
-from codemods.rewrite.layout import Metadata, WholeModuleNeeded
-from codemods.rewrite.located import Prepared, prepare
+from unshim.codemods.outcome import ImportEdit, Kept
+from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite import importlines
+from unshim.codemods.rewrite.applier import ApplyDecisions
+from unshim.codemods.rewrite.decisions import decide, touches_plan
+from unshim.codemods.rewrite.layout import Metadata, WholeModuleNeeded
+from unshim.codemods.rewrite.located import Prepared, prepare
 
 if TYPE_CHECKING:
     from libcst.codemod import Codemod

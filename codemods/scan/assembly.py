@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from codemods.scan.cache import Cache
-from codemods.scan.facts import Facts
-from codemods.scan.focus import Focus
-from codemods.scan.index import Index, ModuleInfo, NotAnalyzed, module_info
-from codemods.scan.reading import Result, compile_errors
-from codemods.scan.sources import SourceFile, Tree
+from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.facts import Facts
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.index import Index, ModuleInfo, NotAnalyzed, module_info
+from unshim.codemods.scan.reading import Result, compile_errors
+from unshim.codemods.scan.sources import SourceFile, Tree
 
 
 def check_grammar(index: Index, skip: Collection[str] = ()) -> Index:

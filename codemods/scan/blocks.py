@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import ast
 
-from codemods.scan.collector import parse
-from codemods.scan.facts import IMPORT_ERRORS
-from codemods.scan.lexer import ASYNC, CLAUSES, HEADERS, IND, KW, TAIL
-from codemods.scan.lines import Line
-from codemods.scan.nodes import catches_import_error, is_type_checking
+from unshim.codemods.scan.collector import parse
+from unshim.codemods.scan.facts import IMPORT_ERRORS
+from unshim.codemods.scan.lexer import ASYNC, CLAUSES, HEADERS, IND, KW, TAIL
+from unshim.codemods.scan.lines import Line
+from unshim.codemods.scan.nodes import catches_import_error, is_type_checking
 
 Context = tuple[bool, bool, bool, bool]  # in_function, in_class, type_checking, guarded
 _NO_CONTEXT: Context = (False, False, False, False)

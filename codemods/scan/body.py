@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from codemods.scan.facts import Body, TopStatement
-from codemods.scan.nodes import dotted_name, is_type_checking
+from unshim.codemods.scan.facts import Body, TopStatement
+from unshim.codemods.scan.nodes import dotted_name, is_type_checking
 
 
 def literal_strings(node: ast.expr) -> tuple[str, ...] | None:

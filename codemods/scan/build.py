@@ -15,13 +15,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemods import workers
-from codemods.scan.assembly import Reading, assemble, readings_of, without
-from codemods.scan.cache import Cache, Entry, blob_id
-from codemods.scan.facts import FAST, Facts
-from codemods.scan.focus import Focus
-from codemods.scan.index import Index
-from codemods.scan.reading import (
+from unshim.codemods import workers
+from unshim.codemods.scan.assembly import Reading, assemble, readings_of, without
+from unshim.codemods.scan.cache import Cache, Entry, blob_id
+from unshim.codemods.scan.facts import FAST, Facts
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.index import Index
+from unshim.codemods.scan.reading import (
     Result,
     compile_check,
     compile_errors,
@@ -30,7 +30,7 @@ from codemods.scan.reading import (
     read_data,
     read_unchecked,
 )
-from codemods.scan.sources import REFERENCE_FILES, SourceFile, Tree, discover
+from unshim.codemods.scan.sources import REFERENCE_FILES, SourceFile, Tree, discover
 
 Progress = Callable[[int, int], None]
 

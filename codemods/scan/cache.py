@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codemods.scan.facts import Alias, Body, Facts, ImportStmt, StringRef, TopStatement
+from unshim.codemods.scan.facts import Alias, Body, Facts, ImportStmt, StringRef, TopStatement
 
 ENV_DIR = "UNSHIM_CACHE_DIR"  # where the cache is when no --cache-dir says (tests set it)
 FACTS = "facts"

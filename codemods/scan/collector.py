@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 import warnings
 
-from codemods.scan.body import module_body
-from codemods.scan.facts import (
+from unshim.codemods.scan.body import module_body
+from unshim.codemods.scan.facts import (
     DOTTED,
     DYNAMIC_CALLS,
     MODULE_LOADERS,
@@ -18,8 +18,8 @@ from codemods.scan.facts import (
     ImportStmt,
     StringRef,
 )
-from codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
-from codemods.scan.templates import bytes_refs, template_refs
+from unshim.codemods.scan.nodes import catches_import_error, dotted_name, is_type_checking
+from unshim.codemods.scan.templates import bytes_refs, template_refs
 
 
 class _Collector(ast.NodeVisitor):

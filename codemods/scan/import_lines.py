@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from codemods.scan.facts import Alias
+from unshim.codemods.scan.facts import Alias
 
 # The import shapes read without `ast`: ASCII names (`ast` normalizes others with NFKC), no
 # spaces around dots, no `;`, no backslash but before a newline. Others are left to `ast`.

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from codemods.scan.body import module_body
-from codemods.scan.cache import Cache
-from codemods.scan.collector import parse
-from codemods.scan.facts import Body, Facts
-from codemods.scan.focus import Focus
-from codemods.scan.reading import read_unchecked
-from codemods.scan.sources import SourceFile, Tree
+from unshim.codemods.scan.body import module_body
+from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.collector import parse
+from unshim.codemods.scan.facts import Body, Facts
+from unshim.codemods.scan.focus import Focus
+from unshim.codemods.scan.reading import read_unchecked
+from unshim.codemods.scan.sources import SourceFile, Tree
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Index:
     def defines(self, module: str, name: str) -> bool:
         """True when the module surely has a top-level `def` or `class` of that name (False:
         not sure; its body says). Read without parsing the module."""
-        from codemods.scan.scanner import top_level_definitions  # see `reading.read_facts`
+        from unshim.codemods.scan.scanner import top_level_definitions  # see `reading.read_facts`
 
         info = self.load(module, stubs=False)
         if info is None:

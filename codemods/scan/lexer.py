@@ -15,7 +15,7 @@ import re
 # is given up at once instead of being retried in exponentially many ways. They exist from
 # Python 3.11; on 3.10 `scan` answers None and every file goes through `ast` (slower, same).
 # `FAST` says which, from `facts`, where asking does not compile these expressions.
-from codemods.scan.facts import FAST as FAST
+from unshim.codemods.scan.facts import FAST as FAST
 
 # Bracket nesting the lexer follows. Each level repeats the token patterns (compiling them
 # costs about 10 ms a level); the rare deeper line is measured in Python (`lines._deep_line`).

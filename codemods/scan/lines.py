@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from codemods.scan.lexer import (
+from unshim.codemods.scan.lexer import (
     BORING_STRING,
     F_STRING,
     FAST,

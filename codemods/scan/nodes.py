@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from codemods.scan.facts import IMPORT_ERRORS
+from unshim.codemods.scan.facts import IMPORT_ERRORS
 
 
 def dotted_name(node: ast.expr) -> str | None:

@@ -12,12 +12,12 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from codemods.scan.body import module_body
-from codemods.scan.cache import Cache, Entry, blob_id
-from codemods.scan.collector import file_facts, parse
-from codemods.scan.facts import FAST, Facts
-from codemods.scan.newer import syntax_problem
-from codemods.scan.sources import SourceFile
+from unshim.codemods.scan.body import module_body
+from unshim.codemods.scan.cache import Cache, Entry, blob_id
+from unshim.codemods.scan.collector import file_facts, parse
+from unshim.codemods.scan.facts import FAST, Facts
+from unshim.codemods.scan.newer import syntax_problem
+from unshim.codemods.scan.sources import SourceFile
 
 
 def decode(data: bytes) -> str:
@@ -39,7 +39,7 @@ def read_facts(data: bytes, path: str, *, check_grammar: bool = True) -> tuple[F
     text = decode(data)
     # Imported on first need: compiling the scanner's expressions costs about 0.3 s, which a
     # run whose every file the cache answers for does not pay.
-    from codemods.scan.scanner import scan, shim_candidate
+    from unshim.codemods.scan.scanner import scan, shim_candidate
 
     if FAST:
         facts = scan(text)

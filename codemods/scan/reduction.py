@@ -5,8 +5,8 @@ body (`reduced_source`). `ast` reads it in place of the whole file.
 
 from __future__ import annotations
 
-from codemods.scan.blocks import Blocks
-from codemods.scan.lexer import CLAUSES, DECORATED, HEADERS, IND, OPENERS
+from unshim.codemods.scan.blocks import Blocks
+from unshim.codemods.scan.lexer import CLAUSES, DECORATED, HEADERS, IND, OPENERS
 
 
 def reduced_source(reading: Blocks, kept: list[int]) -> str | None:

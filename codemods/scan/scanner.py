@@ -36,11 +36,11 @@ import re
 import tokenize
 from collections.abc import Iterator
 
-from codemods.scan.blocks import Blocks
-from codemods.scan.collector import file_facts, parse
-from codemods.scan.facts import Facts, ImportStmt
-from codemods.scan.import_lines import parse_import
-from codemods.scan.lexer import (
+from unshim.codemods.scan.blocks import Blocks
+from unshim.codemods.scan.collector import file_facts, parse
+from unshim.codemods.scan.facts import Facts, ImportStmt
+from unshim.codemods.scan.import_lines import parse_import
+from unshim.codemods.scan.lexer import (
     DECORATED,
     DEFINED_NAME,
     FAST,
@@ -51,8 +51,8 @@ from codemods.scan.lexer import (
     TOP_DEF,
     WATCHED_WORDS,
 )
-from codemods.scan.lines import lex, normalize, recorded_lines, watched_lines
-from codemods.scan.reduction import reduced_source
+from unshim.codemods.scan.lines import lex, normalize, recorded_lines, watched_lines
+from unshim.codemods.scan.reduction import reduced_source
 
 
 def scan(text: str) -> Facts | None:

@@ -15,7 +15,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from codemods.scan.distributions import BUILD_FILES, Distribution, distributions
+from unshim.codemods.scan.distributions import BUILD_FILES, Distribution, distributions
 
 SKIPPED_DIRS = frozenset(
     {

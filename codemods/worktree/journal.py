@@ -19,8 +19,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from codemods.worktree import faults
-from codemods.worktree.place import journal_dir
+from unshim.codemods.worktree import faults
+from unshim.codemods.worktree.place import journal_dir
 
 NAME = "journal.json"
 STAGING = "staging"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codemods.worktree.place import lock_path
+from unshim.codemods.worktree.place import lock_path
 
 
 @dataclass(frozen=True)

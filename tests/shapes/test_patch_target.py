@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from codemods.delete.removal import prove_and_delete
-from codemods.outcome import Location
-from codemods.plan.patches import unconfirmed
-from codemods.plan.values import PatchTarget, RewritePlan, ShimModule, Target
 from tests.apply_support import CANONICAL, run
+from unshim.codemods.delete.removal import prove_and_delete
+from unshim.codemods.outcome import Location
+from unshim.codemods.plan.patches import unconfirmed
+from unshim.codemods.plan.values import PatchTarget, RewritePlan, ShimModule, Target
 
 TEST = "tests/test_it.py"
 REAL = ("real.core", "Real")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codemods.outcome import Location
 from tests.apply_support import CANONICAL, dedent, rewritten, run
+from unshim.codemods.outcome import Location
 
 EXTRA = {
     "old/star.py": "from real.core import *  # noqa: F403\n",

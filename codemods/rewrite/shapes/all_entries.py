@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.rewrite.context import Context
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.spelling import keep_items
+from unshim.codemods.rewrite.context import Context
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.spelling import keep_items
 
 
 def all_names(meta: FileView) -> set[str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.names import within
-from codemods.plan.values import ShimModule, Target
-from codemods.rewrite.context import Context, local_of, name_of
-from codemods.rewrite.pieces import statements_for
-from codemods.rewrite.rebinding import Piece, import_of, rebind
-from codemods.rewrite.shapes.patch_target import dissolving
-from codemods.rewrite.shapes.registration import registers, unregisters
+from unshim.codemods.names import within
+from unshim.codemods.plan.values import ShimModule, Target
+from unshim.codemods.rewrite.context import Context, local_of, name_of
+from unshim.codemods.rewrite.pieces import statements_for
+from unshim.codemods.rewrite.rebinding import Piece, import_of, rebind
+from unshim.codemods.rewrite.shapes.patch_target import dissolving
+from unshim.codemods.rewrite.shapes.registration import registers, unregisters
 
 Exprs = dict[cst.CSTNode, cst.BaseExpression]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.rewrite.bindings import uses_of
-from codemods.rewrite.context import Context, Small, local_of, name_of
-from codemods.rewrite.pieces import statements_for
-from codemods.rewrite.rebinding import Piece, rebind, replace
-from codemods.rewrite.shapes.patch_target import dissolving
-from codemods.rewrite.spelling import alias_node, dotted_expr, keep_items
+from unshim.codemods.rewrite.bindings import uses_of
+from unshim.codemods.rewrite.context import Context, Small, local_of, name_of
+from unshim.codemods.rewrite.pieces import statements_for
+from unshim.codemods.rewrite.rebinding import Piece, rebind, replace
+from unshim.codemods.rewrite.shapes.patch_target import dissolving
+from unshim.codemods.rewrite.spelling import alias_node, dotted_expr, keep_items
 
 
 def decide(ctx: Context, statement: cst.Import) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.outcome import ImportEdit, Location
-from codemods.plan.values import PatchTarget
-from codemods.rewrite.context import Context
+from unshim.codemods.outcome import ImportEdit, Location
+from unshim.codemods.plan.values import PatchTarget
+from unshim.codemods.rewrite.context import Context
 
 PATCH_TARGET = "patch target"  # the kind of its edits
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.plan.values import ShimModule
-from codemods.rewrite.bindings import uses_of
-from codemods.rewrite.context import Context
-from codemods.rewrite.spelling import split_module
+from unshim.codemods.plan.values import ShimModule
+from unshim.codemods.rewrite.bindings import uses_of
+from unshim.codemods.rewrite.context import Context
+from unshim.codemods.rewrite.spelling import split_module
 
 
 def registers(ctx: Context, statement: cst.ImportFrom, shim: ShimModule, local: str) -> bool:

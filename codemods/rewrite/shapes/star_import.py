@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.rewrite.context import Context
-from codemods.rewrite.layout import FileView
-from codemods.rewrite.shapes.all_entries import all_names
+from unshim.codemods.rewrite.context import Context
+from unshim.codemods.rewrite.layout import FileView
+from unshim.codemods.rewrite.shapes.all_entries import all_names
 
 
 def unbound(meta: FileView) -> set[str]:
