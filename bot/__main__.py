@@ -1,4 +1,4 @@
-"""`python -m bot` is the same as the `unshim` command."""
+"""`python -m unshim.bot` is the same as the `unshim` command."""
 
 from unshim.bot.cli import main
 

@@ -359,7 +359,7 @@ def _collect_less() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    if argv is None:  # the program itself (`unshim`, `python -m bot`), not a caller's test
+    if argv is None:  # the program itself (`unshim`, `python -m unshim.bot`), not a caller's test
         credential_pipe.hide()  # first: re-executes without credentials in the environment
         _collect_less()
         # The time it prints is the command's whole: from the start of the process.
