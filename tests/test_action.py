@@ -32,6 +32,7 @@ import pytest
 
 from tests.actionrunner import ActionRun, UnsupportedExpression, clean_environ, evaluate, run_action
 from tests.actionrunner import Context as ExpressionContext
+from tests.checkout import copy_checkout
 
 ROOT = Path(__file__).parent.parent
 ACTION = ROOT / "action.yml"
@@ -296,26 +297,11 @@ class Installed:
         return self.run.step("install").outputs
 
 
-def _copy_checkout(destination: Path) -> None:
-    """The files git would ship, as the runner downloads an action (no .git, no .venv)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
-
-
 @pytest.fixture(scope="session")
 def installed_unshim(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     root = tmp_path_factory.mktemp("installed")
     source = root / "action"
-    _copy_checkout(source)
+    copy_checkout(source)
     bin_dir = root / "bin"
     bin_dir.mkdir()
     python3 = bin_dir / "python3"
@@ -362,15 +348,17 @@ def test_installed_unshim_is_the_actions_copy_not_the_repositorys(
             venv / "bin" / "python",
             "-I",
             "-c",
-            "import bot, codemods; print(bot.__file__, codemods.__file__)",
+            "import unshim.bot, unshim.codemods; "
+            "print(unshim.bot.__file__, unshim.codemods.__file__)",
         ],
         capture_output=True,
         text=True,
         check=True,
     )
     assert all(Path(found).is_relative_to(venv) for found in done.stdout.split())
-    # A repository with packages of the same names does not shadow unshim's, run from its root.
-    for package in ("bot", "codemods"):
+    # A repository with packages named as unshim's folders or as unshim itself does not shadow
+    # unshim's, run from its root.
+    for package in ("bot", "codemods", "unshim"):
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("raise SystemExit('shadowed')\n")
     done = subprocess.run(

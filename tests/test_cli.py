@@ -15,7 +15,7 @@ from unshim.bot.config import config_keys
 ROOT = Path(__file__).parent.parent
 
 
-def test_python_dash_m_bot_is_the_unshim_command() -> None:
+def test_python_dash_m_unshim_bot_is_the_unshim_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "unshim.bot", "--help"], capture_output=True, text=True, check=False
     )
