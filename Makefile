@@ -39,13 +39,13 @@ demo: $(VENV)/.installed-test
 	then echo "the guard missed it"; exit 1; else echo "(exit 1: the guard caught it)"; fi
 
 # mypy reads bot/ and codemods/ as unshim.bot and unshim.codemods through these links
-# (see [tool.mypy] in pyproject.toml).
-build/typecheck/unshim:
+# (see [tool.mypy] in pyproject.toml; the tests make the same, tests/installed_names.py).
+build/links/unshim:
 	mkdir -p $@
 	ln -sfn ../../../bot $@/bot
 	ln -sfn ../../../codemods $@/codemods
 
-lint: $(VENV)/.installed-test build/typecheck/unshim
+lint: $(VENV)/.installed-test build/links/unshim
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

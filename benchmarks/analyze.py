@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from checkout import PYTHONPATH
 from sympy_tree import TREE, TreeStats, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,7 +101,7 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
     # This checkout's code, whatever else the interpreter has installed.
     code = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": PYTHONPATH,
     }
     with tempfile.TemporaryDirectory(prefix="unshim-bench-cache-") as folder:
         cold_dir, warm_dir = Path(folder) / "cold", Path(folder) / "warm"
@@ -137,7 +138,6 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
 
 def in_process() -> None:
     """The scanner against the ast reading it replaces, over every file, in this process."""
-    sys.path.insert(0, str(REPO))
     from unshim.codemods.scan.collector import file_facts, parse
     from unshim.codemods.scan.scanner import scan_file_bytes
 

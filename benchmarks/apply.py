@@ -37,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyze import _ratio, describe
+from checkout import PYTHONPATH
 from routes import names_right
 from sympy_tree import SHIM_MODULES, SHIMS, TREE, build_tree
 
@@ -161,7 +162,7 @@ def main() -> None:
     env = {
         **os.environ,
         # This checkout's code, whatever else the interpreter has installed.
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": PYTHONPATH,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     with tempfile.TemporaryDirectory(prefix="unshim-apply-bench-") as scratch:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from analyze import _ratio, describe
 from apply import reset, run
+from checkout import PYTHONPATH
 from sympy_tree import SHIMS, TREE, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ def main() -> None:
     env = {
         **os.environ,
         # This checkout's code, whatever else the interpreter has installed.
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": PYTHONPATH,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     with tempfile.TemporaryDirectory(prefix="unshim-run-bench-") as scratch:

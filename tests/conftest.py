@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
+import tests.installed_names  # noqa: F401  (first: this checkout's code as unshim.*)
 from unshim.codemods.plan.values import FileTask, RewritePlan
 from unshim.codemods.rewrite import bindings
 from unshim.codemods.rewrite import transform as rewrite

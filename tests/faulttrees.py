@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.apply_support import CANONICAL, write_tree
+from tests.installed_names import PYTHONPATH
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ def shim_tree(root: Path, consumers: int, whole: bool = True) -> Path:
 
 
 def start_unshim(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    environ = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    environ = {**os.environ, "PYTHONPATH": PYTHONPATH, **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "unshim.bot", *arguments],
         cwd=REPO,
@@ -64,7 +65,7 @@ def alive(pid: int) -> bool:
 HOLD = """
 import sys, time
 from pathlib import Path
-from codemods.worktree.lock import held
+from unshim.codemods.worktree.lock import held
 with held(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(120)
@@ -76,7 +77,7 @@ def hold_lock(root: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(root)],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
         stdout=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stdout.readline() == b"held\n"

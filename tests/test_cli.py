@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.installed_names import PYTHONPATH
 from unshim.bot.cli import main
 from unshim.bot.config import config_keys
 
@@ -17,7 +19,11 @@ ROOT = Path(__file__).parent.parent
 
 def test_python_dash_m_unshim_bot_is_the_unshim_command() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "unshim.bot", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "unshim.bot", "--help"],
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0
     assert "unshim removes the leftovers of Python refactors" in result.stdout
@@ -86,9 +92,10 @@ def test_a_process_knows_how_long_it_has_run() -> None:
         [
             sys.executable,
             "-c",
-            "import time; time.sleep(0.5); from bot.console import "
+            "import time; time.sleep(0.5); from unshim.bot.console import "
             "process_age; print(process_age())",
         ],
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
         capture_output=True,
         text=True,
         check=True,

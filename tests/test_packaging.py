@@ -7,11 +7,15 @@ build backend is one of the test tools), so offline. The throwaway environment i
 into gets unshim's dependencies from this environment through a `.pth` file written after the
 install, so pip downloads nothing; a path that a `.pth` file adds is not a site directory, so the
 editable install of this checkout that it also holds is not loaded there.
+
+In a checkout, the tests themselves import this checkout's folders as unshim.bot and
+unshim.codemods (tests/installed_names.py), whatever copy the environment has installed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -27,6 +31,7 @@ else:
 
 from tests.actionrunner import clean_environ
 from tests.checkout import ROOT, copy_checkout
+from tests.installed_names import PYTHONPATH
 
 FOLDERS = {"bot": "unshim.bot", "codemods": "unshim.codemods"}
 # Offline: no index, no dependencies (those of the install come from this environment).
@@ -66,6 +71,24 @@ def _source_modules() -> set[str]:
         for path in (ROOT / folder).rglob("*.py")
         if "__pycache__" not in path.parts
     }
+
+
+def test_the_tests_run_this_checkouts_code(tmp_path: Path) -> None:
+    import unshim.bot.cli
+    import unshim.codemods.apply
+
+    assert Path(unshim.bot.cli.__file__).resolve() == ROOT / "bot" / "cli.py"
+    assert Path(unshim.codemods.apply.__file__).resolve() == ROOT / "codemods" / "apply.py"
+    # And so do the processes that run unshim, from any folder.
+    done = subprocess.run(
+        [sys.executable, "-c", "import unshim.bot.cli as m; print(m.__file__)"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(done.stdout.strip()).resolve() == ROOT / "bot" / "cli.py"
 
 
 def test_every_package_folder_is_listed_in_pyproject() -> None:
@@ -120,7 +143,7 @@ def test_installed_unshim_and_a_projects_bot_and_codemods_both_import(
     ).stdout.strip()
     (Path(site) / "_unshim_test_dependencies.pth").write_text(sysconfig.get_path("purelib"))
     project = _project_with_its_own_bot_and_codemods(tmp_path)
-    environ = clean_environ()
+    environ = clean_environ()  # no PYTHONPATH: the wheel's copy, nothing of this checkout
 
     def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(

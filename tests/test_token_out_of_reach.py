@@ -19,6 +19,7 @@ import pytest
 
 from tests.fakegithub.fixtures import GitHubFixture
 from tests.gitfixtures import BOT_EMAIL, BOT_NAME, Remote, git, isolate_git, make_remote, protect
+from tests.installed_names import PYTHONPATH
 from unshim.bot.publish.remote import secret_forms
 
 pytestmark = pytest.mark.skipif(
@@ -141,7 +142,7 @@ def test_no_command_and_no_hook_can_read_the_token(
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN": token + "-oidc",
         "GITHUB_REPOSITORY": github.repo,
         "GITHUB_API_URL": github.api_url,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
         "PROBE_OUT": str(found),
     }
     completed = subprocess.run(
