@@ -49,7 +49,9 @@ lint: $(VENV)/.installed-test build/links/unshim
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	# grimp finds unshim.bot as Python imports it: through the links, this checkout's folders,
+	# not through the editable install (which may be another checkout's).
+	PYTHONPATH=build/links $(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest -q
