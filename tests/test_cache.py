@@ -176,20 +176,26 @@ def _runs(
     return out
 
 
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The path of every file read anew (not answered by the cache), in order."""
+    found: list[str] = []
+    real_read = reading.read_facts
+
+    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
+        found.append(path)
+        return real_read(data, path, check_grammar=check_grammar)
+
+    monkeypatch.setattr(reading, "read_facts", counted)
+    return found
+
+
 def test_cold_warm_and_no_cache_runs_are_the_same(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
 ) -> None:
     pristine = committed(tmp_path / "pristine", TREE)
     root = tmp_path / "tree"
     cache = tmp_path / "cache"
-    reads: list[str] = []
-    real_read = reading.read_facts
-
-    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
-        reads.append(path)
-        return real_read(data, path, check_grammar=check_grammar)
-
-    monkeypatch.setattr(reading, "read_facts", counted)
     analyzed: tuple[list[str], list[str], list[str]] = ([], [], [])
     flags = ["--cache-dir", str(cache)]
     cold = _runs(pristine, root, flags, capsys, reads, analyzed[0])
@@ -239,21 +245,13 @@ def test_runs_at_the_same_time_share_one_cache(tmp_path: Path) -> None:
 
 
 def test_run_reads_the_tree_before_from_the_cache(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
 ) -> None:
     """`run`'s verification reads the tree before the change through the cache: a second run
     reads anew only the files the change rewrote, and its pull request is the one a run
     without the cache gives (the file that does not compile is still reported)."""
     root = committed(tmp_path / "tree", TREE)
     cache = tmp_path / "cache"
-    reads: list[str] = []
-    real_read = reading.read_facts
-
-    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
-        reads.append(path)
-        return real_read(data, path, check_grammar=check_grammar)
-
-    monkeypatch.setattr(reading, "read_facts", counted)
 
     def dry_run(*flags: str) -> tuple[str, list[str]]:
         capsys.readouterr()
@@ -288,21 +286,13 @@ def test_run_reads_the_tree_before_from_the_cache(
 
 
 def test_a_warm_apply_reads_no_file_anew(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reads: list[str]
 ) -> None:
     """The modules apply looks into by name (where a shim's names live) and the deletion
     proof's reading of the tree after the rewrite come from the cache too: a second apply of
     the same tree reads nothing anew, and says the same."""
     root = committed(tmp_path / "tree", TREE)
     cache = tmp_path / "cache"
-    reads: list[str] = []
-    real_read = reading.read_facts
-
-    def counted(data: bytes, path: str, *, check_grammar: bool = True) -> Any:
-        reads.append(path)
-        return real_read(data, path, check_grammar=check_grammar)
-
-    monkeypatch.setattr(reading, "read_facts", counted)
 
     def dry_run() -> tuple[str, list[str]]:
         capsys.readouterr()

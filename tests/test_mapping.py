@@ -127,17 +127,25 @@ def test_a_downstream_tests_patch_follows_the_rewritten_import(
     )
 
 
+def _kept(
+    tmp_path: Path, published: Path, use: str, test: str, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """apply --mapping on a tree of `use` and its `test` that must keep both as they are:
+    its exit code is 1, and what it said on standard error is returned."""
+    tree = _with_test(tmp_path, use, test)
+    assert main(["apply", str(tree), "--mapping", str(published)]) == 1
+    assert (tree / "app/use.py").read_text() == use
+    assert (tree / "tests/test_use.py").read_text() == test
+    return capsys.readouterr().err
+
+
 def test_a_patch_whose_name_stays_imported_through_the_shim_stays_with_its_imports(
     tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     use = f"from {OLD} import MexcClient, NotPublished\n"
     test = "import pytest\n\n\ndef test_it(monkeypatch):\n"
     test += f"    monkeypatch.setattr('{OLD}.MexcClient', 1)\n"
-    tree = _with_test(tmp_path, use, test)
-    assert main(["apply", str(tree), "--mapping", str(published)]) == 1
-    assert (tree / "app/use.py").read_text() == use
-    assert (tree / "tests/test_use.py").read_text() == test
-    err = capsys.readouterr().err
+    err = _kept(tmp_path, published, use, test, capsys)
     assert f"tests/test_use.py:5: {OLD}: tests patch names looked up in {OLD}" in err
 
 
@@ -147,10 +155,7 @@ def test_a_module_loaded_by_name_or_replaced_in_sys_modules_is_reported(
     use = f"import importlib\n\nMOD = importlib.import_module('{OLD}.http.signing')\n"
     test = "import sys\nfrom unittest import mock\n\n"
     test += f"mock.patch.dict(sys.modules, {{'{OLD}': None}})\n"
-    tree = _with_test(tmp_path, use, test)
-    assert main(["apply", str(tree), "--mapping", str(published)]) == 1
-    assert (tree / "app/use.py").read_text() == use
-    err = capsys.readouterr().err
+    err = _kept(tmp_path, published, use, test, capsys)
     signing = f"{OLD}.http.signing"
     assert f"app/use.py:3: {signing}: import_module('{signing}') loads it by name" in err
     assert "tests/test_use.py:4" in err and "in sys.modules cannot be retargeted" in err
