@@ -82,7 +82,12 @@ def cache_folder(config: Config) -> Path | None:
     """Where the cache of per-file facts is (None: `cache = false` or `--no-cache`)."""
     if not config.cache:
         return None
-    return Path(config.cache_dir) if config.cache_dir else default_dir()
+    folder = Path(config.cache_dir) if config.cache_dir else default_dir()
+    if folder.exists() and not folder.is_dir():
+        # A folder that cannot be written only keeps nothing; a file in its place is a typo.
+        how = "--cache-dir" if config.cache_dir else "the cache folder"
+        raise UsageError(f"{how} {folder}: not a directory (or run with --no-cache)")
+    return folder
 
 
 # --- checking -----------------------------------------------------------------------------------

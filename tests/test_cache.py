@@ -305,3 +305,16 @@ def test_a_warm_apply_reads_no_file_anew(
     assert "real/core.py" in cold_reads  # read by name: no consumer of the shim names it
     assert warm_reads == []
     assert "-from old.one import Real" in cold and cold == warm
+
+
+def test_a_cache_folder_that_is_a_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = committed(tmp_path / "tree", TREE)
+    (tmp_path / "file").write_text("not a folder\n")
+    assert main(["analyze", str(root), "-q", "--cache-dir", str(tmp_path / "file")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"error: --cache-dir {tmp_path / 'file'}: not a directory (or run with --no-cache)\n"
+    )
+    assert (tmp_path / "file").read_text() == "not a folder\n"
