@@ -339,14 +339,9 @@ def _compiled_trees(
     files = sorted(s.path for s in index.tree.sources if s.path.endswith(".py"))
     ran = compileall_files(argv, root_before, files, config.verify.timeout, env, memo, jobs)
     run, output = ran
-    split = said(output)
+    split = _split_by_file(run, output, files)
     compiled: set[str] = set()
-    if (
-        _same_interpreter(argv[0])
-        and not run.failure
-        and split is not None
-        and (run.exit_code == 0) != bool(split.errors)
-    ):
+    if _same_interpreter(argv[0]) and split is not None:
         compiled = set(files) - {path for path, _ in split.errors}
     checked = check_grammar(index, compiled)
     if learned is not None:
