@@ -100,3 +100,21 @@ def test_an_import_that_only_silences_the_warning_is_rewritten(tmp_path: Path) -
     assert main(["apply", str(tmp_path), "--shim", "old.shim"]) == 0
     assert "from real.core import Real" in (tmp_path / "app/use.py").read_text()
     assert not (tmp_path / "old/shim.py").exists()
+
+
+@pytest.mark.parametrize(
+    "own_test",
+    [
+        "import pytest\nwith pytest.warns(DeprecationWarning):\n    from old.shim import Real\n",
+        "import pytest\nwith pytest.warns(DeprecationWarning): from old.shim import Real\n",
+        "import pytest\nwith pytest.warns(DeprecationWarning): \\\nfrom old.shim import Real\n",
+    ],
+    ids=["module-level", "one-line", "continued"],
+)
+def test_a_module_level_with_keeps_the_shim_too(tmp_path: Path, own_test: str) -> None:
+    # The plan parses a file only for the imports that are not direct statements of its
+    # module body: each of these stands inside the `with`, however it is written.
+    write_tree(tmp_path, {**CANONICAL, "tests/test_shim.py": own_test})
+    assert main(["apply", str(tmp_path), "--shim", "old.shim", "-q"]) == 1
+    assert (tmp_path / "tests/test_shim.py").read_text() == own_test
+    assert (tmp_path / "old/shim.py").is_file()
