@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checkout import PYTHONPATH
+from checkout import environment
 from sympy_tree import TREE, TreeStats, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,11 +98,7 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
         print("unshim analyze: this checkout has no command line yet (bot/cli.py), left out")
         return
     command = [sys.executable, "-m", "unshim.bot", "analyze", tree, "--format", "json", "--quiet"]
-    # This checkout's code, whatever else the interpreter has installed.
-    code = {
-        **os.environ,
-        "PYTHONPATH": PYTHONPATH,
-    }
+    code = environment()
     with tempfile.TemporaryDirectory(prefix="unshim-bench-cache-") as folder:
         cold_dir, warm_dir = Path(folder) / "cold", Path(folder) / "warm"
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
 import statistics
 import subprocess
@@ -37,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyze import _ratio, describe
-from checkout import PYTHONPATH
+from checkout import environment
 from routes import names_right
 from sympy_tree import SHIM_MODULES, SHIMS, TREE, build_tree
 
@@ -159,12 +158,7 @@ def main() -> None:
     started = time.perf_counter()
     print(describe(build_tree(force=args.rebuild)), flush=True)
 
-    env = {
-        **os.environ,
-        # This checkout's code, whatever else the interpreter has installed.
-        "PYTHONPATH": PYTHONPATH,
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = environment()
     with tempfile.TemporaryDirectory(prefix="unshim-apply-bench-") as scratch:
         work = Path(scratch) / "sympy-tree"
         shutil.copytree(TREE, work, symlinks=True)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -35,9 +34,9 @@ from pathlib import Path
 
 from analyze import _ratio, describe
 from apply import reset
+from checkout import environment
 from sympy_tree import SHIMS, TREE, build_tree
 
-REPO = Path(__file__).resolve().parents[1]
 GOAL_MB = 250.0
 SCALES = (1, 2, 4)
 OK_EXITS = (0, 1)  # 1: `check` found the imports it guards against; `run` refused a part
@@ -116,11 +115,7 @@ def main() -> None:
     scales = [int(s) for s in args.scales.split(",")]
     started = time.perf_counter()
     print(describe(build_tree(force=args.rebuild)), flush=True)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = environment()
     results: dict[str, dict[int, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="unshim-memory-bench-") as scratch:
         for scale in scales:

@@ -22,7 +22,6 @@ base read and compiled, in `-j` processes).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from analyze import _ratio, describe
 from apply import reset, run
-from checkout import PYTHONPATH
+from checkout import environment
 from sympy_tree import SHIMS, TREE, build_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,12 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     print(describe(build_tree(force=args.rebuild)), flush=True)
-    env = {
-        **os.environ,
-        # This checkout's code, whatever else the interpreter has installed.
-        "PYTHONPATH": PYTHONPATH,
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = environment()
     with tempfile.TemporaryDirectory(prefix="unshim-run-bench-") as scratch:
         facts = Path(scratch) / "cache"
         env["UNSHIM_CACHE_DIR"] = str(facts)

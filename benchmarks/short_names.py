@@ -18,7 +18,6 @@ longer import. The goal: apply within 3x of the floor.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from analyze import _ratio
 from apply import AST_PARSE_FILES, IMPORT_MODULES, median_time, reset, run
+from checkout import environment
 from short_names_tree import TREE, build_tree, module_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,11 +69,7 @@ def main() -> None:
         f"consumers",
         flush=True,
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = environment()
     with tempfile.TemporaryDirectory(prefix="unshim-short-names-") as scratch:
         work = Path(scratch) / "short-names-tree"
         shutil.copytree(TREE, work, symlinks=True)
