@@ -13,8 +13,6 @@ sys.path.insert(0, str(REPO))
 
 from tests.installed_names import PYTHONPATH as _CHECKOUT  # noqa: E402
 
-PYTHONPATH = os.pathsep.join(filter(None, [_CHECKOUT, os.environ.get("PYTHONPATH")]))
-
 # Bytecode of the processes a benchmark times, kept out of the trees they work on. An installed
 # unshim runs from bytecode pip compiled at install time; without a place to keep it, every timed
 # process compiled unshim's own modules from source again (0.1 to 0.2 s each on SymPy's apply).
@@ -23,6 +21,7 @@ PYCACHE = REPO / "benchmarks" / ".work" / "pycache"
 
 def environment() -> dict[str, str]:
     """The environment of a timed unshim process: this checkout's code, its bytecode kept."""
-    env = {**os.environ, "PYTHONPATH": PYTHONPATH, "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+    path = os.pathsep.join(filter(None, [_CHECKOUT, os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "PYTHONPYCACHEPREFIX": str(PYCACHE)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
