@@ -347,10 +347,14 @@ def _compiled_trees(
     if learned is not None:
         kept_verdicts(learned, index, checked)
     before = analyze_index(replace(checked, unchecked=frozenset()))
-    after = analyze_index(
-        changed_index(before.index, root_after, changes, config.source_roots, config.exclude)
+    # The change's own files are in the cache too: a scheduled run that makes the same change
+    # again (its consumers did not change since) reads none of them anew.
+    index = changed_index(
+        before.index, root_after, changes, config.source_roots, config.exclude, learned
     )
-    return Trees(before, after), ran
+    if learned is not None:
+        learned.keep()
+    return Trees(before, analyze_index(index)), ran
 
 
 def compile_check(

@@ -303,6 +303,7 @@ def changed_index(
     changes: Mapping[str, bytes | None],
     source_roots: tuple[str, ...] = (".",),
     exclude: tuple[str, ...] = (),
+    learned: Learned | None = None,
 ) -> Index:
     """The index of the tree at `root`, which holds the files `base` read (from another copy of
     the same tree, say git HEAD exported) but for `changes` (path -> the new contents; None: gone,
@@ -310,7 +311,9 @@ def changed_index(
     bytes with its grammar checked, one with None or one `base` did not read from disk,
     and every other file keeps `base`'s reading: its bytes did not change, so neither did what
     it says. Equal to `build_index(root)` when the files outside `changes` hold the same bytes
-    in both copies."""
+    in both copies. With `learned`, the cache answers for changed bytes it knows (an earlier
+    run made the same change) and what is read anew is added to `learned`, for the caller to
+    keep (`Learned.keep`)."""
     if base.focus is not None or base.unchecked:
         raise ValueError("changed_index needs a whole index whose grammar was checked")
     tree = discover(root, source_roots, exclude)
@@ -319,11 +322,14 @@ def changed_index(
     for source in tree.sources:
         data = changes.get(source.path)
         if data is not None:
-            results.append(read_data(source, data))
+            if learned is not None:
+                results.append(learned.read(source, data, None))
+            else:
+                results.append(read_data(source, data))
         elif source.path in known and source.path not in changes:
             results.append((source, *known[source.path]))
         else:
-            results.append(_read_one(str(root), source))
+            results.append(_read_one(str(root), source, learned=learned))
     return assemble(root, tree, results)
 
 
