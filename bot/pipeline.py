@@ -8,6 +8,7 @@ tree is left as it was found whatever happens.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from unshim.bot.report import wording as comments
 from unshim.bot.report.markdown import render_markdown
 from unshim.bot.report.values import MARKER, Metadata, Report, fingerprint
 from unshim.bot.verify.run import append_job_summary, run_checks
-from unshim.bot.verify.snapshot import head_tree
+from unshim.bot.verify.snapshot import head_tree, linked_tree
 from unshim.codemods.apply import Applied, apply
 from unshim.codemods.names import common_package, within
 from unshim.codemods.outcome import ApplyOutcome
@@ -216,9 +217,13 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
         if stopped is not None:
             return _outputs(stopped, options.environ)
     work = Path(repo.root)
-    with restored(repo):
+    with restored(repo), ExitStack() as trees:
         repo.start_branch(target.branch, target.base_ref)
         say(f"rewriting on {target.branch}, from {target.base}")
+        # The tree before, linked to the clean work tree's files before apply replaces them,
+        # rather than exported from git after it; not where the configured commands run in
+        # it, as they could write into a linked file.
+        linked = None if config.verify.commands else trees.enter_context(linked_tree(work))
         present = _present(config, work)
         changes: dict[str, bytes | None] = {}
         if present.shims or present.auto or present.moves or present.delete:
@@ -249,20 +254,20 @@ def _run(repo: GitRepository, config: Config, options: RunOptions, say: Say) -> 
             f"{len(outcome.edits)} imports rewritten in {len(outcome.changed_files)} files, "
             f"{len(outcome.deleted_files)} files deleted; running the checks"
         )
-        with head_tree(work) as head:
-            verification = run_checks(
-                head[0] if head else None,
-                work,
-                config,
-                outcome.shims,
-                # None: the packages the shim layers point to, as analyze names them.
-                None,
-                before_label=f"{target.base} {head[1].split()[-1]}" if head else None,
-                # The work tree was clean, so it is the base but for what apply wrote: the
-                # tree after is the base's reading with those files read again.
-                changes=changes,
-                jobs=options.jobs,
-            )
+        head = linked if linked is not None else trees.enter_context(head_tree(work))
+        verification = run_checks(
+            head[0] if head else None,
+            work,
+            config,
+            outcome.shims,
+            # None: the packages the shim layers point to, as analyze names them.
+            None,
+            before_label=f"{target.base} {head[1].split()[-1]}" if head else None,
+            # The work tree was clean, so it is the base but for what apply wrote: the
+            # tree after is the base's reading with those files read again.
+            changes=changes,
+            jobs=options.jobs,
+        )
         passed = not verification.failed
         report = Report(
             verification,

@@ -275,6 +275,26 @@ def test_dry_run_prints_the_pull_request_and_leaves_everything_as_it_was(
     assert github.requests == []
 
 
+def test_the_commands_run_on_a_copy_of_the_tree_before_never_on_links_to_the_work_tree(
+    project: Remote, github: GitHubFixture
+) -> None:
+    """Without commands the tree before is links to the work tree's files (nothing writes into
+    them); a configured command could write into a file of its tree, so with commands the tree
+    before is an export: a write there never reaches the work tree, or the change."""
+    config = CONFIG.replace('"python -c \\"import app.service\\""', '"python stamp.py"')
+    assert "python stamp.py" in config
+    stamp = "open('app/core.py', 'a').write('# checked\\n')\n"
+    files = {"pyproject.toml": textwrap.dedent(config), "stamp.py": stamp}
+    push_to_main(project, files, "A command that writes")
+    result = bot(project, github)
+    assert (result.action, result.verification) == ("opened", "passed")
+    sha = remote_branch_sha(project, BRANCH)
+    assert sha is not None
+    # Once: by the command run on the tree after, which is the work tree.
+    assert git(project.bare, "show", f"{sha}:app/core.py").count("# checked") == 1
+    assert not list((project.work / ".git").glob("unshim-before-*"))
+
+
 def test_a_dirty_work_tree_is_refused(
     project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:

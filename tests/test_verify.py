@@ -5,6 +5,7 @@ tree before the change, the job summary, and the exit codes of `unshim verify`."
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -33,7 +34,7 @@ from unshim.bot.verify.run import (
     run_command,
     verify_tree,
 )
-from unshim.bot.verify.snapshot import head_tree
+from unshim.bot.verify.snapshot import head_tree, linked_tree
 from unshim.codemods.analyze import inventory
 from unshim.codemods.analyze.analysis import analyze
 from unshim.codemods.apply import apply
@@ -637,6 +638,57 @@ def test_docs_that_still_name_the_shim_are_listed(tmp_path: Path) -> None:
     root = make(tmp_path, {**TARGET, "README.md": "Use app.legacy.Client.\n"}, commands=())
     _, outcome = verify_tree(root, load_config(root))
     assert [str(m) for m in outcome.mentions] == ["README.md:1"]  # not unshim's own config
+
+
+def _files(root: Path) -> dict[str, bytes | str]:
+    """Every file and link below root but the git folder: a link as what it points to."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if name == ".git" or name.startswith(".git/"):
+            continue
+        if path.is_symlink():
+            found[name] = f"-> {path.readlink()}"
+        elif path.is_file():
+            found[name] = path.read_bytes()
+    return found
+
+
+def test_the_linked_tree_is_the_export_of_head_and_keeps_it_when_the_change_replaces_files(
+    tmp_path: Path,
+) -> None:
+    root = make(tmp_path / "repo" / "service", {**TARGET, "docs/a.txt": "a\n"}, commands=())
+    (root / "docs/inside").symlink_to("a.txt")
+    (root / "docs/outside").symlink_to("/etc/hostname")  # not part of the tree, as in the export
+    (root / "docs/up").symlink_to("../../elsewhere")
+    commit_all(tmp_path / "repo")
+    with head_tree(root) as exported, linked_tree(root) as linked:
+        assert exported is not None and linked is not None
+        assert linked[1] == exported[1]
+        folder = Path(git(root, "rev-parse", "--absolute-git-dir"))
+        assert linked[0].parent == folder  # the same file system as the work tree
+        before = _files(exported[0])
+        assert _files(linked[0]) == before and "docs/inside" in before
+        assert not {"docs/outside", "docs/up"} & set(before)
+        # What apply does: each rewritten file written anew and moved over the old one.
+        service, fresh = root / "app/service.py", root / "app/.service.py.new"
+        fresh.write_text(str(APPLIED["app/service.py"]))
+        os.replace(fresh, service)
+        (root / "app/legacy/client.py").unlink()
+        assert _files(linked[0]) == before
+    assert not linked[0].exists()
+    assert (root / "app/service.py").read_text() == APPLIED["app/service.py"]
+
+
+def test_a_tree_that_is_not_heads_has_no_linked_tree(tmp_path: Path) -> None:
+    root = make(tmp_path / "repo", TARGET, commands=())
+    with linked_tree(root) as linked:
+        assert linked is None  # not in git
+    commit_all(root)
+    (root / "main.py").unlink()
+    with linked_tree(root) as linked:
+        assert linked is None  # a tracked file is not there: the caller exports
+    assert not [p for p in (root / ".git").iterdir() if p.name.startswith("unshim-before-")]
 
 
 # --- the job summary and the command line -------------------------------------------------------

@@ -2,8 +2,8 @@
 
 - `run`: the only module that runs the target's commands: `run_checks` (every check, before
   and after), `verify_tree` (`unshim verify` on its own), `append_job_summary`, `run_command`.
-- `snapshot`: the tree before, exported from git HEAD: `head_tree`, `export_head`,
-  `is_git_tree`.
+- `snapshot`: the tree before, exported from git HEAD (`head_tree`, `export_head`) or linked
+  to a clean work tree's files before the change replaces them (`linked_tree`); `is_git_tree`.
 - `checks`: the verification's values and pure verdicts: `Verification`, `Check`, `Run`,
   `Counts`, `Gap`, and the failure kinds (`SHIM_STILL_IMPORTED`, …).
 - `counts`: import counts of packages and why grep counts differently: `tree_counts` (all of

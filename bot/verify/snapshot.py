@@ -1,10 +1,13 @@
-"""The tree before the change, for `unshim verify` run on its own: git HEAD of the work tree,
-exported into a temporary folder. `git` runs as a command here; GitPython stays in
-bot.publish.gitrepo."""
+"""The tree before the change: git HEAD of the work tree, exported into a temporary folder
+(`head_tree`), or, for a clean work tree that only unshim and compileall will read, linked to
+the work tree's files before the change replaces them (`linked_tree`). `git` runs as a command
+here; GitPython stays in bot.publish.gitrepo."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -74,3 +77,75 @@ def head_tree(path: Path) -> Iterator[tuple[Path, str] | None]:
             yield None
             return
         yield Path(temporary), f"HEAD {head.stdout.decode().strip()}"
+
+
+# `git ls-files -s` modes: a file, an executable file, a symbolic link, a submodule.
+_FILES = ("100644", "100755")
+_LINK = "120000"
+_SUBMODULE = "160000"
+
+
+def _link_files(path: Path, target: Path) -> bool:
+    """Hard links in `target` to every file git tracks at `path`, with the folders, symbolic
+    links and (empty) submodule folders `git archive` would write; False when git cannot list
+    them or a link cannot be made (another file system, say)."""
+    listed = _git(path, "ls-files", "-s", "-z")
+    if listed.returncode != 0:
+        return False
+    folders: set[Path] = set()
+    for entry in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not entry:
+            continue
+        fields, _, name = entry.partition("\t")
+        mode = fields.split(" ", 1)[0]
+        source, linked = path / name, target / name
+        if linked.parent not in folders:
+            linked.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(linked.parent)
+        try:
+            if mode in _FILES:
+                os.link(source, linked)
+            elif mode == _LINK:
+                pointed = os.readlink(source)
+                # As the export's "data" filter: a link out of the tree is not part of it.
+                inside = os.path.normpath(os.path.join(os.path.dirname(name), pointed))
+                if not os.path.isabs(pointed) and not inside.startswith(".."):
+                    os.symlink(pointed, linked)
+            elif mode == _SUBMODULE:
+                linked.mkdir(exist_ok=True)
+        except FileNotFoundError:  # tracked, but deleted from the work tree: not clean
+            return False
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def linked_tree(path: Path) -> Iterator[tuple[Path, str] | None]:
+    """`head_tree` for a work tree whose tracked files are HEAD's (`unshim run` starts only
+    from a clean tree), without writing a file: each file is a hard link to the work tree's,
+    made before the change, in a folder of the repository's git folder (the same file system).
+    The change writes each file it rewrites anew and moves it over the old one (never into it),
+    so the links keep the bytes before. Nothing may write into a linked file: only unshim and
+    compileall (whose bytecode goes elsewhere) read this tree, never the configured commands.
+    Unlike an export, the files `export-ignore` leaves out are there, and `export-subst` ones
+    are as checked out, as they are in the tree after. None where `head_tree` yields None;
+    then, or where links cannot be made, the caller exports."""
+    head = _git(path, "rev-parse", "--short", "HEAD") if is_git_tree(path) else None
+    folder = _git(path, "rev-parse", "--absolute-git-dir") if head is not None else None
+    if head is None or head.returncode != 0 or folder is None or folder.returncode != 0:
+        yield None
+        return
+    try:
+        target = Path(tempfile.mkdtemp(prefix="unshim-before-", dir=folder.stdout.decode().strip()))
+    except OSError:  # a git folder unshim may not write into
+        yield None
+        return
+    try:
+        if not _link_files(path, target):
+            shutil.rmtree(target, ignore_errors=True)
+            yield None
+            return
+        yield target, f"HEAD {head.stdout.decode().strip()}"
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
