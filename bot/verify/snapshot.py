@@ -68,15 +68,23 @@ def head_tree(path: Path) -> Iterator[tuple[Path, str] | None]:
     "HEAD 1a2b3c4"; None when `path` is not in a git work tree, has no commit yet, or is not
     in HEAD. `git archive` run inside a subfolder exports that subfolder only, so the export
     lines up with `path`. Files marked `export-ignore` in .gitattributes are not exported."""
-    head = _git(path, "rev-parse", "--short", "HEAD") if is_git_tree(path) else None
-    if head is None or head.returncode != 0:
+    label = _head_label(path)
+    if label is None:
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="unshim-before-") as temporary:
         if not export_head(path, Path(temporary)):
             yield None
             return
-        yield Path(temporary), f"HEAD {head.stdout.decode().strip()}"
+        yield Path(temporary), label
+
+
+def _head_label(path: Path) -> str | None:
+    """The label of the work tree's commit ("HEAD 1a2b3c4"); None outside git or before one."""
+    head = _git(path, "rev-parse", "--short", "HEAD") if is_git_tree(path) else None
+    if head is None or head.returncode != 0:
+        return None
+    return f"HEAD {head.stdout.decode().strip()}"
 
 
 # `git ls-files -s` modes: a file, an executable file, a symbolic link, a submodule.
@@ -99,10 +107,10 @@ def _link_files(path: Path, target: Path) -> bool:
         fields, _, name = entry.partition("\t")
         mode = fields.split(" ", 1)[0]
         source, linked = path / name, target / name
-        if linked.parent not in folders:
-            linked.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(linked.parent)
         try:
+            if linked.parent not in folders:
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(linked.parent)
             if mode in _FILES:
                 os.link(source, linked)
             elif mode == _LINK:
@@ -113,9 +121,7 @@ def _link_files(path: Path, target: Path) -> bool:
                     os.symlink(pointed, linked)
             elif mode == _SUBMODULE:
                 linked.mkdir(exist_ok=True)
-        except FileNotFoundError:  # tracked, but deleted from the work tree: not clean
-            return False
-        except OSError:
+        except OSError:  # e.g. tracked but not there (not clean), or another file system
             return False
     return True
 
@@ -131,9 +137,9 @@ def linked_tree(path: Path) -> Iterator[tuple[Path, str] | None]:
     Unlike an export, the files `export-ignore` leaves out are there, and `export-subst` ones
     are as checked out, as they are in the tree after. None where `head_tree` yields None;
     then, or where links cannot be made, the caller exports."""
-    head = _git(path, "rev-parse", "--short", "HEAD") if is_git_tree(path) else None
-    folder = _git(path, "rev-parse", "--absolute-git-dir") if head is not None else None
-    if head is None or head.returncode != 0 or folder is None or folder.returncode != 0:
+    label = _head_label(path)
+    folder = _git(path, "rev-parse", "--absolute-git-dir") if label is not None else None
+    if label is None or folder is None or folder.returncode != 0:
         yield None
         return
     try:
@@ -142,10 +148,6 @@ def linked_tree(path: Path) -> Iterator[tuple[Path, str] | None]:
         yield None
         return
     try:
-        if not _link_files(path, target):
-            shutil.rmtree(target, ignore_errors=True)
-            yield None
-            return
-        yield target, f"HEAD {head.stdout.decode().strip()}"
+        yield (target, label) if _link_files(path, target) else None
     finally:
         shutil.rmtree(target, ignore_errors=True)
