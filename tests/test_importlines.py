@@ -39,6 +39,14 @@ def by_import_lines(root: Path, consumer: bytes) -> bool:
         pytest.param(b"import os; from old.one import Real\n", id="semicolons"),
         pytest.param(b"\xef\xbb\xbffrom old.one import Real\r\n", id="bom_and_crlf"),
         pytest.param(b"from old.one import (\n    Real,\n)\nx = f(1,\n  2)\n", id="brackets"),
+        # A module binding's uses found with `ast` (`codemods.rewrite.spans`), respelled in place.
+        pytest.param(b"import old.one as m\nm.Real()\n", id="module_alias_uses"),
+        pytest.param(b"from old import one\none.Real()\n", id="module_from_package_uses"),
+        pytest.param(b"import old.shim\nold.shim.Real()\n", id="attribute_chains"),
+        pytest.param(b"import old.one\n", id="dotted_import"),
+        pytest.param(b"import old.renamed as m\nx = (m\n  .Thing)\n", id="respelled_over_lines"),
+        pytest.param(b"import old.renamed as m\n@m.Thing\ndef f(): m.Thing\n", id="decorator"),
+        pytest.param(b"\xef\xbb\xbfimport old.shim\r\nold.shim.Real()\r\n", id="bom_crlf_uses"),
     ],
 )
 def test_import_only_edits_skip_the_whole_module_parse(tmp_path: Path, consumer: bytes) -> None:
@@ -48,10 +56,11 @@ def test_import_only_edits_skip_the_whole_module_parse(tmp_path: Path, consumer:
 @pytest.mark.parametrize(
     "consumer",
     [
-        pytest.param(b"import old.one as m\nm.Real()\n", id="module_alias_uses"),
-        pytest.param(b"from old import one\none.Real()\n", id="module_from_package_uses"),
-        pytest.param(b"import old.shim\nold.shim.Real()\n", id="attribute_chains"),
-        pytest.param(b"import old.one\n", id="dotted_import"),
+        pytest.param(b"import old.one as m\ndef f(m): m.Real\nm.Real\n", id="shadowed"),
+        pytest.param(b"import old.renamed as m\nx = f'{m.Thing}'\n", id="use_in_f_string"),
+        pytest.param(b"import old.renamed as m\nx = ('\xc3\xa9', m.Thing)\n", id="not_ascii"),
+        pytest.param(b"import old.renamed as m; x = m.Thing\n", id="use_on_the_import_line"),
+        pytest.param(b"import old.shim as m\nm.Real, m.extra\n", id="dissolved_needs_free_names"),
         pytest.param(b"from old.shim import *\nReal()\n", id="star_import_of_several_modules"),
         pytest.param(b"if True: from old.one import Real\n", id="one_line_suite"),
         pytest.param(b"try: from old.one import Real\nexcept ImportError: pass\n", id="try_suite"),

@@ -19,11 +19,25 @@ STRING_PREFIX = re.compile(r"^([rRbBuUfF]*)('''|\"\"\"|'|\")")
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where an expression stands in a file that was not parsed whole: its bytes from `start`
+    to `end` (offsets into the file's lines, a BOM left out), starting on `line`. A use found
+    with `ast` (`codemods.rewrite.spans`) is one; its replacement is spliced in as text."""
+
+    start: int
+    end: int
+    line: int
+
+
+Node = cst.CSTNode | Span  # what a use or its replacement is keyed by
+
+
+@dataclass(frozen=True)
 class Link:
     """One step of an attribute chain: `.attr`, and the expression that ends with it."""
 
     attr: str
-    node: cst.BaseExpression
+    node: cst.BaseExpression | Span
     store: bool  # assigned to or deleted (`m.X = ...`), not read
 
 
@@ -31,7 +45,7 @@ class Link:
 class Use:
     """One use of the binding: the attributes that follow it, outermost last."""
 
-    node: cst.CSTNode  # the name (or dotted name) as used
+    node: Node  # the name (or dotted name) as used
     chain: tuple[Link, ...]  # empty: the module object itself is used
     annotation: cst.SimpleString | None = None  # the use is inside this string annotation
 
@@ -39,7 +53,7 @@ class Use:
 @dataclass(frozen=True)
 class Uses:
     uses: tuple[Use, ...]
-    ambiguous: tuple[cst.CSTNode, ...]  # uses where the name may mean something else too
+    ambiguous: tuple[Node, ...]  # uses where the name may mean something else too
     other: int  # uses of a shorter prefix bound by the same `import a.b.c` (`a.q`)
 
 
@@ -69,7 +83,9 @@ def _string_use(node: cst.SimpleString, local: str) -> Use | None:
 def uses_of(statement: cst.CSTNode, local: str, meta: FileView) -> Uses:
     """Uses of the name `local` that `statement` (an import) binds. For `import a.b.c` the
     local is the dotted `a.b.c`; its uses are the chains that start with it."""
-    found = ast_uses(statement, local, meta)
+    found = meta.span_uses(statement, local)
+    if found is None:
+        found = ast_uses(statement, local, meta)
     return found if found is not None else scope_uses(statement, local, meta)
 
 

@@ -18,6 +18,7 @@ from libcst.helpers import get_full_name_for_node
 from unshim.codemods.names import from_base
 from unshim.codemods.outcome import ImportEdit, Kept, Location
 from unshim.codemods.plan.values import FileTask, RewritePlan
+from unshim.codemods.rewrite.bindings import Node
 from unshim.codemods.rewrite.layout import FileView
 from unshim.codemods.rewrite.spelling import spec_for, with_spec
 
@@ -64,7 +65,7 @@ class _Strings(cst.CSTVisitor):
 @dataclass
 class Decisions:
     statements: dict[cst.CSTNode, list[Small]] = field(default_factory=dict)
-    exprs: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
+    exprs: dict[Node, cst.BaseExpression] = field(default_factory=dict)
     sequences: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # `__all__` lists
     edits: list[ImportEdit] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)

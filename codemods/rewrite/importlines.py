@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate, pairwise
 
 import libcst as cst
 from libcst.metadata import Scope
 
-from unshim.codemods.rewrite.astfacts import bound_names
+from unshim.codemods.rewrite.astfacts import bound_names, name_facts
+from unshim.codemods.rewrite.bindings import Node, Span, Uses
 from unshim.codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
 from unshim.codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
+from unshim.codemods.rewrite.spans import SpanFinder
 from unshim.codemods.scan.collector import parse
 
 NEWLINE = re.compile(rb"\r\n?|\n")  # LibCST's choice of a module's newline: the first one
@@ -44,8 +48,10 @@ class ImportLinesView(FileView):
         data: bytes,
         order: dict[int, int],
         others: list[tuple[ast.Import | ast.ImportFrom, cst.CSTNode, int]],
+        physical: Sequence[bytes] = (),
     ) -> None:
         self.module = module
+        self._physical = physical
         self.statements = statements
         self.order = order
         self._lines = lines
@@ -71,12 +77,26 @@ class ImportLinesView(FileView):
                 lines[number] = lines[number][len(indent) :]
         return "\n".join(lines)
 
-    def line(self, node: cst.CSTNode) -> int:
+    def line(self, node: Node) -> int:
+        if isinstance(node, Span):
+            return node.line
         return self._lines.get(id(node), 0)
 
     @cached_property
+    def _tree(self) -> ast.Module:
+        return parse(self._data)  # it parsed when it was prepared: the ast tree is not kept
+
+    @cached_property
     def rebound(self) -> frozenset[str]:
-        return bound_names(parse(self._data))  # rarely asked: parsed again then
+        return bound_names(self._tree)  # rarely asked
+
+    @cached_property
+    def _spans(self) -> SpanFinder:
+        return SpanFinder(self._tree, name_facts(self._tree), self._physical)
+
+    def span_uses(self, statement: cst.CSTNode, local: str) -> Uses | None:
+        line = self._lines.get(id(statement))
+        return None if line is None else self._spans.uses(line, local)
 
     @property
     def layout(self) -> Layout:
@@ -157,7 +177,7 @@ def parse_import_lines(
             position += 1
             if line.in_function:
                 statements.in_function.add(id(statement))
-    view = ImportLinesView(module, statements, lines, indents, data, order, others)
+    view = ImportLinesView(module, statements, lines, indents, data, order, others, physical)
     return Parsed(located, chosen, module, view, newline)
 
 
@@ -173,9 +193,11 @@ def splice(
     parsed: Parsed,
     changed: Callable[[cst.SimpleStatementLine], bool],
     rewrite: Rewrite,
+    respelled: bool = False,
 ) -> bytes:
     """The file with each changed import line replaced by its rewrite; every other byte as it
-    was. A block whose every line goes keeps a `pass` where its last line was."""
+    was. A block whose every line goes keeps a `pass` where its last line was. `respelled`:
+    `physical` holds uses respelled (`respell`), so the file changed even with no import."""
     located, module = parsed.located, parsed.module
     new: dict[int, bytes] = {}
     removed: dict[int, list[ImportLine]] = {}
@@ -197,7 +219,7 @@ def splice(
             last = gone[-1]
             new[last.first] = last.indent + b"pass" + parsed.newline
     if not new:
-        return data
+        return (BOM if data.startswith(BOM) else b"") + b"".join(physical) if respelled else data
     ends = {line.first: line.last for line in parsed.lines}
     out: list[bytes] = [BOM] if data.startswith(BOM) else []
     position = 0
@@ -207,6 +229,30 @@ def splice(
         position = ends[first] + 1
     out.extend(physical[position:])
     return b"".join(out)
+
+
+def respell(
+    physical: Sequence[bytes], parsed: Parsed, texts: Mapping[Span, str]
+) -> list[bytes] | None:
+    """The file's lines with the bytes of each span replaced by its text. None when a span
+    stands on an import line that was parsed (that line is rendered from its parse) or two
+    spans overlap: the whole module is parsed then."""
+    parsed_lines = {n for line in parsed.lines for n in range(line.first, line.last + 1)}
+    starts = [0, *accumulate(len(line) for line in physical)]
+    spans = sorted(texts, key=lambda span: span.start)
+    if any(a.end > b.start for a, b in pairwise(spans)):
+        return None
+    out = list(physical)
+    for span in reversed(spans):  # a later span first: an earlier one's offsets still hold
+        first = bisect_right(starts, span.start) - 1
+        last = max(first, bisect_left(starts, span.end) - 1)
+        if parsed_lines.intersection(range(first, last + 1)):
+            return None
+        joined = b"".join(out[first : last + 1])
+        cut = span.start - starts[first], span.end - starts[first]
+        out[first] = joined[: cut[0]] + texts[span].encode("utf-8") + joined[cut[1] :]
+        out[first + 1 : last + 1] = [b""] * (last - first)
+    return out
 
 
 def view_of(

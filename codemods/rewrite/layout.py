@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
@@ -25,6 +26,9 @@ from unshim.codemods.rewrite.astfacts import (
     parse_or_none,
     sole_module_binding,
 )
+
+if TYPE_CHECKING:
+    from unshim.codemods.rewrite.bindings import Node, Uses
 
 # Nodes between a compound statement and the blocks it holds (`else:`, `except:`, `case`).
 CLAUSES = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
@@ -193,7 +197,7 @@ class FileView(ABC):
     order: dict[int, int]  # id(import) -> its position among the file's imports
 
     @abstractmethod
-    def line(self, node: cst.CSTNode) -> int: ...
+    def line(self, node: Node) -> int: ...
 
     @property
     @abstractmethod
@@ -213,6 +217,11 @@ class FileView(ABC):
         `statement` is the only thing that binds it (`astfacts.sole_module_binding`): then
         each is a use of that binding, found without LibCST's scope analysis. None when that
         does not hold, or `ast` and LibCST count the names differently."""
+        return None
+
+    def span_uses(self, statement: cst.CSTNode, local: str) -> Uses | None:
+        """The uses of what `statement` binds to `local`, found without parsing the whole file
+        (as byte spans), when the view can tell; None otherwise."""
         return None
 
     @property
@@ -297,8 +306,8 @@ class Metadata(FileView):
     def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
         return self._wrapper.resolve(PositionProvider)
 
-    def line(self, node: cst.CSTNode) -> int:
+    def line(self, node: Node) -> int:
         if id(node) in self._lines:
             return self._lines[id(node)]
-        position = self.positions.get(node)
+        position = self.positions.get(node) if isinstance(node, cst.CSTNode) else None
         return position.start.line if position else 0

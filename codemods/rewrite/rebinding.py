@@ -11,7 +11,7 @@ from typing import Protocol
 import libcst as cst
 
 from unshim.codemods.plan.values import RewritePlan, Target
-from unshim.codemods.rewrite.bindings import Use, Uses, string_with, uses_of
+from unshim.codemods.rewrite.bindings import Node, Use, Uses, string_with, uses_of
 from unshim.codemods.rewrite.layout import FileView
 from unshim.codemods.rewrite.spelling import dotted_expr, split_module
 
@@ -38,7 +38,7 @@ class Binding:
     module: str | None = None
     pieces: list[Piece] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # dotted form: extra `import X` lines
-    exprs: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
+    exprs: dict[Node, cst.BaseExpression] = field(default_factory=dict)
     reason: str | None = None  # kept, and why
 
 
@@ -109,7 +109,7 @@ def _resolve(
     return resolved, bare, ""
 
 
-def replace(use: Use, depth: int, text: str) -> dict[cst.CSTNode, cst.BaseExpression]:
+def replace(use: Use, depth: int, text: str) -> dict[Node, cst.BaseExpression]:
     """The use, up to `depth` links, spelled `text` (parentheses and string quotes kept)."""
     if use.annotation is not None:
         rest = [link.attr for link in use.chain[depth:]]
@@ -162,7 +162,7 @@ def rebind(
     if dotted:
         return _dotted(shim, module, resolved, bare, uses.other)
     if module is not None:
-        exprs: dict[cst.CSTNode, cst.BaseExpression] = {}
+        exprs: dict[Node, cst.BaseExpression] = {}
         for use, target, depth in resolved:
             name = import_of(target)[1]
             if depth != 1 or use.chain[0].attr != name or use.annotation is not None:

@@ -20,12 +20,15 @@ from unshim.codemods.outcome import ImportEdit, Kept
 from unshim.codemods.plan.values import FileTask, RewritePlan
 from unshim.codemods.rewrite import importlines
 from unshim.codemods.rewrite.applier import ApplyDecisions
+from unshim.codemods.rewrite.bindings import Span
 from unshim.codemods.rewrite.decisions import decide, touches_plan
 from unshim.codemods.rewrite.layout import Metadata, WholeModuleNeeded
 from unshim.codemods.rewrite.located import Prepared, prepare
 
 if TYPE_CHECKING:
     from libcst.codemod import Codemod
+
+EMPTY = cst.Module(body=[])  # renders an expression on its own
 
 __all__ = ["FileRewrite", "rewrite_import_lines", "rewrite_prepared", "rewrite_source"]
 
@@ -69,9 +72,19 @@ def rewrite_import_lines(
         decisions = decide(parsed.module, parsed.view, task, plan)
     except WholeModuleNeeded:
         return None
-    if decisions.exprs or decisions.sequences:
-        return None  # only a whole module's expressions can be replaced
-    if not decisions.statements:
+    if decisions.sequences:
+        return None  # only a whole module's `__all__` literals can be shortened
+    texts: dict[Span, str] = {}
+    for node, expr in decisions.exprs.items():
+        if not isinstance(node, Span):
+            return None  # only a whole module's expressions can be replaced
+        texts[node] = EMPTY.code_for_node(expr)
+    if texts:
+        respelled = importlines.respell(physical, parsed, texts)
+        if respelled is None:
+            return None
+        physical = respelled
+    elif not decisions.statements:
         return FileRewrite(data, (), tuple(decisions.kept))
     apply = ApplyDecisions(decisions)
 
@@ -84,7 +97,7 @@ def rewrite_import_lines(
         return line.visit(apply)  # type: ignore[return-value]
 
     try:
-        out = importlines.splice(data, physical, parsed, changed, rewrite)
+        out = importlines.splice(data, physical, parsed, changed, rewrite, bool(texts))
     except UnicodeEncodeError as exc:
         return FileRewrite(data, (), (), f"the new text cannot be encoded as utf-8: {exc}")
     edits = tuple(decisions.edits) if out != data else ()

@@ -10,13 +10,14 @@ import libcst as cst
 
 from unshim.codemods.names import within
 from unshim.codemods.plan.values import ShimModule, Target
+from unshim.codemods.rewrite.bindings import Node
 from unshim.codemods.rewrite.context import Context, local_of, name_of
 from unshim.codemods.rewrite.pieces import statements_for
 from unshim.codemods.rewrite.rebinding import Piece, import_of, rebind
 from unshim.codemods.rewrite.shapes.patch_target import dissolving
 from unshim.codemods.rewrite.shapes.registration import registers, unregisters
 
-Exprs = dict[cst.CSTNode, cst.BaseExpression]
+Exprs = dict[Node, cst.BaseExpression]
 
 
 def why_kept(shim: ShimModule, name: str) -> str:
