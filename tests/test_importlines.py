@@ -44,6 +44,7 @@ def by_import_lines(root: Path, consumer: bytes) -> bool:
         pytest.param(b"from old import one\none.Real()\n", id="module_from_package_uses"),
         pytest.param(b"import old.shim\nold.shim.Real()\n", id="attribute_chains"),
         pytest.param(b"import old.one\n", id="dotted_import"),
+        pytest.param(b"import old.renamed as m\ndef f(m): m.Thing\nm.Thing\n", id="shadowed"),
         pytest.param(b"import old.renamed as m\nx = (m\n  .Thing)\n", id="respelled_over_lines"),
         pytest.param(b"import old.renamed as m\n@m.Thing\ndef f(): m.Thing\n", id="decorator"),
         pytest.param(b"\xef\xbb\xbfimport old.shim\r\nold.shim.Real()\r\n", id="bom_crlf_uses"),
@@ -56,7 +57,7 @@ def test_import_only_edits_skip_the_whole_module_parse(tmp_path: Path, consumer:
 @pytest.mark.parametrize(
     "consumer",
     [
-        pytest.param(b"import old.one as m\ndef f(m): m.Real\nm.Real\n", id="shadowed"),
+        pytest.param(b"import old.one as m\nclass C:\n    m = 1\nm.Real\n", id="class_binding"),
         pytest.param(b"import old.renamed as m\nx = f'{m.Thing}'\n", id="use_in_f_string"),
         pytest.param(b"import old.renamed as m\nx = ('\xc3\xa9', m.Thing)\n", id="not_ascii"),
         pytest.param(b"import old.renamed as m; x = m.Thing\n", id="use_on_the_import_line"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from unshim.codemods.scan.collector import parse
@@ -138,9 +138,15 @@ def sole_module_binding(facts: NameFacts, local: str, line: int) -> int | None:
     start = (at[0].lineno, at[0].col_offset)
     if local in facts.first_load and facts.first_load[local] < start:
         return None
-    if any(_mentions(value, local) for value in facts.strings):
+    if names_in_strings(facts.strings, local):
         return None
     return facts.loads[local]
+
+
+def names_in_strings(strings: Iterable[str], local: str) -> bool:
+    """Whether one of `strings` reads as code naming `local` (LibCST counts a string
+    annotation as a use of the name)."""
+    return any(_mentions(value, local) for value in strings)
 
 
 def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:

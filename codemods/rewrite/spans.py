@@ -18,12 +18,26 @@ from Python 3.12), a name spelled as a match pattern's keyword (a name to LibCST
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
-from unshim.codemods.rewrite.astfacts import NameFacts, sole_module_binding
+from unshim.codemods.rewrite.astfacts import NameFacts, names_in_strings
 from unshim.codemods.rewrite.bindings import Link, Span, Use, Uses
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass
+class Scope:
+    """A scope inside the module: a function's (or lambda's), a class body, a comprehension;
+    and the names bound in it."""
+
+    function: bool
+    bound: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -32,48 +46,152 @@ class Load:
 
     name: ast.Name
     top: ast.Attribute | None  # the outermost `.attr` around it within its call
+    scopes: tuple[Scope, ...]  # the scopes it stands in, innermost last
+
+
+class At(NamedTuple):
+    """Where the walk is: inside an f-string; where a string may be an annotation."""
+
+    fstring: bool = False
+    typed: bool = False
 
 
 @dataclass
 class _Walk:
-    """One walk of the tree: every name read, which attribute each expression hangs off, and
-    the names the walk cannot place exactly."""
+    """One walk of the tree: every name read and the scopes it is read in, the names each
+    scope binds, which attribute each expression hangs off, and the names the walk cannot
+    place exactly ("*": none)."""
 
     loads: dict[str, list[Load]] = field(default_factory=dict)
+    module_bound: Counter[str] = field(default_factory=Counter)
     attribute_of: dict[int, ast.Attribute] = field(default_factory=dict)
     declined: set[str] = field(default_factory=set)
+    # The strings LibCST may read as code (`codemods.rewrite.astfacts.names_in_strings`):
+    # those in an annotation, a call, a subscript, or outside every function.
+    strings: list[str] = field(default_factory=list)
     _tops: list[ast.Attribute | None] = field(default_factory=lambda: [None])
 
-    def visit(self, node: ast.AST, in_fstring: bool) -> None:
+    def bind(self, name: str, scopes: tuple[Scope, ...]) -> None:
+        if not scopes:
+            self.module_bound[name] += 1
+            return
+        scopes[-1].bound.add(name)
+        if not scopes[-1].function:
+            self.declined.add(name)  # a class's or a comprehension's own: left to LibCST
+
+    def visit(self, node: ast.AST, at: At, scopes: tuple[Scope, ...]) -> None:
         if isinstance(node, ast.Name):
-            if in_fstring:
+            if not isinstance(node.ctx, ast.Load):
+                self.bind(node.id, scopes)
+            elif at.fstring:
                 self.declined.add(node.id)
             else:
-                self.loads.setdefault(node.id, []).append(Load(node, self._tops[-1]))
+                self.loads.setdefault(node.id, []).append(Load(node, self._tops[-1], scopes))
             return
         if isinstance(node, ast.Attribute):
             self.attribute_of[id(node.value)] = node
             outermost = self._tops[-1] is None
             if outermost:
                 self._tops[-1] = node
-            self.visit(node.value, in_fstring)
+            self.visit(node.value, at, scopes)
             if outermost:
                 self._tops[-1] = None
             return
-        if isinstance(node, ast.MatchClass):
-            self.declined.update(node.kwd_attrs)
+        if getattr(node, "type_params", None) or type(node).__name__ == "TypeAlias":
+            self.declined.add("*")  # Python 3.12's annotation scopes: left to LibCST
+        if isinstance(node, (*FUNCTIONS, ast.ClassDef, *COMPREHENSIONS)):
+            self._scope(node, at, scopes)
+            return
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if at.typed or not any(scope.function for scope in scopes):
+                self.strings.append(node.value)
+            return
+        if isinstance(node, ast.AnnAssign):
+            self.visit(node.target, at, scopes)
+            self.visit(node.annotation, at._replace(typed=True), scopes)
+            if node.value is not None:
+                self.visit(node.value, at, scopes)
+            return
+        self._bindings(node, scopes)
         pushed = isinstance(node, ast.Call)
         if pushed:
             self._tops.append(None)  # as LibCST's walk: a call's parts start afresh
-        in_fstring = in_fstring or isinstance(node, ast.JoinedStr)
+        if isinstance(node, (ast.Call, ast.Subscript)):
+            at = at._replace(typed=True)  # `cast("T", x)`, `TypeVar("T", ...)`, `List["T"]`
+        elif isinstance(node, ast.JoinedStr):
+            at = at._replace(fstring=True)
         for child in ast.iter_child_nodes(node):
-            self.visit(child, in_fstring)
+            self.visit(child, at, scopes)
         if pushed:
             self._tops.pop()
 
+    def _bindings(self, node: ast.AST, scopes: tuple[Scope, ...]) -> None:
+        """What the node binds by a name that is not an `ast.Name`."""
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                self.bind(alias.asname or alias.name.split(".")[0], scopes)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            self.declined.update(node.names)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            self.declined.add(node.target.id)  # binds in the scope around a comprehension
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            self.bind(node.name, scopes)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            self.bind(node.rest, scopes)
+        elif isinstance(node, ast.MatchClass):
+            self.declined.update(node.kwd_attrs)  # a name to LibCST, a string to `ast`
 
-def _at(node: ast.expr) -> tuple[int, int]:
+    def _scope(self, node: ast.AST, at: At, scopes: tuple[Scope, ...]) -> None:
+        """A function, class or comprehension: what runs where it stands (decorators,
+        defaults, annotations, bases, the first iterable), then its own scope."""
+        outer: list[ast.AST] = []
+        annotations: list[ast.AST] = []
+        inner: list[ast.AST] = []
+        own = Scope(function=isinstance(node, FUNCTIONS))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bind(node.name, scopes)
+            outer.extend(node.decorator_list)
+        if isinstance(node, FUNCTIONS):
+            arguments = node.args
+            every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+            outer.extend(arguments.defaults)
+            outer.extend(d for d in arguments.kw_defaults if d is not None)
+            annotations.extend(a.annotation for a in every if a.annotation is not None)
+            own.bound.update(a.arg for a in every)
+            if isinstance(node, ast.Lambda):
+                inner.append(node.body)
+            else:
+                annotations.extend([node.returns] if node.returns is not None else [])
+                inner.extend(node.body)
+        elif isinstance(node, ast.ClassDef):
+            outer.extend([*node.bases, *node.keywords])
+            inner.extend(node.body)
+        else:
+            assert isinstance(node, COMPREHENSIONS)
+            first, *rest = node.generators
+            outer.append(first.iter)
+            inner.extend([first.target, *first.ifs])
+            for generator in rest:
+                inner.extend([generator.target, generator.iter, *generator.ifs])
+            if isinstance(node, ast.DictComp):
+                inner.extend([node.key, node.value])
+            else:
+                inner.append(node.elt)
+        for part in outer:
+            self.visit(part, at, scopes)
+        for part in annotations:
+            self.visit(part, at._replace(typed=True), scopes)
+        for part in inner:
+            self.visit(part, at, (*scopes, own))
+
+
+def _at(node: ast.stmt | ast.expr) -> tuple[int, int]:
     return node.lineno, node.col_offset
+
+
+def _bound_here(statement: ast.Import | ast.ImportFrom) -> list[str]:
+    return [alias.asname or alias.name.split(".")[0] for alias in statement.names]
 
 
 class SpanFinder:
@@ -86,7 +204,7 @@ class SpanFinder:
         walk = _Walk()
         try:
             for statement in tree.body:
-                walk.visit(statement, False)
+                walk.visit(statement, At(), ())
         except RecursionError:
             walk = _Walk(declined={"*"})
         self._walk = walk
@@ -119,13 +237,8 @@ class SpanFinder:
         them exactly."""
         parts = local.split(".")
         head, rest = parts[0], parts[1:]
-        if "*" in self._walk.declined or head in self._walk.declined:
-            return None
-        count = sole_module_binding(self._facts, head, line)
-        # In the order of the source, as LibCST's walk meets them (`ast` puts a function's
-        # decorators after its body).
-        loads = sorted(self._walk.loads.get(head, []), key=lambda x: _at(x.name))
-        if count is None or count != len(loads):
+        loads = self._loads(line, head)
+        if loads is None:
             return None
         found: list[Use] = []
         other = 0
@@ -147,3 +260,26 @@ class SpanFinder:
             else:
                 other += 1
         return Uses(tuple(found), (), other)
+
+    def _loads(self, line: int, head: str) -> list[Load] | None:
+        """The reads of `head` that read what the module-level import on `line` binds, in the
+        order of the source: the import is the module's only binding of the name, and a read
+        in a function is one unless that function, or one it stands in, binds the name too
+        (a parameter, a local). None where that does not settle it: a class body or a
+        comprehension binding the name, a `global` or `nonlocal` of it, a star import, a read
+        before the import, a string that reads as code naming it (LibCST counts a string
+        annotation as a use)."""
+        walk, facts = self._walk, self._facts
+        if "*" in walk.declined or head in walk.declined or facts.bindings["*"]:
+            return None
+        at = [s for s in facts.top_imports.get(line, ()) if head in _bound_here(s)]
+        if len(at) != 1 or walk.module_bound[head] != 1 or names_in_strings(walk.strings, head):
+            return None
+        every = walk.loads.get(head, [])
+        start = (at[0].lineno, at[0].col_offset)
+        if any(_at(load.name) < start for load in every):
+            return None
+        # In the order of the source, as LibCST's walk meets them (`ast` puts a function's
+        # decorators after its body).
+        ours = [x for x in every if not any(s.function and head in s.bound for s in x.scopes)]
+        return sorted(ours, key=lambda x: _at(x.name))
