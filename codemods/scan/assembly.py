@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.cache import Cache, Entry
 from unshim.codemods.scan.facts import Facts
 from unshim.codemods.scan.focus import Focus
 from unshim.codemods.scan.index import Index, ModuleInfo, NotAnalyzed, module_info
@@ -18,10 +18,20 @@ from unshim.codemods.scan.sources import SourceFile, Tree
 def check_grammar(index: Index, skip: Collection[str] = ()) -> Index:
     """The index once the files it read without a grammar check are compiled, but for those in
     `skip` (their rewrite parses them anyway): the same object when they all compile, else an
-    index that lists the ones that do not under `not_analyzed`."""
+    index that lists the ones that do not under `not_analyzed`. The index's cache keeps each
+    verdict, so the next run over the same bytes compiles none of them again."""
     infos = [i for t in (index.modules, index.stubs) for i in t.values()]
     todo = [(i.path, i.text) for i in infos if i.path in index.unchecked and i.path not in skip]
     errors = dict(compile_errors(todo))
+    if index.cache is not None:
+        facts = {i.path: i.facts for i in infos}
+        for path, _ in todo:
+            blob = index.blobs.get(path)
+            if blob is not None:
+                verdict = (
+                    Entry(None, errors[path]) if path in errors else Entry(facts[path], "", True)
+                )
+                index.cache.put(blob, verdict)
     if not errors:
         return index
     return without(index, errors, index.unchecked - {path for path, _ in todo})
@@ -50,7 +60,14 @@ def without(index: Index, errors: Mapping[str, str], unchecked: frozenset[str]) 
         if source.path in readings
     ]
     return assemble(
-        index.root, index.tree, results, index.focus, index.unread, unchecked, index.cache
+        index.root,
+        index.tree,
+        results,
+        index.focus,
+        index.unread,
+        unchecked,
+        index.cache,
+        index.blobs,
     )
 
 
@@ -62,6 +79,7 @@ def assemble(
     unread: tuple[SourceFile, ...] = (),
     unchecked: frozenset[str] = frozenset(),
     cache: Cache | None = None,
+    blobs: Mapping[str, str] | None = None,
 ) -> Index:
     modules: dict[str, ModuleInfo] = {}
     stubs: dict[str, ModuleInfo] = {}
@@ -91,4 +109,5 @@ def assemble(
         unread,
         unchecked,
         cache=cache,
+        blobs={p: b for p, b in (blobs or {}).items() if p in unchecked},
     )

@@ -385,9 +385,14 @@ def _focused(
             else:
                 unread.append(source)
     unchecked = frozenset(s.path for s, _ in deferred)
+    blobs: dict[str, str] = {}
     if reuse is not None and reuse.focus == focus:
         unchecked |= reuse.unchecked - set(contents)
+        blobs.update(reuse.blobs)
     cache = learned.cache if learned is not None else None
-    index = assemble(root, tree, results, focus, tuple(unread), unchecked, cache)
+    if learned is not None:
+        blobs.update({path: blob for path, (blob, _) in learned.fresh.items()})
+        blobs.update({path: blob for path, (blob, _) in learned.pending.items()})
+    index = assemble(root, tree, results, focus, tuple(unread), unchecked, cache, blobs)
     index.overlay.update(contents)
     return index

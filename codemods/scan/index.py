@@ -61,6 +61,9 @@ class Index:
     overlay: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
     # What earlier runs read of the same bytes, for `load` (`codemods.scan.cache`).
     cache: Cache | None = field(default=None, repr=False, compare=False)
+    # The blob id of the bytes each unchecked file was read from: the cache keeps the grammar
+    # verdict `check_grammar` finds for them.
+    blobs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _bodies: dict[str, Body | None] = field(default_factory=dict, repr=False, compare=False)
     _loaded: dict[str, ModuleInfo | None] = field(default_factory=dict, repr=False, compare=False)
     _late: list[NotAnalyzed] = field(default_factory=list, repr=False, compare=False)
