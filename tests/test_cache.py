@@ -18,7 +18,7 @@ import pytest
 from tests.apply_support import CANONICAL, write_tree
 from unshim.bot.cli import main
 from unshim.codemods.analyze.analysis import analyze
-from unshim.codemods.scan import reading
+from unshim.codemods.scan import build, reading
 from unshim.codemods.scan.cache import Cache, Entry, blob_id, decode_entry, encode_entry
 from unshim.codemods.scan.collector import file_facts, parse
 from unshim.codemods.scan.reading import read_facts
@@ -302,6 +302,38 @@ def test_a_warm_apply_reads_no_file_anew(
     assert "real/core.py" in cold_reads  # read by name: no consumer of the shim names it
     assert warm_reads == []
     assert "-from old.one import Real" in cold and cold == warm
+
+
+def test_a_warm_apply_compiles_no_file_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files apply reads for the plan without rewriting them are compiled once (their
+    grammar verdict is kept in the cache), not on every run."""
+    root = committed(
+        tmp_path / "tree", {**TREE, "app/notes.py": "def f():\n    return 1  # see old.one\n"}
+    )
+    cache = tmp_path / "cache"
+    compiled: list[str] = []
+    real_check = reading.compile_check
+
+    def counted(text: str, path: str) -> None:
+        compiled.append(path)
+        real_check(text, path)
+
+    monkeypatch.setattr(reading, "compile_check", counted)
+    monkeypatch.setattr(build, "compile_check", counted)
+
+    def dry_run() -> tuple[str, list[str]]:
+        capsys.readouterr()
+        start = len(compiled)
+        assert main(["apply", str(root), "--dry-run", "--cache-dir", str(cache)]) == 0
+        return capsys.readouterr().out, compiled[start:]
+
+    cold, cold_compiled = dry_run()
+    warm, warm_compiled = dry_run()
+    assert "app/notes.py" in cold_compiled
+    assert warm_compiled == []
+    assert cold == warm
 
 
 def test_a_cache_folder_that_is_a_file_is_refused(
