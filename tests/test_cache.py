@@ -287,8 +287,10 @@ def test_a_warm_apply_reads_no_file_anew(
 ) -> None:
     """The modules apply looks into by name (where a shim's names live) and the deletion
     proof's reading of the tree after the rewrite come from the cache too: a second apply of
-    the same tree reads nothing anew, and says the same."""
-    root = committed(tmp_path / "tree", TREE)
+    the same tree reads nothing anew, and says the same. A rewritten file that still spells
+    a shim's name (`old` here) is read again after the rewrite: from the cache too."""
+    spelled = {"app/spelled.py": "from old.one import Real\nOLD = 'old'\n"}
+    root = committed(tmp_path / "tree", {**TREE, **spelled})
     cache = tmp_path / "cache"
 
     def dry_run() -> tuple[str, list[str]]:

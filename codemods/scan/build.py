@@ -46,7 +46,7 @@ def _read_one(
     added to it (the check then runs elsewhere). With `learned`, the cache answers for the
     bytes it knows and what is read anew is added to `learned`."""
     if overlay is not None and source.path in overlay:
-        return read_unchecked(Path(root), source, overlay)
+        return read_unchecked(Path(root), source, overlay, learned.cache if learned else None)
     try:
         data = (Path(root) / source.path).read_bytes()
     except OSError as exc:
@@ -353,6 +353,7 @@ def _focused(
     deferred: list[tuple[SourceFile, str]] = []  # read by the scanner, grammar not checked
     base = os.fspath(root)
     components = focus.components(s.module for s in tree.sources)
+    cache = learned.cache if learned is not None else None
 
     def wanted(module: str, data: bytes) -> bool:
         return focus.wants(module, data) or focus.templated(data, components)
@@ -363,7 +364,7 @@ def _focused(
         if source.path in contents:
             data = contents[source.path]
             if wanted(source.module, data):
-                results.append(read_unchecked(root, source, contents))
+                results.append(read_unchecked(root, source, contents, cache))
             else:
                 unread.append(source)  # rewritten so that it no longer names the focus
         elif source.path in known:
@@ -389,7 +390,6 @@ def _focused(
     if reuse is not None and reuse.focus == focus:
         unchecked |= reuse.unchecked - set(contents)
         blobs.update(reuse.blobs)
-    cache = learned.cache if learned is not None else None
     if learned is not None:
         blobs.update({path: blob for path, (blob, _) in learned.fresh.items()})
         blobs.update({path: blob for path, (blob, _) in learned.pending.items()})
