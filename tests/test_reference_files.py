@@ -51,6 +51,19 @@ def test_a_reference_file_that_names_the_module_blocks(
     assert kept.reason.startswith(f"named in {name}: ")
 
 
+def test_a_line_naming_two_of_the_packages_keeps_both(tmp_path: Path) -> None:
+    """The packages are proven together, from one reading of the files: a line that names two
+    of them is a reference to each, as it is when each is proven alone."""
+    files = {**APP, "app/new/__init__.py": "", "tox.ini": "[run]\nplugins = app.old app.new\n"}
+    root = make_tree(tmp_path, files)
+    together = prove_and_delete(build_index(root), ["app.old", "app.new"], dry_run=True)
+    assert sorted(k.subject for k in together.kept) == ["app.new", "app.old"]
+    for package in ("app.old", "app.new"):
+        alone = prove_and_delete(build_index(root), [package], dry_run=True)
+        assert [k.location for k in alone.kept] == [Location("tox.ini", 2)]
+    assert together.deleted_files == ()
+
+
 def test_a_file_no_glob_matches_only_mentions(tmp_path: Path) -> None:
     root = make_tree(tmp_path, {**APP, "notes/plan.org": "move app.old away\n"})
     result = prove_and_delete(build_index(root), ["app.old"], dry_run=True)

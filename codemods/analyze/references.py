@@ -164,7 +164,8 @@ def _patterns(folder_of: str, path: str | None) -> list[re.Pattern[str]]:
 
 def text_references(index: Index, targets: list[str]) -> list[Reference]:
     """Configuration, manifests, prose and comments that name one of `targets` (dotted names of
-    packages or modules), by dotted name or by file path."""
+    packages or modules), by dotted name or by file path: a line naming several targets is a
+    reference to each, so one call over many targets finds what a call per target would."""
     if not targets:
         return []
     paths = {t: _module_path(index, t) for t in targets}
@@ -177,15 +178,15 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
     # Every form of a target (dotted name, path from anywhere) spells its last name.
     words = {target.rpartition(".")[2] for target in targets}
 
-    def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> str | None:
+    def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> list[str]:
+        """Every target the line names (each is a reference of its own)."""
         if not any(word in line for word in words):
-            return None
-        for target in targets:
-            if dotted and names_module(line, target):
-                return target
-            if any(p.search(line) for p in forms[target]):
-                return target
-        return None
+            return []
+        return [
+            target
+            for target in targets
+            if (dotted and names_module(line, target)) or any(p.search(line) for p in forms[target])
+        ]
 
     from_root = forms(".")
     configs = set(index.tree.configs)
@@ -211,8 +212,7 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
                 table = line.strip().strip("[]").strip()
             if table == "tool.unshim" or table.startswith("tool.unshim."):
                 continue  # unshim's own configuration names the shims it is told to remove
-            target = matches(line, here, dotted)
-            if target:
+            for target in matches(line, here, dotted):
                 found.append(Reference(Location(relpath, number), target, line.strip(), kind))
     for info in (*index.modules.values(), *index.stubs.values()):
         if not any(t.split(".")[-1] in info.text for t in targets):
@@ -221,9 +221,8 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
             hash_at = line.find("#")
             if hash_at < 0:
                 continue
-            target = matches(line[hash_at:], from_root, True)
-            if target:
-                comment = line[hash_at:].strip()
+            comment = line[hash_at:].strip()
+            for target in matches(line[hash_at:], from_root, True):
                 found.append(Reference(Location(info.path, number), target, comment, "comment"))
     return found
 

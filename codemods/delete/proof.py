@@ -73,6 +73,7 @@ def provable(evidence: Evidence, packages: Sequence[str]) -> tuple[set[str], lis
             going.add(package)
         else:
             kept.append(Kept(package, "is not a module or package of the analyzed tree"))
+    evidence.prefetch(sorted(going))
     # Keeping one package turns its references into blockers of the others: repeat until stable.
     while True:
         blocked = {p: evidence.blockers(p, frozenset(going)) for p in sorted(going)}
@@ -201,13 +202,22 @@ class Evidence:
                     places.append((name, str(place)))
         return list(dict.fromkeys(places))
 
-    def _texts(self, package: str) -> list[Reference]:
-        """Configuration, prose, comments and uses as an attribute naming the package."""
-        if package not in self.text:
+    def prefetch(self, packages: Iterable[str]) -> None:
+        """Read the configuration, prose and comments naming any of `packages` in one pass
+        over the files (a pass per package costs as many reads of the tree)."""
+        todo = [p for p in dict.fromkeys(packages) if p not in self.text]
+        named: dict[str, list[Reference]] = {p: [] for p in todo}
+        for reference in text_references(self.index, todo):
+            named[reference.target].append(reference)
+        for package in todo:
             self.text[package] = [
-                *text_references(self.index, [package]),
+                *named[package],
                 *attribute_references(self.index, [package], self.read),
             ]
+
+    def _texts(self, package: str) -> list[Reference]:
+        """Configuration, prose, comments and uses as an attribute naming the package."""
+        self.prefetch([package])
         return self.text[package]
 
     def owned(self, path: str, packages: Iterable[str]) -> bool:
