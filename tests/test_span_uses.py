@@ -12,7 +12,6 @@ import libcst as cst
 import pytest
 
 from tests.test_sole_uses import DOTTED, TAKEN, _import_of
-from unshim.codemods.rewrite.astfacts import name_facts
 from unshim.codemods.rewrite.bindings import Node, Span, Uses, scope_uses
 from unshim.codemods.rewrite.layout import Metadata
 from unshim.codemods.rewrite.located import split_lines
@@ -49,7 +48,7 @@ def _both(source: str, local: str = "m") -> tuple[Uses | None, Uses, Metadata, l
     starts = [0]
     for line in physical:
         starts.append(starts[-1] + len(line))
-    finder = SpanFinder(tree, name_facts(tree), physical)
+    finder = SpanFinder(tree, physical)
     spans = finder.uses(meta.line(statement), local)
     return spans, scope_uses(statement, local, meta), meta, starts
 

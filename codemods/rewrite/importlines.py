@@ -26,7 +26,7 @@ from itertools import accumulate, pairwise
 import libcst as cst
 from libcst.metadata import Scope
 
-from unshim.codemods.rewrite.astfacts import bound_names, name_facts
+from unshim.codemods.rewrite.astfacts import bound_names
 from unshim.codemods.rewrite.bindings import Node, Span, Uses
 from unshim.codemods.rewrite.layout import FileView, Layout, Statements, WholeModuleNeeded
 from unshim.codemods.rewrite.located import BOM, ImportLine, Located, Prepared, split_lines
@@ -92,7 +92,7 @@ class ImportLinesView(FileView):
 
     @cached_property
     def _spans(self) -> SpanFinder:
-        return SpanFinder(self._tree, name_facts(self._tree), self._physical)
+        return SpanFinder(self._tree, self._physical)
 
     def span_uses(self, statement: cst.CSTNode, local: str) -> Uses | None:
         line = self._lines.get(id(statement))

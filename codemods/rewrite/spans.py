@@ -2,15 +2,18 @@
 
 A file that binds a shim module (`from pkg import shim`, `import pkg.shim as s`) used to be
 parsed whole with LibCST for one reason: to find the uses of that binding. When `ast` alone can
-tell which names are its uses (`astfacts.sole_module_binding`: nothing else in the file binds
-the name), the uses come from the `ast` tree the file was checked with, each as the span of
-bytes it covers; the rewrite then replaces those spans as text and parses nothing but the
-import lines (`codemods.rewrite.importlines`).
+tell which names are its uses, they come from the `ast` tree, each as the span of bytes it
+covers; the rewrite then replaces those spans as text and parses nothing but the import lines
+(`codemods.rewrite.importlines`).
 
-The walk finds the same uses LibCST's does (`codemods.rewrite.layout.Layout`): the same chains
-of attributes, the same stores, and the same outermost attribute within a call, which decides
-what a use of `import a.b.c` is counted as. Where the two could disagree it declines, and the
-whole module is parsed as before: a use inside an f-string (whose positions `ast` gives only
+`ast` can tell when the import is the module's only binding of the name; a read in a function
+is then a use unless that function, or one it stands in, binds the name too (a parameter, a
+local). The walk finds the same uses LibCST's scope analysis does, with the same chains of
+attributes, the same stores, and the same outermost attribute within a call (which decides
+what a use of `import a.b.c` is counted as). Where the two could disagree it declines and the
+whole module is parsed as before: a class body or a comprehension binding the name, `global`
+or `nonlocal` of it, a walrus, a star import, a read before the import, a string LibCST may
+read as an annotation naming it, a use inside an f-string (whose positions `ast` gives only
 from Python 3.12), a name spelled as a match pattern's keyword (a name to LibCST, a string to
 `ast`), a line that is not ASCII (where columns and bytes could part), a tree too deep to walk.
 """
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
 
-from unshim.codemods.rewrite.astfacts import NameFacts, names_in_strings
+from unshim.codemods.rewrite.astfacts import names_in_strings
 from unshim.codemods.rewrite.bindings import Link, Span, Use, Uses
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -69,6 +72,8 @@ class _Walk:
     # The strings LibCST may read as code (`codemods.rewrite.astfacts.names_in_strings`):
     # those in an annotation, a call, a subscript, or outside every function.
     strings: list[str] = field(default_factory=list)
+    # The imports that run in the module's own scope, by line.
+    top_imports: dict[int, list[ast.Import | ast.ImportFrom]] = field(default_factory=dict)
     _tops: list[ast.Attribute | None] = field(default_factory=lambda: [None])
 
     def bind(self, name: str, scopes: tuple[Scope, ...]) -> None:
@@ -130,6 +135,8 @@ class _Walk:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 self.bind(alias.asname or alias.name.split(".")[0], scopes)
+            if not scopes:
+                self.top_imports.setdefault(node.lineno, []).append(node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             self.declined.update(node.names)
         elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
@@ -197,8 +204,7 @@ def _bound_here(statement: ast.Import | ast.ImportFrom) -> list[str]:
 class SpanFinder:
     """The uses of module-level import bindings in one file, from its `ast` tree."""
 
-    def __init__(self, tree: ast.Module, facts: NameFacts, physical: Sequence[bytes]) -> None:
-        self._facts = facts
+    def __init__(self, tree: ast.Module, physical: Sequence[bytes]) -> None:
         self._physical = physical
         self._starts = [0, *accumulate(len(line) for line in physical)]
         walk = _Walk()
@@ -269,10 +275,10 @@ class SpanFinder:
         comprehension binding the name, a `global` or `nonlocal` of it, a star import, a read
         before the import, a string that reads as code naming it (LibCST counts a string
         annotation as a use)."""
-        walk, facts = self._walk, self._facts
-        if "*" in walk.declined or head in walk.declined or facts.bindings["*"]:
+        walk = self._walk
+        if "*" in walk.declined or head in walk.declined or walk.module_bound["*"]:
             return None
-        at = [s for s in facts.top_imports.get(line, ()) if head in _bound_here(s)]
+        at = [s for s in walk.top_imports.get(line, ()) if head in _bound_here(s)]
         if len(at) != 1 or walk.module_bound[head] != 1 or names_in_strings(walk.strings, head):
             return None
         every = walk.loads.get(head, [])
