@@ -16,18 +16,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unshim.bot import VERSION
+from unshim.bot import VERSION, memo
 from unshim.bot.config import Config, cache_folder, load_config, removal_entries
 from unshim.bot.console import Console
 from unshim.bot.errors import EXIT_OK, EXIT_REFUSED, UsageError
-from unshim.codemods.analyze.analysis import Analysis, Prover
-from unshim.codemods.analyze.analysis import analyze as run_analysis
-from unshim.codemods.plan.values import PlanError, PlanRequest, parse_move
 from unshim.codemods.scan.sources import TreeError
 
+# The analysis and the plan are imported by the commands that run them: an `analyze` whose
+# inventory is kept (`bot.memo`) needs neither.
 if TYPE_CHECKING:
+    from unshim.codemods.analyze.analysis import Analysis, Prover
     from unshim.codemods.apply import Applied
     from unshim.codemods.delete.removal import DeletionResult
+    from unshim.codemods.plan.values import PlanRequest
     from unshim.codemods.scan.index import Index
     from unshim.codemods.transaction import Recovery
 
@@ -67,6 +68,8 @@ def analyze_tree(
     prover: Prover | None = None,
     inventory: bool = False,
 ) -> Analysis:
+    from unshim.codemods.analyze.analysis import analyze as run_analysis
+
     for source_root in config.source_roots:
         if not (root / source_root).is_dir():
             where = config.source or "--source-root"
@@ -108,11 +111,35 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def analyze(args: argparse.Namespace, console: Console) -> int:
+    root = target_root(args)
+    config = config_for(args, root)
+    folder = cache_folder(config)
+    key = memo.key_of(root, config, args.format) if folder is not None else None
+    found = memo.get(folder, key) if folder is not None and key is not None else None
+    if found is None:
+        found = _inventory(root, config, args, console)
+        # Kept only when no file changed while it was worked out.
+        if folder is not None and key is not None and memo.key_of(root, config, args.format) == key:
+            memo.put(folder, key, found)
+        unchanged = ""
+    else:
+        unchanged = " (no file changed since the run that worked it out)"
+    write_output(found.text, args.output)
+    console.info(
+        f"analyzed {found.files} files in {console.elapsed():.1f} s{unchanged}"
+        + (f"; report written to {args.output}" if args.output else "")
+    )
+    for path, reason in found.not_analyzed:
+        console.detail(f"not analyzed: {path}: {reason}")
+    return EXIT_OK
+
+
+def _inventory(
+    root: Path, config: Config, args: argparse.Namespace, console: Console
+) -> memo.Inventory:
     from unshim.bot.report import inventory
     from unshim.codemods.delete.removal import proof_of
 
-    root = target_root(args)
-    config = config_for(args, root)
     # DEAD is what `apply --delete` would delete: the same proof decides it.
     result = analyze_tree(root, config, console, default_jobs(args), proof_of, inventory=True)
     renderers = {
@@ -121,15 +148,10 @@ def analyze(args: argparse.Namespace, console: Console) -> int:
         "json": inventory.json_text,
     }
     # The inventory is worked out as it is rendered: the time is taken after that.
-    write_output(renderers[args.format](result), args.output)
+    text = renderers[args.format](result)
     files = len(result.index.modules) + len(result.index.stubs)
-    console.info(
-        f"analyzed {files} files in {console.elapsed():.1f} s"
-        + (f"; report written to {args.output}" if args.output else "")
-    )
-    for problem in result.not_analyzed:
-        console.detail(f"not analyzed: {problem.path}: {problem.reason}")
-    return EXIT_OK
+    problems = tuple((p.path, p.reason) for p in result.not_analyzed)
+    return memo.Inventory(text, files, problems)
 
 
 def verify(args: argparse.Namespace, console: Console) -> int:
@@ -202,6 +224,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 def apply_request(args: argparse.Namespace, config: Config) -> PlanRequest:
     """Flags win; without --shim/--move/--auto the configuration's shims/moves/auto apply."""
+    from unshim.codemods.plan.values import PlanError, parse_move
+
     try:
         flag_moves = tuple(parse_move(text) for text in args.move or ())
         config_moves = tuple(parse_move(f"{old}={new}") for old, new in config.moves)
@@ -285,9 +309,11 @@ def _producer_texts(root: Path) -> tuple[str | None, str | None]:
 def mapping(args: argparse.Namespace, console: Console) -> int:
     """The resolved mapping of the shims: what `apply --shim` would rewrite each name to."""
     from unshim.bot.report import mapping_doc
+    from unshim.codemods.analyze.analysis import analyze as run_analysis
     from unshim.codemods.apply import focus_of
     from unshim.codemods.plan.build import build_plan
     from unshim.codemods.plan.mapping import mapping_of, producer_of
+    from unshim.codemods.plan.values import PlanError
 
     root = target_root(args)
     config = config_for(args, root)
@@ -354,6 +380,7 @@ def _apply(
 ) -> int:
     from unshim.bot.apply_request import apply_options
     from unshim.codemods.apply import apply as run_apply
+    from unshim.codemods.plan.values import PlanError
     from unshim.codemods.rewrite.bowler_engine import BowlerMissing
     from unshim.codemods.rewrite.custom import CodemodSpecError
 
@@ -422,6 +449,7 @@ def _apply_mapping(args: argparse.Namespace, root: Path, config: Config, console
     from unshim.bot.apply_request import apply_options
     from unshim.codemods.apply import apply_mapping
     from unshim.codemods.plan.mapping import parse_mapping
+    from unshim.codemods.plan.values import PlanError
     from unshim.codemods.rewrite.custom import CodemodSpecError
 
     if args.shim or args.move or args.auto or args.delete:

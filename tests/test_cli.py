@@ -49,7 +49,7 @@ def test_internal_error_is_one_line_with_debug_hint(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("unshim.bot.commands.run_analysis", explode)
+    monkeypatch.setattr("unshim.codemods.analyze.analysis.analyze", explode)
     assert main(["analyze", str(tmp_path)]) == 3
     err = capsys.readouterr().err
     assert err.strip() == "error: internal error: RuntimeError: boom (rerun with --debug)"
