@@ -89,6 +89,20 @@ def _outside_imports(info: ModuleInfo, spelled: re.Pattern[str]) -> bool:
     return False
 
 
+def _outside_words(info: ModuleInfo, spelled: re.Pattern[str]) -> set[str]:
+    """The words `spelled` (one group) matches after a dot on lines that are no import
+    statement's: `_outside_imports` for several last names at once."""
+    spans = [(stmt.line, stmt.end_line) for stmt in info.facts.imports]
+    words: set[str] = set()
+    for match in spelled.finditer(info.text):
+        if match.group(1) in words:
+            continue
+        line = info.text.count("\n", 0, match.start()) + 1
+        if not any(first <= line <= last for first, last in spans):
+            words.add(match.group(1))
+    return words
+
+
 def _imports_above(info: ModuleInfo, targets: Sequence[str]) -> bool:
     """Whether an import of the file binds a name to a module some target lies strictly
     under: only a chain from such a name reaches a target (`_reached`). Read from the scan's
@@ -134,25 +148,62 @@ def attribute_uses(
     for info in (*index.modules.values(), *index.stubs.values()):
         if not _outside_imports(info, spelled) or not _imports_above(info, targets):
             continue
-        if read is not None and info.path in read:
-            uses = read[info.path]
-        else:
-            uses = file_uses(info)
-            if read is not None:
-                read[info.path] = uses
+        uses = _uses(info, read)
+        if uses is not None:
+            found.extend(_hits(info, uses, targets, index))
+    return found
+
+
+def attribute_uses_each(
+    index: Index, targets: Sequence[str], read: dict[str, FileUses | None] | None = None
+) -> dict[str, list[tuple[Location, str, str]]]:
+    """`attribute_uses(index, [target], read)` for each target, from one pass over the files:
+    each file's text is searched once for every target's last name."""
+    found: dict[str, list[tuple[Location, str, str]]] = {t: [] for t in targets}
+    last_of = {target: target.rpartition(".")[2] for target in targets}
+    if not last_of:
+        return found
+    # At most one last name matches at a place: each match is a dot and one whole word.
+    words = "|".join(map(re.escape, sorted(set(last_of.values()))))
+    spelled = re.compile(r"\.\s*(" + words + r")\b")
+    for info in (*index.modules.values(), *index.stubs.values()):
+        outside = _outside_words(info, spelled)
+        wanted = [t for t in targets if last_of[t] in outside and _imports_above(info, [t])]
+        if not wanted:
+            continue
+        uses = _uses(info, read)
         if uses is None:
             continue
-        bound, dotted, chains = uses
-        # `import a.shim.x` then `a.shim.x.f()`: the rewrite follows those chains itself.
-        imported = [name for name in dotted if any(within(name, t) for t in targets)]
-        seen: set[tuple[int, str]] = set()
-        for line, head, attrs in chains:
-            if any(within(".".join([head, *attrs]), name) for name in imported):
-                continue
-            for module in bound.get(head, ()):
-                hit = _reached(module, attrs, targets, index)
-                if hit is not None and (line, hit[0]) not in seen:
-                    seen.add((line, hit[0]))
-                    text = ".".join([head, *attrs[: hit[1]]])
-                    found.append((Location(info.path, line), hit[0], text))
+        for target in wanted:
+            found[target].extend(_hits(info, uses, [target], index))
+    return found
+
+
+def _uses(info: ModuleInfo, read: dict[str, FileUses | None] | None) -> FileUses | None:
+    if read is not None and info.path in read:
+        return read[info.path]
+    uses = file_uses(info)
+    if read is not None:
+        read[info.path] = uses
+    return uses
+
+
+def _hits(
+    info: ModuleInfo, uses: FileUses, targets: Sequence[str], index: Index
+) -> list[tuple[Location, str, str]]:
+    """The file's uses of the targets as attributes of a package it imported."""
+    bound, dotted, chains = uses
+    # `import a.shim.x` then `a.shim.x.f()`: the rewrite follows those chains itself.
+    imported = [name for name in dotted if any(within(name, t) for t in targets)]
+    seen: set[tuple[int, str]] = set()
+    found: list[tuple[Location, str, str]] = []
+    for line, head, attrs in chains:
+        if any(within(".".join([head, *attrs]), name) for name in imported):
+            continue
+        for module in bound.get(head, ()):
+            hit = _reached(module, attrs, targets, index)
+            if hit is not None and (line, hit[0]) not in seen:
+                seen.add((line, hit[0]))
+                text = ".".join([head, *attrs[: hit[1]]])
+                found.append((Location(info.path, line), hit[0], text))
     return found

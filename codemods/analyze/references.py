@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from unshim.codemods.analyze.attributes import FileUses, attribute_uses
+from unshim.codemods.analyze.attributes import FileUses, attribute_uses, attribute_uses_each
 from unshim.codemods.outcome import Location
 from unshim.codemods.scan.focus import IMPORT_MACHINERY
 from unshim.codemods.scan.index import Index
@@ -287,6 +287,16 @@ def blocking_reason(reference: Reference, module: str) -> str:
     if reference.kind == "manifest":
         return f"listed in the build manifest {reference.location.path}: {text}"
     return f"named by the string {text!r} in {module}"
+
+
+def attribute_references_each(
+    index: Index, targets: Sequence[str], read: dict[str, FileUses | None] | None = None
+) -> dict[str, list[Reference]]:
+    """`attribute_references(index, [target], read)` for each target, in one pass."""
+    return {
+        target: [Reference(where, module, text, "attribute") for where, module, text in found]
+        for target, found in attribute_uses_each(index, targets, read).items()
+    }
 
 
 def attribute_references(

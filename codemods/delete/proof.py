@@ -24,7 +24,7 @@ from unshim.codemods.analyze.attributes import FileUses
 from unshim.codemods.analyze.graph import all_refs
 from unshim.codemods.analyze.references import (
     Reference,
-    attribute_references,
+    attribute_references_each,
     blocking_reason,
     code_references,
     names_module,
@@ -209,11 +209,9 @@ class Evidence:
         named: dict[str, list[Reference]] = {p: [] for p in todo}
         for reference in text_references(self.index, todo):
             named[reference.target].append(reference)
+        attributes = attribute_references_each(self.index, todo, self.read)
         for package in todo:
-            self.text[package] = [
-                *named[package],
-                *attribute_references(self.index, [package], self.read),
-            ]
+            self.text[package] = [*named[package], *attributes[package]]
 
     def _texts(self, package: str) -> list[Reference]:
         """Configuration, prose, comments and uses as an attribute naming the package."""
