@@ -22,6 +22,8 @@ ENTRY_POINT = "entry point"  # a line of a built distribution's entry_points.txt
 ENTRY_POINTS = "entry_points.txt"
 UNSHIM_CONFIG = ".unshim.toml"  # read by bot.config, whose keys may be at its top level
 DOTTED_IN_TEXT = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+WORD = re.compile(r"\w+")
+FEW_WORDS = 8  # up to this many last names, text_references looks for each as a substring
 BLOCKING = frozenset(
     {
         "import_module", "__import__", "mock.patch", "setattr", "sys.modules", "string",
@@ -144,10 +146,12 @@ def path_pattern(path: str) -> re.Pattern[str]:
 
 def names_module(line: str, target: str) -> bool:
     """Whether a line names the module `target` by its dotted name or a submodule's."""
-    return any(
-        word == target or word.startswith(target + ".")
-        for word in (m.group(0) for m in DOTTED_IN_TEXT.finditer(line))
-    )
+    return _names([m.group(0) for m in DOTTED_IN_TEXT.finditer(line)], target)
+
+
+def _names(spelled: list[str], target: str) -> bool:
+    """Whether one of the dotted names spelled in a line is `target` or below it."""
+    return any(word == target or word.startswith(target + ".") for word in spelled)
 
 
 def _patterns(folder_of: str, path: str | None) -> list[re.Pattern[str]]:
@@ -171,24 +175,44 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
     paths = {t: _module_path(index, t) for t in targets}
     indexed = {info.path for table in (index.modules, index.stubs) for info in table.values()}
     found: list[Reference] = []
+    # Every form of a target (its dotted name, its path from anywhere) spells its last name as
+    # a whole word: a line is tried only against the targets whose last name is a word of it.
+    by_last: dict[str, list[int]] = {}
+    always: set[int] = set()  # a last name that is not one word (not a module name) is tried
+    for position, target in enumerate(targets):
+        last = target.rpartition(".")[2]
+        if WORD.fullmatch(last):
+            by_last.setdefault(last, []).append(position)
+        else:
+            always.add(position)
+    known: dict[tuple[str, str], list[re.Pattern[str]]] = {}
 
-    def forms(folder_of: str) -> dict[str, list[re.Pattern[str]]]:
-        return {t: _patterns(folder_of, paths[t]) for t in targets}
+    def patterns(folder_of: str, target: str) -> list[re.Pattern[str]]:
+        """The target's path forms for a file at `folder_of` (they depend on its folder)."""
+        key = (str(PurePosixPath(folder_of).parent), target)
+        if key not in known:
+            known[key] = _patterns(folder_of, paths[target])
+        return known[key]
 
-    # Every form of a target (dotted name, path from anywhere) spells its last name.
-    words = {target.rpartition(".")[2] for target in targets}
+    # Few last names: looking for each in the line is cheaper than splitting it into words.
+    few = len(by_last) <= FEW_WORDS and not always
+    words = list(by_last)
 
-    def matches(line: str, forms: dict[str, list[re.Pattern[str]]], dotted: bool) -> list[str]:
+    def matches(line: str, folder_of: str, dotted: bool) -> list[str]:
         """Every target the line names (each is a reference of its own)."""
-        if not any(word in line for word in words):
+        if few and not any(word in line for word in words):
             return []
+        positions = {p for word in WORD.findall(line) for p in by_last.get(word, ())} | always
+        if not positions:
+            return []
+        spelled = [m.group(0) for m in DOTTED_IN_TEXT.finditer(line)] if dotted else []
         return [
-            target
-            for target in targets
-            if (dotted and names_module(line, target)) or any(p.search(line) for p in forms[target])
+            targets[p]
+            for p in sorted(positions)
+            if (dotted and _names(spelled, targets[p]))
+            or any(x.search(line) for x in patterns(folder_of, targets[p]))
         ]
 
-    from_root = forms(".")
     configs = set(index.tree.configs)
     for relpath in dict.fromkeys((*index.tree.configs, *index.tree.prose)):
         if PurePosixPath(relpath).name == UNSHIM_CONFIG:
@@ -201,7 +225,7 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
         # An analyzed setup.py's dotted strings are code references already; its paths are not.
         dotted = not (relpath.endswith("setup.py") and relpath in indexed)
         # Build files name paths from their own folder; prose and comments from the root.
-        here = from_root if kind == "prose" else forms(relpath)
+        here = "." if kind == "prose" else relpath
         try:
             text = (index.root / relpath).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -215,14 +239,14 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
             for target in matches(line, here, dotted):
                 found.append(Reference(Location(relpath, number), target, line.strip(), kind))
     for info in (*index.modules.values(), *index.stubs.values()):
-        if not any(t.split(".")[-1] in info.text for t in targets):
+        if "#" not in info.text or (few and not any(word in info.text for word in words)):
             continue
         for number, line in enumerate(info.text.splitlines(), 1):
             hash_at = line.find("#")
             if hash_at < 0:
                 continue
             comment = line[hash_at:].strip()
-            for target in matches(line[hash_at:], from_root, True):
+            for target in matches(line[hash_at:], ".", True):
                 found.append(Reference(Location(info.path, number), target, comment, "comment"))
     return found
 
