@@ -230,6 +230,8 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
             text = (index.root / relpath).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        if few and not any(word in text for word in words):
+            continue  # no line of it can name a target
         table = ""
         for number, line in enumerate(text.splitlines(), 1):
             if relpath.endswith(".toml") and line.lstrip().startswith("["):
