@@ -7,6 +7,7 @@ A focused index (`build.start_index(focus=)`) holds only the files that may name
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -138,20 +139,39 @@ class Index:
             or (name, True) in self._unread
         )
 
-    def under(self, package: str) -> Iterator[ModuleInfo]:
+    @cached_property
+    def _by_name(self) -> tuple[tuple[list[str], list[tuple[int, ModuleInfo]]], ...]:
+        """For `modules` and `stubs`: their names sorted, and each one's (position in the
+        table, info) in that order. Every name below a package is in one run of the sorted
+        names: the inventory asks for each package's modules without reading them all."""
+        found = []
+        for table in (self.modules, self.stubs):
+            entries = sorted((name, at, info) for at, (name, info) in enumerate(table.items()))
+            found.append(([n for n, _, _ in entries], [(at, i) for _, at, i in entries]))
+        return tuple(found)
+
+    def _within(self, table: int, package: str) -> list[tuple[int, ModuleInfo]]:
+        """(position, info) of the package and every module below it in one table."""
+        names, entries = self._by_name[table]
+        found = []
+        at = bisect_left(names, package)
+        if at < len(names) and names[at] == package:
+            found.append(entries[at])
         prefix = package + "."
-        for name, info in self.modules.items():
-            if name == package or name.startswith(prefix):
-                yield info
+        start = bisect_left(names, prefix)
+        end = start
+        while end < len(names) and names[end].startswith(prefix):
+            end += 1
+        found.extend(entries[start:end])
+        return found
+
+    def under(self, package: str) -> Iterator[ModuleInfo]:
+        """The package's modules and every module below it, in the order of `modules`."""
+        for _, info in sorted(self._within(0, package), key=lambda entry: entry[0]):
+            yield info
 
     def files_under(self, package: str) -> list[str]:
-        prefix = package + "."
-        return sorted(
-            info.path
-            for table in (self.modules, self.stubs)
-            for name, info in table.items()
-            if name == package or name.startswith(prefix)
-        )
+        return sorted(info.path for table in (0, 1) for _, info in self._within(table, package))
 
 
 def module_info(source: SourceFile, facts: Facts, text: str) -> ModuleInfo:
