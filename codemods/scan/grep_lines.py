@@ -20,6 +20,11 @@ from pathlib import Path
 
 GREP_ROOT = "."
 NEEDLE = b"from "
+# The bytes of a dotted module name in UTF-8: ASCII letters, digits, `_`, `.`, and the bytes of
+# non-ASCII letters.
+NAME_BYTES = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_." + bytes(range(0x80, 0x100))
+)
 Lines = tuple[tuple[int, bytes], ...]  # (line number, the line without its newline)
 
 
@@ -112,12 +117,28 @@ def overlaid(tree: GrepTree, root: Path, changes: Mapping[str, bytes | None]) ->
 
 def grep_counts(tree: GrepTree, packages: Iterable[str]) -> dict[str, int]:
     """For each package, how many lines its `grep_command` prints in the tree: the lines that
-    hold `from PKG` as text ("from a.b" is in "from a.bc" too), in one pass over the lines."""
-    needles = {package: f"from {package}".encode() for package in packages}
-    counts = dict.fromkeys(needles, 0)
+    hold `from PKG` as text ("from a.b" is in "from a.bc" too), in one pass over the lines.
+    Each `from ` of a line is followed by the package names it spells there (a name is made
+    of NAME_BYTES only, so the run of them after `from ` bounds the names to try), rather than
+    each package looked for in each line."""
+    names = {package.encode(): package for package in packages}
+    counts = dict.fromkeys(names.values(), 0)
+    longest = max(map(len, names), default=0)
     for lines in tree.lines.values():
         for _, line in lines:
-            for package, needle in needles.items():
-                if needle in line:
-                    counts[package] += 1
+            at = line.find(NEEDLE)
+            if at < 0:
+                continue
+            spelled: set[str] = set()
+            while at >= 0:
+                start = at + len(NEEDLE)
+                for end in range(start + 1, min(len(line), start + longest) + 1):
+                    if line[end - 1] not in NAME_BYTES:
+                        break
+                    name = names.get(line[start:end])
+                    if name is not None:
+                        spelled.add(name)
+                at = line.find(NEEDLE, at + 1)
+            for name in spelled:
+                counts[name] += 1
     return counts
