@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from unshim.codemods.analyze.graph import ImportRef
 from unshim.codemods.analyze.references import Reference, reaches_below
@@ -20,8 +21,16 @@ ACTIVE, SHIM_LAYER, DEAD = "ACTIVE", "SHIM LAYER", "DEAD"
 ENTRY_NAMES = frozenset({"tests", "test", "testing", "scripts", "bin", "tools", "examples", "docs"})
 # How many of the proof's reasons a package that is not DEAD shows (the first, by file:line).
 SHOWN_REASONS = 3
-# The deletion proof for one package: every reason it stays (empty: it may go).
-Keeps = Callable[[str], Sequence[Kept]]
+
+
+class Keeps(Protocol):
+    """The deletion proof `analyze` asks of each package no import reaches: why it stays (none:
+    it may go). `prefetch` reads what the proofs of the packages given will need, in one pass
+    over the tree rather than one per package."""
+
+    def __call__(self, package: str) -> Sequence[Kept]: ...
+
+    def prefetch(self, packages: Sequence[str]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,24 @@ def package_reports(
                 dynamic[package].append(reference)
     reports = []
     greps = greps if greps is not None else grep_counts(index, packages)
+    layers = {package: shim_layer(index, verdicts, package) for package in packages}
+
+    def unimported(package: str) -> bool:
+        """No import or dynamic reference reaches it, and nothing says it is run from outside
+        (then only the distribution or the deletion proof can keep it)."""
+        if importers[package] or dynamic[package] or "." not in package:
+            return False
+        return package.split(".")[-1] not in ENTRY_NAMES and not _has_main(index, package)
+
+    if keeps is not None:
+        # The packages the loop asks the proof about, read for in one pass.
+        keeps.prefetch(
+            [
+                p
+                for p in packages
+                if unimported(p) and not layers[p][1] and not (published and _published(index, p))
+            ]
+        )
     for package in packages:
         members = [info for info in index.under(package)]
         stub_files = [p for p in index.files_under(package) if p.endswith(".pyi")]
@@ -98,7 +125,7 @@ def package_reports(
         subpackages = tuple(
             p for p in packages if p.startswith(package + ".") and "." not in p[len(package) + 1 :]
         )
-        shim_modules, points_to = shim_layer(index, verdicts, package)
+        shim_modules, points_to = layers[package]
         evidence: list[str] = []
         kept: list[str] = []
         status = ACTIVE
@@ -110,8 +137,7 @@ def package_reports(
             )
             evidence.extend(v.evidence[0] for v in shim_modules[:3] if v.evidence)
         if not importers[package] and not dynamic[package]:
-            top_level = "." not in package
-            if top_level or package.split(".")[-1] in ENTRY_NAMES or _has_main(index, package):
+            if not unimported(package):
                 evidence.append(
                     "no importers inside the repository (an entry point or a "
                     "top-level package used from outside)"

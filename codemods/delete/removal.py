@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,12 +61,24 @@ def prove_and_delete(
     return _prove_and_delete(Evidence(index), packages, dry_run=dry_run)
 
 
-def proof_of(index: Index) -> Callable[[str], tuple[Kept, ...]]:
+@dataclass(frozen=True)
+class Proof:
     """The proof `analyze` asks of each package it would call DEAD: why `apply --delete` would
     keep it (the same proof, the same listing of its folder), never deleting anything. The
-    tree's references are read once for all of them."""
-    evidence = Evidence(index)
-    return lambda package: _prove_and_delete(evidence, [package], dry_run=True).kept
+    tree's references are read once for all of them (`prefetch`)."""
+
+    evidence: Evidence
+
+    def __call__(self, package: str) -> tuple[Kept, ...]:
+        return _prove_and_delete(self.evidence, [package], dry_run=True).kept
+
+    def prefetch(self, packages: Sequence[str]) -> None:
+        self.evidence.prefetch(packages)
+
+
+def proof_of(index: Index) -> Proof:
+    """The deletion proof of the packages of `index`, one at a time (`Proof`)."""
+    return Proof(Evidence(index))
 
 
 def _prove_and_delete(
