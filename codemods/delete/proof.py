@@ -19,9 +19,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from unshim.codemods.analyze.attributes import FileUses
-from unshim.codemods.analyze.graph import all_refs
+from unshim.codemods.analyze.graph import ImportRef, all_refs
 from unshim.codemods.analyze.references import (
     Reference,
     attribute_references_each,
@@ -126,6 +127,27 @@ def plan_files(
     return FilePlan(going, tuple(sorted(empty, key=lambda f: (-f.count("/"), f))), staying)
 
 
+Targeted = TypeVar("Targeted", ImportRef, Reference)
+
+
+def _within_each(found: Sequence[Targeted]) -> dict[str, list[tuple[int, Targeted]]]:
+    """For each module, (position, item) of the items whose target is it or lies below it."""
+    table: dict[str, list[tuple[int, Targeted]]] = {}
+    for position, item in enumerate(found):
+        parts = item.target.split(".")
+        for depth in range(1, len(parts) + 1):
+            table.setdefault(".".join(parts[:depth]), []).append((position, item))
+    return table
+
+
+def _by_target(found: Sequence[Targeted]) -> dict[str, list[tuple[int, Targeted]]]:
+    """For each target, (position, item) of the items naming exactly it."""
+    table: dict[str, list[tuple[int, Targeted]]] = {}
+    for position, item in enumerate(found):
+        table.setdefault(item.target, []).append((position, item))
+    return table
+
+
 class Evidence:
     """Every reference in the tree, read once, to answer for several packages."""
 
@@ -139,6 +161,11 @@ class Evidence:
         self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path
         self.read: dict[str, FileUses | None] = {}  # files read for attribute uses
         self.by_folder: dict[str, list[tuple[str, str, str]]] | None = None  # (path, module, text)
+        # The imports and code references whose target is each module or lies below it, in
+        # their order: a package's blockers without a walk of every reference.
+        self.imports_within = _within_each(self.imports)
+        self.code_within = _within_each(self.code)
+        self.code_of = _by_target(self.code)
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
@@ -237,8 +264,8 @@ class Evidence:
         def block(reason: str, location: Location) -> None:
             found.setdefault(location, Kept(package, reason, location))
 
-        for ref in self.imports:
-            if within(ref.target, package) and not self.owned(ref.path, going):
+        for _, ref in self.imports_within.get(package, ()):
+            if not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
         for ref, name, folder, adder, module in own_name_imports(
             self.index, self._places_under(package), self.imports, self._added_by
@@ -261,7 +288,8 @@ class Evidence:
         if star is not None and not self.owned(star.path, going):
             parent = package.rpartition(".")[0]
             block(f"listed in {parent}.__all__: `from {parent} import *` imports it", star)
-        for reference in (*self.code, *self._texts(package)):
+        code = [r for _, r in self.code_within.get(package, ())]
+        for reference in (*code, *self._texts(package)):
             where = reference.location
             if (
                 reference.blocks_deletion
@@ -269,14 +297,11 @@ class Evidence:
                 and not self.owned(where.path, going)
             ):
                 block(blocking_reason(reference, self.module_of.get(where.path, where.path)), where)
-        for reference in self.code:
+        parts = package.split(".")
+        above = [".".join(parts[:depth]) for depth in range(1, len(parts))]
+        for _, reference in sorted(e for a in above for e in self.code_of.get(a, ())):
             where = reference.location
-            if (
-                reference.target != package
-                and within(package, reference.target)
-                and not self.owned(where.path, going)
-                and reaches_below(self.index, reference)
-            ):
+            if not self.owned(where.path, going) and reaches_below(self.index, reference):
                 reason = (
                     f"{reference.target} is loaded by name ({reference.text!r}), so modules "
                     f"under it, {package} among them, may be imported by computed names"
