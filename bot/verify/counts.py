@@ -15,7 +15,7 @@ from unshim.bot.verify.checks import Counts, Gap
 from unshim.codemods.analyze.analysis import Analysis
 from unshim.codemods.analyze.graph import ImportRef
 from unshim.codemods.names import within
-from unshim.codemods.scan.grep_lines import GREP_ROOT, GrepTree, grep_command
+from unshim.codemods.scan.grep_lines import GREP_ROOT, GrepTree, Spelled, grep_command
 
 # Why grep and the exact count differ. bot.report words each one.
 OWN = "own"  # grep counts the package's imports of itself
@@ -50,15 +50,14 @@ def _grep_lines(
     file the index does not hold."""
     index = analysis.index
     module_of = {i.path: i.name for i in (*index.modules.values(), *index.stubs.values())}
-    needles = [(package, f"from {package}".encode()) for package in sorted(packages)]
+    spelled = Spelled(packages)
     found: dict[str, list[GrepLine]] = defaultdict(list)
     for path in sorted(grep.lines):
         module = module_of.get(path, "")
         for number, line in grep.lines[path]:
-            for package, needle in needles:
-                if needle in line:
-                    text = line.decode("utf-8", "replace")
-                    found[package].append((module, path, number, text))
+            for package in spelled(line):
+                text = line.decode("utf-8", "replace")
+                found[package].append((module, path, number, text))
     return found
 
 

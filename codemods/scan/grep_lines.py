@@ -115,30 +115,38 @@ def overlaid(tree: GrepTree, root: Path, changes: Mapping[str, bytes | None]) ->
     return GrepTree(found)
 
 
+class Spelled:
+    """Which of some packages a line holds `from PKG` of, as text ("from a.b" is in "from
+    a.bc" too): each `from ` of the line is followed by the names spelled after it (a name is
+    made of NAME_BYTES only, so the run of them after `from ` bounds the names to try), rather
+    than each package looked for in the line."""
+
+    def __init__(self, packages: Iterable[str]) -> None:
+        self.names = {package.encode(): package for package in packages}
+        self.longest = max(map(len, self.names), default=0)
+
+    def __call__(self, line: bytes) -> set[str]:
+        spelled: set[str] = set()
+        at = line.find(NEEDLE)
+        while at >= 0:
+            start = at + len(NEEDLE)
+            for end in range(start + 1, min(len(line), start + self.longest) + 1):
+                if line[end - 1] not in NAME_BYTES:
+                    break
+                name = self.names.get(line[start:end])
+                if name is not None:
+                    spelled.add(name)
+            at = line.find(NEEDLE, at + 1)
+        return spelled
+
+
 def grep_counts(tree: GrepTree, packages: Iterable[str]) -> dict[str, int]:
     """For each package, how many lines its `grep_command` prints in the tree: the lines that
-    hold `from PKG` as text ("from a.b" is in "from a.bc" too), in one pass over the lines.
-    Each `from ` of a line is followed by the package names it spells there (a name is made
-    of NAME_BYTES only, so the run of them after `from ` bounds the names to try), rather than
-    each package looked for in each line."""
-    names = {package.encode(): package for package in packages}
-    counts = dict.fromkeys(names.values(), 0)
-    longest = max(map(len, names), default=0)
+    hold `from PKG`, in one pass over the lines."""
+    spelled = Spelled(packages)
+    counts = dict.fromkeys(spelled.names.values(), 0)
     for lines in tree.lines.values():
         for _, line in lines:
-            at = line.find(NEEDLE)
-            if at < 0:
-                continue
-            spelled: set[str] = set()
-            while at >= 0:
-                start = at + len(NEEDLE)
-                for end in range(start + 1, min(len(line), start + longest) + 1):
-                    if line[end - 1] not in NAME_BYTES:
-                        break
-                    name = names.get(line[start:end])
-                    if name is not None:
-                        spelled.add(name)
-                at = line.find(NEEDLE, at + 1)
-            for name in spelled:
+            for name in spelled(line):
                 counts[name] += 1
     return counts
