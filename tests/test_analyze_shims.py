@@ -266,6 +266,14 @@ CONDITIONAL = [
         ("app.real.core", "fastcore.native"),
         id="alias-of-a-switched-module",
     ),
+    # A module of the repository can fail to import (its own dependencies): a fallback that
+    # brings another module in its place is a real alternative (Django's tests/gis_tests/admin).
+    pytest.param(
+        "try:\n    from app.real.core import Core\nexcept ImportError:\n"
+        "    from app.real.extra import Extra as Core\n",
+        ("app.real.core.Core", "app.real.extra.Extra"),
+        id="repository-import-with-another-module-in-its-place",
+    ),
 ]
 
 

@@ -325,6 +325,32 @@ def test_a_name_bound_under_try_except_says_where(tmp_path: Path) -> None:
     assert "under try/except ImportError at fmt/compat.py:3" in reasons(applied)
 
 
+def test_a_fallback_to_another_module_keeps_the_shim(tmp_path: Path) -> None:
+    """Django's tests/gis_tests/admin.py: a module of the repository may fail to import (GIS
+    without GDAL), and the fallback brings another one in its place. Rewriting the consumer to
+    the first would break it where the fallback is taken."""
+    files = {
+        "app/__init__.py": "",
+        "app/admin.py": "class ModelAdmin: ...\n",
+        "app/gis/__init__.py": "",
+        "app/gis/admin.py": "class GISModelAdmin: ...\n",
+        "app/compat.py": """\
+            try:
+                from app.gis import admin
+            except ImportError:
+                from app import admin
+
+                admin.GISModelAdmin = admin.ModelAdmin
+            """,
+    }
+    consumer = "from app.compat import admin\n"
+    after, applied = consumer_after(tmp_path, files, "app.compat", "use.py", consumer)
+    assert after == consumer
+    assert "binds admin under try/except or if/else" in reasons(applied)
+    assert "app.gis.admin: no single home; it stays" in reasons(applied)
+    assert (tmp_path / "app/compat.py").exists()
+
+
 def test_a_public_package_with_one_outside_alias_is_a_facade(tmp_path: Path) -> None:
     files = {
         "sym/__init__.py": "",

@@ -159,8 +159,15 @@ class _Evaluator:
         guarded = any(catches_import_error(h) for h in node.handlers)
         body = state.branch()
         self.block([*node.body, *node.orelse], body)
-        if guarded and all(self._repository_import(b) for b in _new(state, body).values()):
-            # A repository module always imports: the fallback is dead code.
+        if (
+            guarded
+            and all(self._repository_import(b) for b in _new(state, body).values())
+            and all(_no_alternative(h.body) for h in node.handlers)
+        ):
+            # A repository module imports (its own code is there), and the fallback offers
+            # nothing in its place: what the body binds is the name's one home. A fallback
+            # that imports or runs something else is an alternative the module may really
+            # take (`django.contrib.gis` without GDAL): the name is conditional.
             _absorb(state, body)
             state.bindings.update(_new(state, body))
             return
@@ -402,3 +409,25 @@ def evaluate(tree: ast.Module, context: Context) -> Namespace:
         frozenset(state.helpers),
         effects,
     )
+
+
+def _no_alternative(handler: list[ast.stmt]) -> bool:
+    """Whether an `except ImportError:` block only gives up: `pass`, `raise`, names set to
+    constants (`X = None`), a docstring-like expression."""
+    for statement in handler:
+        if isinstance(statement, (ast.Pass, ast.Raise)):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if (
+            isinstance(statement, (ast.Assign, ast.AnnAssign))
+            and isinstance(statement.value, ast.Constant)
+            and all(isinstance(t, ast.Name) for t in _targets(statement))
+        ):
+            continue
+        return False
+    return True
+
+
+def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return statement.targets if isinstance(statement, ast.Assign) else [statement.target]
