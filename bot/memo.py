@@ -17,6 +17,7 @@ then a rename), a few of the newest kept.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ class Inventory:
     not_analyzed: tuple[tuple[str, str], ...]
 
 
+@functools.cache  # the code does not change while the process runs
 def _code_digest() -> bytes:
     """unshim's own code and the interpreter: an entry made by other code is another key."""
     digest = hashlib.sha256(f"{sys.implementation.cache_tag} {sys.version}".encode())

@@ -14,6 +14,12 @@ def within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
+def prefixes(module: str) -> list[str]:
+    """The module and every package above it, outermost first (`a`, `a.b`, `a.b.c`)."""
+    parts = module.split(".")
+    return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
 def within_any(module: str, packages: Iterable[str]) -> bool:
     return any(within(module, package) for package in packages)
 

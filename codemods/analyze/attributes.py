@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from unshim.codemods.names import from_base, within
 from unshim.codemods.outcome import Location
@@ -75,23 +75,15 @@ def _chains(tree: ast.Module) -> Iterator[tuple[int, str, list[str]]]:
             yield node.lineno, current.id, attrs[::-1]
 
 
-def _outside_imports(info: ModuleInfo, spelled: re.Pattern[str]) -> bool:
-    """Whether `.shim` appears on a line that is no import statement's (the cheap test that
-    spares parsing the files that only import it)."""
-    found = [m.start() for m in spelled.finditer(info.text)]
-    if not found:
-        return False
-    spans = [(stmt.line, stmt.end_line) for stmt in info.facts.imports]
-    for position in found:
-        line = info.text.count("\n", 0, position) + 1
-        if not any(first <= line <= last for first, last in spans):
-            return True
-    return False
+def _spelled(lasts: Iterable[str]) -> re.Pattern[str]:
+    """`.shim` for each of the last names (one group: which), whole words only. At most one
+    matches at a place: each match is a dot and one whole word."""
+    return re.compile(r"\.\s*(" + "|".join(map(re.escape, sorted(set(lasts)))) + r")\b")
 
 
 def _outside_words(info: ModuleInfo, spelled: re.Pattern[str]) -> set[str]:
-    """The words `spelled` (one group) matches after a dot on lines that are no import
-    statement's: `_outside_imports` for several last names at once."""
+    """The last names `spelled` finds on lines that are no import statement's (the cheap test
+    that spares parsing the files that only import them)."""
     spans = [(stmt.line, stmt.end_line) for stmt in info.facts.imports]
     words: set[str] = set()
     for match in spelled.finditer(info.text):
@@ -140,13 +132,12 @@ def attribute_uses(
     a module under it) as an attribute of a package the file imported. `read`: the files
     read by earlier calls over the same index, by path, filled in here (`analyze` asks the
     deletion proof about every package nothing imports)."""
-    lasts = sorted({target.rpartition(".")[2] for target in targets})
-    if not lasts:
+    if not targets:
         return []
-    spelled = re.compile(r"\.\s*(?:" + "|".join(map(re.escape, lasts)) + r")\b")
+    spelled = _spelled(target.rpartition(".")[2] for target in targets)
     found: list[tuple[Location, str, str]] = []
     for info in (*index.modules.values(), *index.stubs.values()):
-        if not _outside_imports(info, spelled) or not _imports_above(info, targets):
+        if not _outside_words(info, spelled) or not _imports_above(info, targets):
             continue
         uses = _uses(info, read)
         if uses is not None:
@@ -163,9 +154,7 @@ def attribute_uses_each(
     last_of = {target: target.rpartition(".")[2] for target in targets}
     if not last_of:
         return found
-    # At most one last name matches at a place: each match is a dot and one whole word.
-    words = "|".join(map(re.escape, sorted(set(last_of.values()))))
-    spelled = re.compile(r"\.\s*(" + words + r")\b")
+    spelled = _spelled(last_of.values())
     for info in (*index.modules.values(), *index.stubs.values()):
         outside = _outside_words(info, spelled)
         wanted = [t for t in targets if last_of[t] in outside and _imports_above(info, [t])]

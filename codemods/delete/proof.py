@@ -35,7 +35,7 @@ from unshim.codemods.analyze.references import (
 )
 from unshim.codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
 from unshim.codemods.delete.siblings import sibling_lines
-from unshim.codemods.names import within
+from unshim.codemods.names import prefixes, within
 from unshim.codemods.outcome import Kept, Location
 from unshim.codemods.scan.index import Index, NotAnalyzed
 from unshim.codemods.scan.templates import COMPUTED, MIDDLE
@@ -130,18 +130,18 @@ def plan_files(
 Targeted = TypeVar("Targeted", ImportRef, Reference)
 
 
-def _within_each(found: Sequence[Targeted]) -> dict[str, list[tuple[int, Targeted]]]:
-    """For each module, (position, item) of the items whose target is it or lies below it."""
-    table: dict[str, list[tuple[int, Targeted]]] = {}
-    for position, item in enumerate(found):
-        parts = item.target.split(".")
-        for depth in range(1, len(parts) + 1):
-            table.setdefault(".".join(parts[:depth]), []).append((position, item))
+def _within_each(found: Sequence[Targeted]) -> dict[str, list[Targeted]]:
+    """For each module, the items whose target is it or lies below it, in their order."""
+    table: dict[str, list[Targeted]] = {}
+    for item in found:
+        for module in prefixes(item.target):
+            table.setdefault(module, []).append(item)
     return table
 
 
 def _by_target(found: Sequence[Targeted]) -> dict[str, list[tuple[int, Targeted]]]:
-    """For each target, (position, item) of the items naming exactly it."""
+    """For each target, (position, item) of the items naming exactly it: items of several
+    targets are merged back into their order by position."""
     table: dict[str, list[tuple[int, Targeted]]] = {}
     for position, item in enumerate(found):
         table.setdefault(item.target, []).append((position, item))
@@ -264,7 +264,7 @@ class Evidence:
         def block(reason: str, location: Location) -> None:
             found.setdefault(location, Kept(package, reason, location))
 
-        for _, ref in self.imports_within.get(package, ()):
+        for ref in self.imports_within.get(package, ()):
             if not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
         for ref, name, folder, adder, module in own_name_imports(
@@ -288,8 +288,7 @@ class Evidence:
         if star is not None and not self.owned(star.path, going):
             parent = package.rpartition(".")[0]
             block(f"listed in {parent}.__all__: `from {parent} import *` imports it", star)
-        code = [r for _, r in self.code_within.get(package, ())]
-        for reference in (*code, *self._texts(package)):
+        for reference in (*self.code_within.get(package, ()), *self._texts(package)):
             where = reference.location
             if (
                 reference.blocks_deletion
@@ -297,8 +296,7 @@ class Evidence:
                 and not self.owned(where.path, going)
             ):
                 block(blocking_reason(reference, self.module_of.get(where.path, where.path)), where)
-        parts = package.split(".")
-        above = [".".join(parts[:depth]) for depth in range(1, len(parts))]
+        above = prefixes(package)[:-1]
         for _, reference in sorted(e for a in above for e in self.code_of.get(a, ())):
             where = reference.location
             if not self.owned(where.path, going) and reaches_below(self.index, reference):

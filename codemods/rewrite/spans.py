@@ -133,8 +133,8 @@ class _Walk:
     def _bindings(self, node: ast.AST, scopes: tuple[Scope, ...]) -> None:
         """What the node binds by a name that is not an `ast.Name`."""
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                self.bind(alias.asname or alias.name.split(".")[0], scopes)
+            for name in _bound_here(node):
+                self.bind(name, scopes)
             if not scopes:
                 self.top_imports.setdefault(node.lineno, []).append(node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
