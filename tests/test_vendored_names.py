@@ -137,3 +137,38 @@ def test_pth_lines_are_folders_relative_to_the_file() -> None:
     assert pth_adds("tool/_vendor", "x.pth", "./tool/_vendor/\n")
     assert not pth_adds("tool/_vendor", "x.pth", "# tool/_vendor\n")
     assert pth_adds("tool/_vendor", "x.pth", "import sys; sys.path.append('tool/_vendor')\n")
+
+
+# Django's layout: `tests/` has no `__init__.py`; its runner is a script there, so every test
+# package is loaded by its own name (`auth_tests.backend_alias`), which no code spells out.
+TESTS = {
+    "tests/runtests.py": "#!/usr/bin/env python\nimport django\n",
+    "tests/app_tests/__init__.py": "",
+    "tests/app_tests/real.py": "class Backend: ...\n",
+    "tests/app_tests/alias.py": "from .real import Backend\n",
+}
+
+
+def test_a_module_named_below_a_namespace_folder_is_kept(tmp_path: Path) -> None:
+    uses = {
+        "tests/app_tests/test_strings.py": 'BACKEND = "app_tests.alias.Backend"\n',
+        "tests/app_tests/test_imports.py": "import os\nfrom app_tests.alias import Backend\n",
+    }
+    root = make_tree(tmp_path, {**TESTS, **uses})
+    result = prove_and_delete(build_index(root), ["tests.app_tests.alias"], dry_run=True)
+    assert result.deleted_files == ()
+    assert sorted(k.location for k in result.kept) == [
+        Location("tests/app_tests/test_imports.py", 2),
+        Location("tests/app_tests/test_strings.py", 1),
+    ]
+    assert all("with tests/ on sys.path" in k.reason for k in result.kept)
+
+
+def test_the_same_names_below_a_regular_package_do_not_block(tmp_path: Path) -> None:
+    """With `tests/__init__.py` the module is `tests.app_tests.alias` wherever it is run from,
+    and a string naming `app_tests.alias` names something else."""
+    files = {**TESTS, "tests/__init__.py": "", "other.py": 'X = "app_tests.alias.Backend"\n'}
+    root = make_tree(tmp_path, files)
+    result = prove_and_delete(build_index(root), ["tests.app_tests.alias"], dry_run=True)
+    assert result.kept == ()
+    assert result.deleted_files == ("tests/app_tests/alias.py",)

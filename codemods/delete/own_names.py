@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import PurePosixPath
 
 from unshim.codemods.analyze.graph import ImportRef
@@ -97,3 +97,42 @@ def own_name_imports(
             if within(ref.target, name) or within(name, ref.target):
                 yield ref, name, folder, adder, module
                 break
+
+
+MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*(['"])__main__\1""", re.M)
+
+
+def script_folders(index: Index) -> frozenset[str]:
+    """The packages whose folder holds a module run as a script (`#!`, or a `__main__` guard)
+    or a pytest `conftest.py`: run from there, the folder is the first entry of `sys.path`."""
+    found = set()
+    for name, info in index.modules.items():
+        parent, _, last = name.rpartition(".")
+        if not parent or info.source.is_package:
+            continue
+        if last == "conftest" or info.text.startswith("#!") or MAIN_GUARD.search(info.text):
+            found.add(parent)
+    return frozenset(found)
+
+
+def namespace_names(
+    index: Index, package: str, scripts: Collection[str]
+) -> Iterator[tuple[str, str]]:
+    """(name, namespace): each name `package` has when the folder of a namespace package above
+    it (no `__init__.py`) that holds a script (`scripts`, `script_folders`) is on `sys.path`,
+    as running that script puts it without any code saying so: Django's `tests/runtests.py`
+    loads `tests/auth_tests/backend_alias.py` as `auth_tests.backend_alias`. A name whose
+    first part is a module of the tree by its own right is left out (it is that module)."""
+    parts = package.split(".")
+    for depth in range(1, len(parts)):
+        above = ".".join(parts[:depth])
+        if above not in scripts or above in index.modules or above in index.stubs:
+            continue  # no script there, or a regular package: its folder is no root of names
+        if not index.is_module(parts[depth]):
+            yield ".".join(parts[depth:]), above
+
+
+def names_reaching(name: str, value: str) -> bool:
+    """Whether `value`, an import's module or a dotted string, reaches the module `name`:
+    names it, something below it, or (an import) a package it is in."""
+    return within(value, name) or within(name, value)

@@ -33,7 +33,14 @@ from unshim.codemods.analyze.references import (
     reaches_below,
     text_references,
 )
-from unshim.codemods.delete.own_names import adds_folder, own_name_imports, pth_adds
+from unshim.codemods.delete.own_names import (
+    adds_folder,
+    names_reaching,
+    namespace_names,
+    own_name_imports,
+    pth_adds,
+    script_folders,
+)
 from unshim.codemods.delete.siblings import sibling_lines
 from unshim.codemods.names import prefixes, within
 from unshim.codemods.outcome import Kept, Location
@@ -148,6 +155,24 @@ def _by_target(found: Sequence[Targeted]) -> dict[str, list[tuple[int, Targeted]
     return table
 
 
+def _by_first(
+    index: Index, imports: Sequence[ImportRef]
+) -> dict[str, list[tuple[str, int, str, str]]]:
+    """(path, line, the dotted name, "import" or "string") of every import and dotted string
+    in code, by the name's first part, in the order of the files."""
+    table: dict[str, list[tuple[str, int, str, str]]] = {}
+    for ref in imports:
+        table.setdefault(ref.target.split(".")[0], []).append(
+            (ref.path, ref.line, ref.target, "import")
+        )
+    for info in (*index.modules.values(), *index.stubs.values()):
+        for string in info.facts.strings:
+            if "." in string.value:
+                entry = (info.path, string.line, string.value, "string")
+                table.setdefault(string.value.split(".")[0], []).append(entry)
+    return table
+
+
 class Evidence:
     """Every reference in the tree, read once, to answer for several packages."""
 
@@ -166,6 +191,10 @@ class Evidence:
         self.imports_within = _within_each(self.imports)
         self.code_within = _within_each(self.code)
         self.code_of = _by_target(self.code)
+        # Every import and dotted string by its first part, for the names a module has when
+        # a namespace package's folder is on sys.path (`own_names.namespace_names`).
+        self.by_first = _by_first(index, self.imports)
+        self.scripts = script_folders(index)
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
@@ -277,6 +306,17 @@ class Evidence:
                     "is another module"
                 )
                 block(reason, Location(ref.path, ref.line))
+        for name, namespace in namespace_names(self.index, package, self.scripts):
+            folder = ", ".join(f"{f}/" for f in self._folders(namespace)) or f"{namespace}/"
+            for path, line, value, what in self.by_first.get(name.split(".")[0], ()):
+                reaches = within(value, name) if what == "string" else names_reaching(name, value)
+                if reaches and not self.owned(path, going):
+                    reason = (
+                        f"{self.module_of.get(path, path)} names {value} ({what}), which with "
+                        f"{folder} on sys.path (as a script or test runner there puts it) is "
+                        f"{package}: unshim cannot prove it is another module"
+                    )
+                    block(reason, Location(path, line))
         for path, module, line, text in self._siblings(package):
             if not self.owned(path, going):
                 reason = (
