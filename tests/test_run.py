@@ -6,6 +6,7 @@ import os
 import socket
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,31 @@ def test_dry_run_prints_the_pull_request_and_leaves_everything_as_it_was(
     assert git(project.work, "status", "--porcelain") == ""
     assert remote_branch_sha(project, BRANCH) is None
     assert github.requests == []
+
+
+def test_a_dry_run_leaves_the_files_it_did_not_change_as_they_were_on_disk(
+    project: Remote, github: GitHubFixture
+) -> None:
+    """Without commands the tree before is hard links to the work tree's files, which changes
+    their inode time; putting the tree back must not take that for a change and write every
+    file again (a build tool would then see the whole tree as new)."""
+    config = CONFIG.replace('"python -c \\"import app.service\\""', "")
+    push_to_main(project, {"pyproject.toml": textwrap.dedent(config)}, "No commands")
+    kept = ("app/__init__.py", "app/core.py")  # pyproject.toml gains the removed shims
+
+    def on_disk() -> dict[str, tuple[int, int]]:
+        return {
+            name: (stat.st_ino, stat.st_mtime_ns)
+            for name in kept
+            for stat in [(project.work / name).stat()]
+        }
+
+    before = on_disk()
+    time.sleep(1.1)  # git compares inode times in whole seconds
+    result = bot(project, github, dry_run=True)
+    assert result.action == "dry-run"
+    assert git(project.work, "status", "--porcelain") == ""
+    assert on_disk() == before
 
 
 def test_the_commands_run_on_a_copy_of_the_tree_before_never_on_links_to_the_work_tree(

@@ -28,6 +28,11 @@ logging.getLogger("git").addHandler(logging.NullHandler())
 # environment (pre-push, reference-transaction, post-checkout...): none of them runs. The
 # change was verified by unshim's own commands; a hook has nothing to add to it.
 _NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+# The tree before a change is hard links to the work tree's files (bot.verify.snapshot), which
+# changes every file's inode time twice, making and removing them: with that time trusted, git
+# would take each file for changed, hash it again and, putting the tree back, write it again.
+# The contents and modification times git still compares are what a change alters.
+_OPTIONS = (*_NO_HOOKS, "-c", "core.trustctime=false")
 
 _NETWORK_TIMEOUT = 300.0  # seconds; a stalled remote must not hang a CI job for hours
 _PUSH_FAILED = (
@@ -334,7 +339,7 @@ class GitRepository:
     ) -> str:
         try:
             out: str = self._repo.git.execute(
-                [_executable(), *_NO_HOOKS, *args],
+                [_executable(), *_OPTIONS, *args],
                 env=dict(env) if env else None,
                 kill_after_timeout=timeout,
                 strip_newline_in_stdout=True,
@@ -349,7 +354,7 @@ class GitRepository:
     def _git_status(self, *args: str) -> tuple[int, str]:
         """Exit status and stdout, for commands whose failure is an answer."""
         status, out, _ = self._repo.git.execute(
-            [_executable(), *_NO_HOOKS, *args], with_extended_output=True, with_exceptions=False
+            [_executable(), *_OPTIONS, *args], with_extended_output=True, with_exceptions=False
         )
         return int(status), out
 
