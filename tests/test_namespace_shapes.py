@@ -9,9 +9,11 @@ from pathlib import Path
 
 from tests.apply_support import dedent, run, write_tree
 from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.analyze.resolve import Origin, Resolver
 from unshim.codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
 from unshim.codemods.apply import Applied, ApplyOptions, apply
 from unshim.codemods.plan.values import PlanRequest
+from unshim.codemods.scan.build import build_index
 
 
 def consumer_after(
@@ -507,3 +509,21 @@ def test_a_sys_modules_alias_loaded_by_name_that_rebinds_the_logger_is_noted(
     )  # fmt: skip
     assert after == "from pkg.core.jsonutil import dumps\n"
     assert [n.split(": importing")[0] for n in notes(applied)] == ["pkg/jsonutil.py:7"]
+
+
+def test_a_def_the_real_module_deletes_again_is_not_taken_for_bound_there(tmp_path: Path) -> None:
+    """A column-0 def tells, without parsing, that a module of real code binds the name; a `del`
+    at its top level could unbind it, and then its body says."""
+    files = {
+        "real.py": "def keep(): ...\ndef gone(): ...\nx = 1; del gone\n",
+        "other.py": "def keep(): ...\ndef gone(): ...\n",
+        "stub.py": "from real import keep, gone\n",
+        "stub2.py": "from other import keep, gone\n",
+    }
+    write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
+    resolver = Resolver(build_index(tmp_path))
+    assert resolver.resolve("stub", "keep") == Origin(
+        "real", "keep", (("stub", "keep"), ("real", "keep"))
+    )
+    assert not resolver.resolve("stub", "gone").found
+    assert resolver.resolve("stub2", "gone").found

@@ -31,6 +31,7 @@ from unshim.codemods.scan.collector import parse
 from unshim.codemods.scan.index import Index, ModuleInfo
 
 Chain = tuple[tuple[str, str | None], ...]
+_NOT_CODE = ("__getattr__", "__dir__")  # top-level functions the namespace does not count as code
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,15 @@ class _Resolver:
             if self.index.is_module(sub):
                 return self.resolve(sub, None, chain)
             return Origin(module, name, chain, found=False, note=f"no module {sub}")
+        if (
+            not first
+            and name is not None
+            and name not in _NOT_CODE
+            and self.index.defines(module, name)
+        ):
+            # Real code, which binds the name with a def or class of its own: what its namespace
+            # would answer below, told without parsing the module.
+            return Origin(module, name, chain)
         space = self.namespace(module)
         if space is None:
             return Origin(module, name, chain)  # does not parse: taken at its word

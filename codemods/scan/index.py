@@ -7,6 +7,7 @@ A focused index (`build.start_index(focus=)`) holds only the files that may name
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,20 @@ from unshim.codemods.scan.facts import Body, Facts
 from unshim.codemods.scan.focus import Focus
 from unshim.codemods.scan.reading import read_unchecked
 from unshim.codemods.scan.sources import SourceFile, Tree
+
+# A `del` statement at the top level starts a line or follows a `;` (perhaps across a
+# backslash); one there could unbind a name its def bound. Inside a string it only means the
+# module's body is read instead.
+_LINE_DELETE = re.compile(r"^del\b", re.MULTILINE)
+_AFTER_DELETE = re.compile(r";[\s\\]*del\b")  # searched apart: an alternation is 3x slower
+
+
+def _deletes(text: str) -> bool:
+    if "del" not in text:
+        return False
+    return _LINE_DELETE.search(text) is not None or (
+        ";" in text and _AFTER_DELETE.search(text) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -99,15 +114,16 @@ class Index:
         return None
 
     def defines(self, module: str, name: str) -> bool:
-        """True when the module surely has a top-level `def` or `class` of that name (False:
-        not sure; its body says). Read without parsing the module."""
+        """True when the module surely has a top-level `def` or `class` of that name, still bound
+        once the module has run (False: not sure; its body says). Read without parsing it."""
         from unshim.codemods.scan.scanner import top_level_definitions  # see `reading.read_facts`
 
         info = self.load(module, stubs=False)
         if info is None:
             return False
         if module not in self._definitions:
-            self._definitions[module] = top_level_definitions(info.text)
+            text = info.text
+            self._definitions[module] = None if _deletes(text) else top_level_definitions(text)
         found = self._definitions[module]
         return found is not None and name in found
 
