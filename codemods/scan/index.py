@@ -8,6 +8,7 @@ A focused index (`build.start_index(focus=)`) holds only the files that may name
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -115,15 +116,20 @@ class Index:
 
     def defines(self, module: str, name: str) -> bool:
         """True when the module surely has a top-level `def` or `class` of that name, still bound
-        once the module has run (False: not sure; its body says). Read without parsing it."""
-        from unshim.codemods.scan.scanner import top_level_definitions  # see `reading.read_facts`
-
+        once the module has run (False: not sure; its body says). Read without parsing it, by
+        the scanner's lexer when this run has loaded it: compiling its patterns (0.3 s, see
+        `reading.read_facts`) costs more than the few parses of a run the cache answers for."""
+        scanner = sys.modules.get("unshim.codemods.scan.scanner")
+        if scanner is None:
+            return False
         info = self.load(module, stubs=False)
         if info is None:
             return False
         if module not in self._definitions:
             text = info.text
-            self._definitions[module] = None if _deletes(text) else top_level_definitions(text)
+            self._definitions[module] = (
+                None if _deletes(text) else scanner.top_level_definitions(text)
+            )
         found = self._definitions[module]
         return found is not None and name in found
 
