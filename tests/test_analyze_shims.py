@@ -225,6 +225,45 @@ def test_names_others_import_through_a_real_module_make_it_impure(tmp_path: Path
     assert analysis.verdicts["app.service"].kind == IMPURE
 
 
+# A module of real code (its `def` seen without parsing it) that hands on, under a name other
+# modules import from it, something it imported: Django's `django/http/cookie.py`
+# (`SimpleCookie = cookies.SimpleCookie`). The fast path must not call it surely not a shim.
+HANDED_ON = [
+    pytest.param("Alias = real.Core\n", IMPURE, id="alias"),
+    pytest.param("Alias: type = real.Core  # kept for old callers\n", IMPURE, id="annotated"),
+    pytest.param("Alias = (\n    real.Core\n)\n", IMPURE, id="over-lines"),
+    pytest.param("if True:\n    Alias = real.Core\n", NOT_A_SHIM, id="under-if-no-single-home"),
+    pytest.param("Alias = real.Core; other = 1\n", IMPURE, id="semicolon"),
+    pytest.param("Alias = real.Core()\n", NOT_A_SHIM, id="a-call-is-its-own"),
+    pytest.param('"""\nAlias : the old name\n"""\nAlias = 1\n', NOT_A_SHIM, id="docstring"),
+]
+
+
+@pytest.mark.parametrize(("binding", "kind"), HANDED_ON)
+def test_a_name_a_real_module_binds_to_an_imported_one_is_handed_on(
+    tmp_path: Path, binding: str, kind: str
+) -> None:
+    service = "import app.real.core as real\n\ndef make(): ...\n\n" + binding
+    analysis = build(
+        tmp_path, {"app/service.py": service, "app/user.py": "from app.service import Alias\n"}
+    )
+    verdict = analysis.verdicts["app.service"]
+    assert verdict.kind == kind
+    if kind == IMPURE:
+        assert origins(analysis, "app.service") == {"Alias": "app.real.core.Core"}
+
+
+def test_a_module_a_real_module_loads_by_name_is_handed_on(tmp_path: Path) -> None:
+    service = (
+        'import importlib\n\ndef make(): ...\n\nmod = importlib.import_module("app.real.core")\n'
+    )
+    analysis = build(
+        tmp_path, {"app/service.py": service, "app/user.py": "from app.service import mod\n"}
+    )
+    assert analysis.verdicts["app.service"].kind == IMPURE
+    assert origins(analysis, "app.service") == {"mod": "app.real.core"}
+
+
 def test_verdict_evidence_names_file_and_line(tmp_path: Path) -> None:
     analysis = build(tmp_path, {"app/old/shim.py": "# moved\n\nfrom app.real.core import Core\n"})
     assert analysis.verdicts["app.old.shim"].evidence == (

@@ -59,7 +59,7 @@ def _describe(path: str, r: Reexport) -> str:
 
 def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
     """Surely not a shim, told without parsing: the fast path saw top-level code, and no name
-    it imports is listed, re-exported as itself or taken by another module."""
+    it imports or may assign is listed, re-exported as itself or taken by another module."""
     if info.facts.body is not None or "__getattr__" in info.text or "sys.modules" in info.text:
         return False
     imported: set[str] = set()
@@ -79,7 +79,39 @@ def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
         if found is None:
             return False
         listed = found
-    return not imported & (set(listed) | self_aliased | set(consumed))
+    handed = set(listed) | self_aliased | set(consumed)
+    return not imported & handed and not any(_assigned(info.text, name) for name in handed)
+
+
+def _assigned(text: str, name: str) -> bool:
+    """Whether a line may bind the name to what another module holds: `name = a.b` (an alias
+    of something imported: `igcd2 = math.gcd`), `name = import_module("x")`, `name: T = a.b`,
+    at any indent; a value that goes on to the next line may be one too. Such a binding hands
+    on another module's name as an import does. Lines of code only start so; a string's may
+    too, and then the module's body says."""
+    at = text.find(name)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = at + len(name)
+        if not text[start:at].strip(" \t") and (end == len(text) or not _word(text[end])):
+            stop = text.find("\n", end)
+            found = _ASSIGNMENT.match(text, end, stop if stop >= 0 else len(text))
+            if found is not None:
+                value = found.group(1).split(";", 1)[0].split("#", 1)[0].strip()
+                if "import" in value or _ALIAS_VALUE.fullmatch(value):
+                    return True
+        at = text.find(name, end)
+    return False
+
+
+# `= value` or `: annotation = value` after the name (a docstring's `name : type` is neither).
+_ASSIGNMENT = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)(.*)")
+# A dotted name, or the start of a value that goes on past the line.
+_ALIAS_VALUE = re.compile(r"\(*\s*[A-Za-z_][\w.]*\s*\)*|[(\[{]*|.*\\")
+
+
+def _word(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def _wanted(
