@@ -11,7 +11,9 @@ processes, each the median of several runs after one warm-up:
    goal is within 2x grimp) and warm (the cache filled by a run before: within 0.5x grimp),
    each also as a ratio to grimp measured in the same run; and warm with one file changed
    before each run (a scheduled run: the kept inventory does not apply, the per-file cache
-   answers for every other file), on a copy of the tree, with no goal of its own.
+   answers for every other file), on a copy of the tree, with no goal of its own;
+5. `unshim analyze` cold with the fast scanner off (`ast` reads every file in the worker pool,
+   as on Pythons before 3.11): what the scanner buys, one timed run.
 
 Then, in this process, the scanner alone against `ast.parse` + `file_facts` over every file.
 """
@@ -43,6 +45,15 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.py")):
     ast.parse(path.read_bytes())
 """
 GRIMP_GRAPH = "import grimp; grimp.build_graph('sympy', cache_dir=None)"
+# `unshim analyze` with the fast scanner off: every file read with `ast` in the worker pool, as
+# on Pythons before 3.11. What the scanner is for, measured.
+SCANNER_OFF = """
+import sys
+import unshim.codemods.scan.facts as facts
+facts.FAST = False
+from unshim.bot.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def median_time(
@@ -82,7 +93,7 @@ def describe(stats: TreeStats) -> str:
     )
 
 
-def whole_processes(runs: int, unshim_args: list[str]) -> None:
+def whole_processes(runs: int, unshim_args: list[str], scanner_off: bool) -> None:
     tree = str(TREE)
     env = {**os.environ, "PYTHONPATH": tree, "PYTHONDONTWRITEBYTECODE": "1"}
     baselines: dict[str, float] = {}
@@ -131,6 +142,12 @@ def whole_processes(runs: int, unshim_args: list[str]) -> None:
             timed["one file changed"] = median_time(
                 [*changed, "--cache-dir", str(warm_dir), *unshim_args], runs, code, touch
             )
+            if scanner_off:
+                # One timed run: it takes three times as long as the others.
+                off = [sys.executable, "-c", SCANNER_OFF, *command[3:]]
+                timed["cold, scanner off (ast in the worker pool)"] = median_time(
+                    [*off, "--cache-dir", str(cold_dir), *unshim_args], 1, code, empty
+                )
         except RuntimeError as error:
             if "invalid choice" in str(error) or "unrecognized arguments" in str(error):
                 print("unshim analyze: this checkout has no `analyze --cache-dir` yet, left out")
@@ -177,11 +194,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median)")
     parser.add_argument("--rebuild", action="store_true", help="build the tree again")
-    parser.add_argument("--no-scan", action="store_true", help="skip the in-process part")
+    parser.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="skip what measures the scanner: the in-process part and analyze with it off",
+    )
     parser.add_argument("unshim_args", nargs="*", help="more arguments for unshim analyze")
     args = parser.parse_args()
     print(describe(build_tree(force=args.rebuild)), flush=True)
-    whole_processes(args.runs, args.unshim_args)
+    whole_processes(args.runs, args.unshim_args, scanner_off=not args.no_scan)
     if not args.no_scan:
         in_process()
 
