@@ -234,6 +234,8 @@ HANDED_ON = [
     pytest.param("Alias = (\n    real.Core\n)\n", IMPURE, id="over-lines"),
     pytest.param("if True:\n    Alias = real.Core\n", NOT_A_SHIM, id="under-if-no-single-home"),
     pytest.param("Alias = real.Core; other = 1\n", IMPURE, id="semicolon"),
+    pytest.param("other = 1; Alias = real.Core\n", IMPURE, id="after-a-semicolon"),
+    pytest.param("élan = real\nAlias = élan.Core\n", IMPURE, id="not-ascii"),
     pytest.param("Alias = real.Core()\n", NOT_A_SHIM, id="a-call-is-its-own"),
     pytest.param('"""\nAlias : the old name\n"""\nAlias = 1\n', NOT_A_SHIM, id="docstring"),
 ]

@@ -86,14 +86,15 @@ def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
 def _assigned(text: str, name: str) -> bool:
     """Whether a line may bind the name to what another module holds: `name = a.b` (an alias
     of something imported: `igcd2 = math.gcd`), `name = import_module("x")`, `name: T = a.b`,
-    at any indent; a value that goes on to the next line may be one too. Such a binding hands
-    on another module's name as an import does. Lines of code only start so; a string's may
-    too, and then the module's body says."""
+    at any indent or after a `;`; a value that goes on to the next line may be one too. Such a
+    binding hands on another module's name as an import does. Lines of code only start so; a
+    string's may too, and then the module's body says."""
     at = text.find(name)
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1
         end = at + len(name)
-        if not text[start:at].strip(" \t") and (end == len(text) or not _word(text[end])):
+        before = text[start:at].rstrip(" \t")
+        if (not before or before.endswith(";")) and (end == len(text) or not _word(text[end])):
             stop = text.find("\n", end)
             found = _ASSIGNMENT.match(text, end, stop if stop >= 0 else len(text))
             if found is not None:
@@ -107,7 +108,7 @@ def _assigned(text: str, name: str) -> bool:
 # `= value` or `: annotation = value` after the name (a docstring's `name : type` is neither).
 _ASSIGNMENT = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)(.*)")
 # A dotted name, or the start of a value that goes on past the line.
-_ALIAS_VALUE = re.compile(r"\(*\s*[A-Za-z_][\w.]*\s*\)*|[(\[{]*|.*\\")
+_ALIAS_VALUE = re.compile(r"\(*\s*[^\W\d][\w.]*\s*\)*|[(\[{]*|.*\\")
 
 
 def _word(character: str) -> bool:
