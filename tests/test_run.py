@@ -329,6 +329,24 @@ def test_a_dirty_work_tree_is_refused(
     assert "uncommitted changes (app/core.py)" in capsys.readouterr().err
 
 
+def test_a_change_that_kept_the_size_and_modification_time_is_still_refused(
+    project: Remote, github: GitHubFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cp -p` or `tar` over a file of the same size leaves only its inode time changed; the
+    bot's own git commands do not trust that time, but the check for a clean tree does."""
+    core = project.work / "app" / "core.py"
+    before = core.stat()
+    time.sleep(1.1)  # git compares inode times in whole seconds
+    git(project.work, "update-index", "--refresh")  # no entry left to check by content
+    text = core.read_text()
+    core.write_text(text.replace("pong", "ping"))
+    os.utime(core, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert core.stat().st_size == before.st_size
+    assert main(["run", str(project.work), "--dry-run"]) == 2
+    assert "uncommitted changes (app/core.py)" in capsys.readouterr().err
+    assert "ping" in core.read_text()
+
+
 # --- fail fast: what would stop publishing is found before any work -------------------------
 
 

@@ -31,7 +31,9 @@ _NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
 # The tree before a change is hard links to the work tree's files (bot.verify.snapshot), which
 # changes every file's inode time twice, making and removing them: with that time trusted, git
 # would take each file for changed, hash it again and, putting the tree back, write it again.
-# The contents and modification times git still compares are what a change alters.
+# What unshim writes is a new file (another inode), which git still sees. Only the check that
+# the tree is clean, made before any link, trusts the inode time: a file copied over another of
+# its size with its modification time kept (`cp -p`, `tar`) differs there alone.
 _OPTIONS = (*_NO_HOOKS, "-c", "core.trustctime=false")
 
 _NETWORK_TIMEOUT = 300.0  # seconds; a stalled remote must not hang a CI job for hours
@@ -102,7 +104,9 @@ class GitRepository:
 
     def dirty_files(self) -> tuple[str, ...]:
         """Paths with changes, staged or not, and untracked files that are not ignored."""
-        out = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all")
+        out = self._git(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", options=_NO_HOOKS
+        )
         paths: set[str] = set()
         entries = iter(out.split("\0"))
         for entry in entries:
@@ -336,10 +340,11 @@ class GitRepository:
         env: Mapping[str, str] | None = None,
         secrets: Sequence[str] = (),
         timeout: float | None = None,
+        options: tuple[str, ...] = _OPTIONS,
     ) -> str:
         try:
             out: str = self._repo.git.execute(
-                [_executable(), *_OPTIONS, *args],
+                [_executable(), *options, *args],
                 env=dict(env) if env else None,
                 kill_after_timeout=timeout,
                 strip_newline_in_stdout=True,
