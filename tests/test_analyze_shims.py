@@ -236,7 +236,9 @@ HANDED_ON = [
     pytest.param("Alias = real.Core; other = 1\n", IMPURE, id="semicolon"),
     pytest.param("other = 1; Alias = real.Core\n", IMPURE, id="after-a-semicolon"),
     pytest.param("élan = real\nAlias = élan.Core\n", IMPURE, id="not-ascii"),
+    pytest.param("_core = real.Core\nAlias = _core\n", IMPURE, id="alias-of-an-alias"),
     pytest.param("Alias = real.Core()\n", NOT_A_SHIM, id="a-call-is-its-own"),
+    pytest.param("class Local: ...\nAlias = Local\n", NOT_A_SHIM, id="alias-of-its-own"),
     pytest.param('"""\nAlias : the old name\n"""\nAlias = 1\n', NOT_A_SHIM, id="docstring"),
 ]
 

@@ -80,12 +80,31 @@ def _quick_no(index: Index, info: ModuleInfo, consumed: frozenset[str]) -> bool:
             return False
         listed = found
     handed = set(listed) | self_aliased | set(consumed)
-    return not imported & handed and not any(_assigned(info.text, name) for name in handed)
+    if imported & handed:
+        return False
+    heads = _Heads(info)
+    return not any(_assigned(info.text, name, heads) for name in handed)
 
 
-def _assigned(text: str, name: str) -> bool:
-    """Whether a line may bind the name to what another module holds: `name = a.b` (an alias
-    of something imported: `igcd2 = math.gcd`), `name = import_module("x")`, `name: T = a.b`,
+class _Heads:
+    """The names an alias in the module may start from to reach another module's: a name any
+    import binds (at any depth), or one a line assigns (which may be an alias itself)."""
+
+    def __init__(self, info: ModuleInfo) -> None:
+        self._info = info
+        self._names: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            imports = self._info.facts.imports
+            self._names = {a.asname or a.name.split(".")[0] for i in imports for a in i.names}
+            self._names.update(_ASSIGNED_NAME.findall(self._info.text))
+        return name in self._names
+
+
+def _assigned(text: str, name: str, heads: _Heads) -> bool:
+    """Whether a line may bind the name to what another module holds: `name = a.b` where `a`
+    is imported or an alias (`igcd2 = math.gcd`), `name = import_module("x")`, `name: T = a.b`,
     at any indent or after a `;`; a value that goes on to the next line may be one too. Such a
     binding hands on another module's name as an import does. Lines of code only start so; a
     string's may too, and then the module's body says."""
@@ -99,7 +118,8 @@ def _assigned(text: str, name: str) -> bool:
             found = _ASSIGNMENT.match(text, end, stop if stop >= 0 else len(text))
             if found is not None:
                 value = found.group(1).split(";", 1)[0].split("#", 1)[0].strip()
-                if "import" in value or _ALIAS_VALUE.fullmatch(value):
+                alias = _ALIAS_VALUE.fullmatch(value)
+                if "import" in value or (alias and (not alias["head"] or alias["head"] in heads)):
                     return True
         at = text.find(name, end)
     return False
@@ -107,8 +127,10 @@ def _assigned(text: str, name: str) -> bool:
 
 # `= value` or `: annotation = value` after the name (a docstring's `name : type` is neither).
 _ASSIGNMENT = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)(.*)")
-# A dotted name, or the start of a value that goes on past the line.
-_ALIAS_VALUE = re.compile(r"\(*\s*[^\W\d][\w.]*\s*\)*|[(\[{]*|.*\\")
+# A dotted name (its first name is `head`), or the start of a value that goes on past the line.
+_ALIAS_VALUE = re.compile(r"\(*\s*(?P<head>[^\W\d]\w*)[\w.]*\s*\)*|[(\[{]*|.*\\")
+# A name a line starts to assign, as `_assigned` reads lines.
+_ASSIGNED_NAME = re.compile(r"(?:^|;)[ \t]*([^\W\d]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
 
 
 def _word(character: str) -> bool:
