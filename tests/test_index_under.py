@@ -1,5 +1,6 @@
-"""A package's modules (`Index.under`, `Index.files_under`) come from the sorted names, in the
-order a walk of every module would give them: names that only start alike are not below it."""
+"""A package's modules (`Index.under`, `Index.below`, `Index.files_under`) come from the sorted
+names, in the order a walk of every module would give them: names that only start alike are not
+below it."""
 
 from __future__ import annotations
 
@@ -39,4 +40,11 @@ def test_under_is_the_walk_of_every_module(tmp_path: Path) -> None:
             if name == package or name.startswith(package + ".")
         )
         assert index.files_under(package) == paths, package
+        both = [
+            info
+            for table in (index.modules, index.stubs)
+            for name, info in table.items()
+            if name == package or name.startswith(package + ".")
+        ]
+        assert list(index.below(package)) == both, package
     assert [i.name for i in index.under("a.b")] == ["a.b", "a.b.x"]

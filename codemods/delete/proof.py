@@ -98,16 +98,13 @@ def package_folders(index: Index, package: str) -> tuple[str, ...]:
     """The folders `package` lives in (several for a namespace package spread over source
     roots); none for a module such as `pkg/old.py`."""
     folders = set()
-    for table in (index.modules, index.stubs):
-        for name, info in table.items():
-            if not within(name, package):
-                continue
-            depth = name.count(".") - package.count(".")
-            folder = PurePosixPath(info.path).parent
-            for _ in range(depth if info.source.is_package else depth - 1):
-                folder = folder.parent
-            if depth or info.source.is_package:
-                folders.add(str(folder))
+    for info in index.below(package):
+        depth = info.name.count(".") - package.count(".")
+        folder = PurePosixPath(info.path).parent
+        for _ in range(depth if info.source.is_package else depth - 1):
+            folder = folder.parent
+        if depth or info.source.is_package:
+            folders.add(str(folder))
     return tuple(sorted(folders - {"."}))
 
 
@@ -250,12 +247,11 @@ class Evidence:
     def _places_under(self, package: str) -> list[tuple[str, str]]:
         """(module, where it lives) for `package` and every module below it."""
         places = [(package, place) for place in self._places(package)]
-        for table in (self.index.modules, self.index.stubs):
-            for name, info in table.items():
-                if name != package and within(name, package):
-                    path = PurePosixPath(info.path)
-                    place = path.parent if info.source.is_package else path.with_suffix("")
-                    places.append((name, str(place)))
+        for info in self.index.below(package):
+            if info.name != package:
+                path = PurePosixPath(info.path)
+                place = path.parent if info.source.is_package else path.with_suffix("")
+                places.append((info.name, str(place)))
         return list(dict.fromkeys(places))
 
     def prefetch(self, packages: Iterable[str]) -> None:

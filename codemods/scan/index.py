@@ -192,6 +192,12 @@ class Index:
         for _, info in sorted(self._within(0, package), key=lambda entry: entry[0]):
             yield info
 
+    def below(self, package: str) -> Iterator[ModuleInfo]:
+        """`under` for the modules and then the stubs, each in its table's order."""
+        for table in (0, 1):
+            for _, info in sorted(self._within(table, package), key=lambda entry: entry[0]):
+                yield info
+
     def files_under(self, package: str) -> list[str]:
         return sorted(info.path for table in (0, 1) for _, info in self._within(table, package))
 
