@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 from tests.apply_support import dedent, run, write_tree
 from unshim.codemods.analyze.analysis import analyze
 from unshim.codemods.analyze.resolve import Origin, Resolver
@@ -14,6 +16,7 @@ from unshim.codemods.analyze.shims import FACADE, IMPURE, NOT_A_SHIM, PURE
 from unshim.codemods.apply import Applied, ApplyOptions, apply
 from unshim.codemods.plan.values import PlanRequest
 from unshim.codemods.scan.build import build_index
+from unshim.codemods.scan.index import Index
 
 
 def consumer_after(
@@ -511,19 +514,28 @@ def test_a_sys_modules_alias_loaded_by_name_that_rebinds_the_logger_is_noted(
     assert [n.split(": importing")[0] for n in notes(applied)] == ["pkg/jsonutil.py:7"]
 
 
-def test_a_def_the_real_module_deletes_again_is_not_taken_for_bound_there(tmp_path: Path) -> None:
+def test_a_def_the_real_module_deletes_again_is_not_taken_for_bound_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A column-0 def tells, without parsing, that a module of real code binds the name; a `del`
-    at its top level could unbind it, and then its body says."""
+    that may run at its top level could unbind it, and then its body says, whatever the body
+    answers."""
     files = {
         "real.py": "def keep(): ...\ndef gone(): ...\nx = 1; del gone\n",
         "other.py": "def keep(): ...\ndef gone(): ...\n",
-        "stub.py": "from real import keep, gone\n",
-        "stub2.py": "from other import keep, gone\n",
+        "branches.py": "def gone(): ...\nif X:\n    del gone\nelse:\n    del gone\n",
+        "inline.py": "def gone(): ...\nif True: del gone\n",
+        "attempt.py": "def gone(): ...\ntry:\n    del gone\nexcept NameError:\n    pass\n",
     }
-    write_tree(tmp_path, {k: dedent(v) for k, v in files.items()})
-    resolver = Resolver(build_index(tmp_path))
-    assert resolver.resolve("stub", "keep") == Origin(
-        "real", "keep", (("stub", "keep"), ("real", "keep"))
+    stubs = {f"stub_{m[:-3]}.py": f"from {m[:-3]} import keep, gone\n" for m in files}
+    write_tree(tmp_path, {k: dedent(v) for k, v in {**files, **stubs}.items()})
+    index = build_index(tmp_path)
+    found = {s[:-3]: Resolver(index).resolve(s[:-3], "gone") for s in stubs}
+    assert not found["stub_real"].found
+    assert found["stub_other"].found
+    # The bodies' answers, the shortcut off.
+    monkeypatch.setattr(Index, "defines", lambda self, module, name: False)
+    assert found == {s[:-3]: Resolver(build_index(tmp_path)).resolve(s[:-3], "gone") for s in stubs}
+    assert Resolver(index).resolve("stub_other", "keep") == Origin(
+        "other", "keep", (("stub_other", "keep"), ("other", "keep"))
     )
-    assert not resolver.resolve("stub", "gone").found
-    assert resolver.resolve("stub2", "gone").found

@@ -23,9 +23,11 @@ from unshim.codemods.scan.focus import Focus
 from unshim.codemods.scan.reading import read_unchecked
 from unshim.codemods.scan.sources import SourceFile, Tree
 
-# A `del` statement at the top level starts a line or follows a `;` (perhaps across a
-# backslash); one there could unbind a name its def bound. Inside a string it only means the
-# module's body is read instead.
+# A `del` statement of the module's own body starts a line or follows a `;` (perhaps across a
+# backslash): one there could unbind a name its def bound. The body's evaluation
+# (`codemods.analyze.evaluation`) unbinds for no other `del` (one under an `if` or a `try`
+# leaves the name bound); `tests/test_namespace_shapes.py` holds the two to the same answers.
+# Inside a string such a line only means the module's body is read instead.
 _LINE_DELETE = re.compile(r"^del\b", re.MULTILINE)
 _AFTER_DELETE = re.compile(r";[\s\\]*del\b")  # searched apart: an alternation is 3x slower
 
@@ -117,8 +119,9 @@ class Index:
     def defines(self, module: str, name: str) -> bool:
         """True when the module surely has a top-level `def` or `class` of that name, still bound
         once the module has run (False: not sure; its body says). Read without parsing it, by
-        the scanner's lexer when this run has loaded it: compiling its patterns (0.3 s, see
-        `reading.read_facts`) costs more than the few parses of a run the cache answers for."""
+        the scanner's lexer when this run has loaded it: compiling its patterns (0.15 to 0.3 s,
+        see `reading.read_facts`) costs more than the few parses of a run the cache answers
+        for."""
         scanner = sys.modules.get("unshim.codemods.scan.scanner")
         if scanner is None:
             return False
