@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from unshim.codemods.analyze.forwarders import Scope, is_notice, loaded_module, trace_getattr
 from unshim.codemods.analyze.namespace import (
+    NOT_CODE,
     Aliased,
     Binding,
     Conditional,
@@ -122,7 +123,7 @@ class _Evaluator:
         elif isinstance(node, ast.Expr):
             self._expression(node, state)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.name not in ("__getattr__", "__dir__"):
+            if node.name not in NOT_CODE:
                 state.bindings[node.name] = Defined(line, "def")
                 state.code.append((line, node.name))
             else:

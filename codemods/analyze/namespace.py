@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# The module-level functions that are no code of the module's own: PEP 562's hooks.
+NOT_CODE = ("__getattr__", "__dir__")
+
 
 @dataclass(frozen=True)
 class Imported:

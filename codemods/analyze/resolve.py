@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from unshim.codemods.analyze.evaluation import Context, evaluate
 from unshim.codemods.analyze.namespace import (
+    NOT_CODE,
     Aliased,
     Binding,
     Conditional,
@@ -31,7 +32,6 @@ from unshim.codemods.scan.collector import parse
 from unshim.codemods.scan.index import Index, ModuleInfo
 
 Chain = tuple[tuple[str, str | None], ...]
-_NOT_CODE = ("__getattr__", "__dir__")  # top-level functions the namespace does not count as code
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class _Resolver:
         if (
             not first
             and name is not None
-            and name not in _NOT_CODE
+            and name not in NOT_CODE
             and self.index.defines(module, name)
         ):
             # Real code, which binds the name with a def or class of its own: what its namespace

@@ -126,11 +126,12 @@ def _assigned(text: str, name: str, heads: _Heads) -> bool:
 
 
 # `= value` or `: annotation = value` after the name (a docstring's `name : type` is neither).
-_ASSIGNMENT = re.compile(r"[ \t]*(?::[^=\n]*)?=(?!=)(.*)")
+_TO_VALUE = r"[ \t]*(?::[^=\n]*)?=(?!=)"
+_ASSIGNMENT = re.compile(_TO_VALUE + "(.*)")
 # A dotted name (its first name is `head`), or the start of a value that goes on past the line.
 _ALIAS_VALUE = re.compile(r"\(*\s*(?P<head>[^\W\d]\w*)[\w.]*\s*\)*|[(\[{]*|.*\\")
 # A name a line starts to assign, as `_assigned` reads lines.
-_ASSIGNED_NAME = re.compile(r"(?:^|;)[ \t]*([^\W\d]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+_ASSIGNED_NAME = re.compile(r"(?:^|;)[ \t]*([^\W\d]\w*)" + _TO_VALUE, re.MULTILINE)
 
 
 def _word(character: str) -> bool:

@@ -190,16 +190,18 @@ class Index:
         found.extend(entries[start:end])
         return found
 
+    def _in_order(self, table: int, package: str) -> Iterator[ModuleInfo]:
+        for _, info in sorted(self._within(table, package), key=lambda entry: entry[0]):
+            yield info
+
     def under(self, package: str) -> Iterator[ModuleInfo]:
         """The package's modules and every module below it, in the order of `modules`."""
-        for _, info in sorted(self._within(0, package), key=lambda entry: entry[0]):
-            yield info
+        return self._in_order(0, package)
 
     def below(self, package: str) -> Iterator[ModuleInfo]:
         """`under` for the modules and then the stubs, each in its table's order."""
-        for table in (0, 1):
-            for _, info in sorted(self._within(table, package), key=lambda entry: entry[0]):
-                yield info
+        yield from self._in_order(0, package)
+        yield from self._in_order(1, package)
 
     def files_under(self, package: str) -> list[str]:
         return sorted(info.path for table in (0, 1) for _, info in self._within(table, package))
