@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.treemaker import make_tree
+from unshim.bot.cli import main
 from unshim.codemods.delete.removal import DeletionResult, prove_and_delete
 from unshim.codemods.scan.build import build_index
 
@@ -200,3 +201,61 @@ def test_analyze_does_not_call_a_package_named_by_a_constant_middle_dead(tmp_pat
     status = {p.name: p.status for p in analyze(root).packages}
     assert status["app.admin.management.commands"] != "DEAD"
     assert status["app.admin.management"] != "DEAD"
+
+
+# Django's template engine (`django/template/backends/django.py`): every app's `templatetags`
+# package is imported by a computed name, then every module below it found by listing the
+# package's folder. `tests/template_backends/apps/importerror/templatetags/broken_tags.py`
+# imports nothing that exists, and a test expects exactly that error.
+TAGS = {
+    "app/__init__.py": "",
+    "app/templatetags/__init__.py": "",
+    "app/templatetags/broken_tags.py": "import DoesNotExist  # noqa\n",
+    "app/templatetags/real.py": "X = 1\n",
+    "app/plain/__init__.py": "",
+    "app/plain/old.py": "from app.templatetags.real import X\n",
+}
+ENGINE = """
+    from importlib import import_module
+    from pkgutil import walk_packages
+
+    def libraries(apps):
+        for name in apps:
+            pkg = import_module(f"{name}.templatetags")
+            for entry in walk_packages(pkg.__path__, pkg.__name__ + "."):
+                import_module(entry[1])
+"""
+
+
+def test_a_module_below_a_package_a_template_loads_and_lists_is_kept(tmp_path: Path) -> None:
+    root = make_tree(tmp_path, {**TAGS, "app/engine.py": ENGINE})
+    result = prove_and_delete(build_index(root), ["app.templatetags.broken_tags"], dry_run=True)
+    (reason,) = blocked_at(result, 6)
+    assert "app.templatetags is named by the module name template '{}.templatetags'" in reason
+    assert "walk_packages" in reason and "app.templatetags.broken_tags" in reason
+
+
+def test_without_listing_a_template_keeps_only_what_it_names(tmp_path: Path) -> None:
+    engine = ENGINE.replace("from pkgutil import walk_packages", "").replace(
+        'walk_packages(pkg.__path__, pkg.__name__ + ".")', "()"
+    )
+    root = make_tree(tmp_path, {**TAGS, "app/engine.py": engine})
+    result = prove_and_delete(build_index(root), ["app.templatetags.broken_tags"], dry_run=True)
+    assert result.deleted_files == ("app/templatetags/broken_tags.py",)
+    # A module below no package such a template names is deleted either way.
+    root = make_tree(tmp_path / "listing", {**TAGS, "app/engine.py": ENGINE})
+    result = prove_and_delete(build_index(root), ["app.plain.old"], dry_run=True)
+    assert result.deleted_files == ("app/plain/old.py",)
+
+
+def test_apply_keeps_a_module_below_a_package_it_did_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`apply` reads only the files that may name its shims: the `templatetags` package above the
+    module is left unread, and the template's tail still names it."""
+    root = make_tree(tmp_path, {**TAGS, "app/engine.py": ENGINE})
+    assert main(["apply", str(root), "--shim", "app.templatetags.broken_tags"]) == 1
+    assert (root / "app/templatetags/broken_tags.py").exists()
+    assert "app/engine.py:6: app.templatetags.broken_tags: app.templatetags is named" in (
+        capsys.readouterr().err
+    )

@@ -84,7 +84,10 @@ def code_references(index: Index) -> list[Reference]:
     (`"%s.management.commands.%s"`: every `*.management.commands`)."""
     found: list[Reference] = []
     by_last: dict[str, list[str]] = {}
-    for name in (*index.modules, *index.stubs):
+    # A focused index (`apply`) has not read every module: a template's tail or middle names
+    # those it left unread too (the package above the module being deleted, say).
+    unread = (source.module for source in index.unread)
+    for name in dict.fromkeys((*index.modules, *index.stubs, *unread)):
         by_last.setdefault(name.rpartition(".")[2], []).append(name)
     for info in (*index.modules.values(), *index.stubs.values()):
         for ref in info.facts.strings:
@@ -253,29 +256,42 @@ def text_references(index: Index, targets: list[str]) -> list[Reference]:
     return found
 
 
+# Calls that import the modules below a package found by listing its folder (`pkgutil`).
+LISTING = ("walk_packages", "iter_modules")
+
+
 def reaches_below(index: Index, reference: Reference) -> bool:
     """Whether a reference to a package may load modules below it by computed names: an
-    `import_module`/`__import__` of the package, or its dotted name as a string in a file that
-    uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`).
-    Nothing below such a package can be proven unused."""
+    `import_module`/`__import__` of the package, its dotted name as a string in a file that
+    uses the import machinery (a vendoring importer mapping `pkg.extern.x` to `pkg._vendor.x`),
+    or a template's tail naming it in a file that lists packages (`listing_call`: Django
+    imports every `*.templatetags` and then each module found below it). Nothing below such a
+    package can be proven unused."""
     if reference.kind in (COMPUTED, MIDDLE):
         return True  # `"app.plugins.%s" % name`: any module below the template's head
+    if reference.kind == SUFFIX:
+        return listing_call(index, reference) is not None
     if "." not in reference.target:
         return False  # loading a whole top-level package by name computes no names below it
     if reference.kind in ("import_module", "__import__"):
         return True
     if reference.kind != "string":
         return False
-    info = next(
-        (
-            i
-            for t in (index.modules, index.stubs)
-            for i in t.values()
-            if i.path == reference.location.path
-        ),
-        None,
-    )
-    return info is not None and any(word in info.text for word in IMPORT_MACHINERY)
+    text = _text_at(index, reference)
+    return text is not None and any(word in text for word in IMPORT_MACHINERY)
+
+
+def listing_call(index: Index, reference: Reference) -> str | None:
+    """The `pkgutil` call that lists packages (`LISTING`) in the reference's file, if any."""
+    text = _text_at(index, reference)
+    return next((word for word in LISTING if text is not None and word in text), None)
+
+
+def _text_at(index: Index, reference: Reference) -> str | None:
+    path = reference.location.path
+    found = (i for t in (index.modules, index.stubs) for i in t.values() if i.path == path)
+    info = next(found, None)
+    return info.text if info is not None else None
 
 
 def blocking_reason(reference: Reference, module: str) -> str:

@@ -28,6 +28,7 @@ from unshim.codemods.analyze.references import (
     attribute_references_each,
     blocking_reason,
     code_references,
+    listing_call,
     names_module,
     path_pattern,
     reaches_below,
@@ -45,7 +46,7 @@ from unshim.codemods.delete.siblings import sibling_lines
 from unshim.codemods.names import prefixes, within
 from unshim.codemods.outcome import Kept, Location
 from unshim.codemods.scan.index import Index, NotAnalyzed
-from unshim.codemods.scan.templates import COMPUTED, MIDDLE
+from unshim.codemods.scan.templates import COMPUTED, MIDDLE, SUFFIX
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files that only describe the package they are in (PEP 561): they go when it goes.
@@ -342,6 +343,14 @@ class Evidence:
                 )
                 if reference.kind in (COMPUTED, MIDDLE):
                     reason = blocking_reason(reference, self.module_of.get(where.path, ""))
+                elif reference.kind == SUFFIX:
+                    reason = (
+                        f"{reference.target} is named by the module name template "
+                        f"{reference.text!r} in {self.module_of.get(where.path, where.path)}, "
+                        f"which also lists packages ({listing_call(self.index, reference)}): "
+                        f"modules under it, {package} among them, may be imported by computed "
+                        "names"
+                    )
                 block(reason, where)
         for problem in self.index.not_analyzed:
             if self.owned(problem.path, [package]):
