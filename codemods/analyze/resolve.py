@@ -27,6 +27,7 @@ from unshim.codemods.analyze.namespace import (
     Imported,
     Namespace,
 )
+from unshim.codemods.analyze.namespace_cache import NamespaceCache, Recorder
 from unshim.codemods.names import package_of, within
 from unshim.codemods.scan.collector import parse
 from unshim.codemods.scan.index import Index, ModuleInfo
@@ -78,6 +79,7 @@ class _Resolver:
         self.caches: tuple[dict[tuple[str, str | None], Origin], ...] = ({}, {})
         self.spaces: dict[tuple[str, bool], Namespace | None] = {}
         self.trees: dict[str, ast.Module | None] = {}
+        self.kept = NamespaceCache.beside(index.cache) if index.cache is not None else None
 
     def info(self, module: str) -> ModuleInfo | None:
         return self.index.load(module)
@@ -92,16 +94,36 @@ class _Resolver:
         key = (module, stub)
         if key not in self.spaces:
             info = self.index.stubs.get(module) if stub else self.info(module)
-            # Not kept: the namespace is, and every tree of a large tree would not fit (SymPy's
-            # hold some 400 MB).
-            tree = _parsed(info) if info is not None else None
-            self.spaces[key] = None
-            if info is not None and tree is not None:
-                context = Context(
-                    module, info.path, info.source.is_package, self.index.is_module, self.helper
-                )
-                self.spaces[key] = evaluate(tree, context)
+            self.spaces[key] = self._evaluated(info, stub) if info is not None else None
         return self.spaces[key]
+
+    def _evaluated(self, info: ModuleInfo, stub: bool) -> Namespace | None:
+        """The module's namespace: kept by an earlier run whose answers still hold, else
+        evaluated from its tree (None: it does not parse)."""
+        module, path, is_package = info.name, info.path, info.source.is_package
+        kept, key = self.kept, ""
+        if kept is not None:
+            key = kept.key(module, path, is_package, stub, info.text)
+            found = kept.get(key, module, path, self.index.is_module, self.helper_text)
+            if found is not None:
+                return found
+        # Not kept: the namespace is, and every tree of a large tree would not fit (SymPy's
+        # hold some 400 MB).
+        tree = _parsed(info)
+        if tree is None:
+            return None
+        recorder = Recorder(self.index.is_module, self.helper, self.helper_text)
+        space = evaluate(
+            tree, Context(module, path, is_package, recorder.is_module, recorder.helper)
+        )
+        if kept is not None:
+            kept.put(key, space, recorder)
+        return space
+
+    def helper_text(self, module: str) -> str | None:
+        """The text `helper` looks into for a function of `module`."""
+        info = self.index.load(module, stubs=False)
+        return info.text if info is not None else None
 
     def helper(self, binding: Imported) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The `def` of a function a module of the repository defines at its top level."""

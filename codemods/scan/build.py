@@ -254,7 +254,7 @@ def start_index(
             results.append(_read_one(str(root), source, contents, None, learned))
             if progress and (position % 50 == 0 or position == len(sources)):
                 progress(position, len(sources))
-    pending = PendingIndex(assemble(root, tree, results))
+    pending = PendingIndex(assemble(root, tree, results, cache=cache))
     if learned is not None and not checks:
         learned.keep()
     if checks:
@@ -281,7 +281,9 @@ def deferred_index(
     tree = discover(root, source_roots, exclude)
     deferred: list[tuple[SourceFile, str]] = []
     results = [_read_one(str(root), source, None, deferred, learned) for source in tree.sources]
-    return assemble(root, tree, results, unchecked=frozenset(s.path for s, _ in deferred))
+    unchecked = frozenset(s.path for s, _ in deferred)
+    cache = learned.cache if learned is not None else None
+    return assemble(root, tree, results, unchecked=unchecked, cache=cache)
 
 
 def kept_verdicts(learned: Learned, read: Index, checked: Index) -> None:
@@ -330,7 +332,7 @@ def changed_index(
             results.append((source, *known[source.path]))
         else:
             results.append(_read_one(str(root), source, learned=learned))
-    return assemble(root, tree, results)
+    return assemble(root, tree, results, cache=learned.cache if learned is not None else None)
 
 
 def _focused(

@@ -37,6 +37,7 @@ from unshim.codemods.scan.facts import Alias, Body, Facts, ImportStmt, StringRef
 
 ENV_DIR = "UNSHIM_CACHE_DIR"  # where the cache is when no --cache-dir says (tests set it)
 FACTS = "facts"
+NAMESPACES = "namespaces"  # what a module binds (`codemods.analyze.namespace_cache`)
 MAX_BYTES = 256 * 1024 * 1024
 
 
@@ -58,10 +59,21 @@ def blob_id(data: bytes) -> str:
 
 def namespace() -> str:
     """The scan stage's code and the interpreter that produced an entry."""
-    digest = hashlib.sha256()
+    return _digest(Path(__file__).resolve().parent)
+
+
+def analysis_namespace() -> str:
+    """For the namespaces of modules: the code of the scan and analyze stages (the evaluation
+    reads the scan's `ast` helpers) and of the package's shared modules, and the interpreter."""
     scan = Path(__file__).resolve().parent
-    for path in sorted(scan.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return _digest(scan, scan.parent / "analyze", scan.parent)
+
+
+def _digest(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     digest.update(f"{sys.implementation.cache_tag} {sys.version}".encode())
     return digest.hexdigest()[:24]
 
@@ -78,33 +90,46 @@ class Entry:
 
 @dataclass
 class Cache:
-    """The entries of one namespace below `folder`."""
+    """The entries of one namespace below `folder`: per-file facts, or with `kind`
+    NAMESPACES (and `space` its `analysis_namespace`) what modules bind."""
 
     folder: Path
     space: str = field(default_factory=namespace)
     max_bytes: int = MAX_BYTES
     failed: str = ""  # why nothing could be written, when that happened
     written: int = 0
+    kind: str = FACTS
 
     @property
     def here(self) -> Path:
-        return self.folder / FACTS / self.space
+        return self.folder / self.kind / self.space
 
     def _path(self, blob: str) -> Path:
         return self.here / blob[:2] / blob[2:]
 
     def get(self, blob: str) -> Entry | None:
         try:
-            with open(self._path(blob), "rb") as stream:
-                return decode_entry(json.loads(stream.read()))
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return decode_entry(self.get_value(blob))
+        except (ValueError, TypeError, KeyError, IndexError):
             return None
 
     def put(self, blob: str, entry: Entry) -> None:
+        self.put_value(blob, encode_entry(entry))
+
+    def get_value(self, key: str) -> Any:
+        """The JSON value kept under `key` (a hex digest), None when there is none or it
+        cannot be read."""
+        try:
+            with open(self._path(key), "rb") as stream:
+                return json.loads(stream.read())
+        except (OSError, ValueError):
+            return None
+
+    def put_value(self, key: str, value: Any) -> None:
         if self.failed:
             return
-        target = self._path(blob)
-        data = json.dumps(encode_entry(entry), separators=(",", ":")).encode()
+        target = self._path(key)
+        data = json.dumps(value, separators=(",", ":")).encode()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -122,7 +147,7 @@ class Cache:
 
     def prune(self) -> None:
         """Other namespaces removed; then the oldest entries until the rest fit `max_bytes`."""
-        root = self.folder / FACTS
+        root = self.folder / self.kind
         try:
             spaces = list(os.scandir(root))
         except OSError:

@@ -78,7 +78,8 @@ class Index:
     unchecked: frozenset[str] = frozenset()
     # Contents that stand in for files on disk (`start_index(overlay=)`), for `load`.
     overlay: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
-    # What earlier runs read of the same bytes, for `load` (`codemods.scan.cache`).
+    # What earlier runs read of the same bytes, for `load` (`codemods.scan.cache`), and the
+    # folder where what modules bind is kept (`codemods.analyze.namespace_cache`).
     cache: Cache | None = field(default=None, repr=False, compare=False)
     # The blob id of the bytes each unchecked file was read from: the cache keeps the grammar
     # verdict `check_grammar` finds for them.
