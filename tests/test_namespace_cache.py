@@ -84,6 +84,12 @@ def _namespaces(root: Path, cache: Path | None) -> dict[tuple[str, bool], Namesp
     return {(m, stub): resolver.namespace(m, stub) for m, stub in sorted(modules)}
 
 
+@pytest.fixture(autouse=True)
+def keep_every_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shapes are short modules, which a run does not keep (`resolve.KEPT_FROM`)."""
+    monkeypatch.setattr(resolve, "KEPT_FROM", 0)
+
+
 @pytest.fixture
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The module of every namespace evaluated from its tree, in order."""
@@ -193,3 +199,31 @@ def test_analyze_with_a_file_changed_is_the_analysis_without_the_cache(tmp_path:
     warm, cold = analyze(root, cache_dir=cache), analyze(root)
     assert warm.verdicts.items() == cold.verdicts.items()
     assert warm.packages == cold.packages
+
+
+def test_a_module_shorter_than_its_entry_is_worth_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluations: list[str]
+) -> None:
+    monkeypatch.setattr(resolve, "KEPT_FROM", 4096)
+    long = "from pkg.impl import Thing\n" + "# a comment that makes the module long\n" * 120
+    root = _tree(tmp_path / "shapes", {**SHAPES, "pkg/long.py": long})
+    cache = tmp_path / "cache"
+    first = _namespaces(root, cache)
+    evaluations.clear()
+    assert _namespaces(root, cache) == first
+    assert "pkg.long" not in evaluations
+    assert sorted(evaluations) == sorted(m for m, _ in first if m != "pkg.long")
+
+
+def test_held_entries_are_written_on_release(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "shapes", SHAPES)
+    index = build_index(root, cache=Cache(tmp_path / "cache"))
+    resolver = Resolver(index)
+    kept = NamespaceCache.beside(Cache(tmp_path / "cache")).cache.here
+    resolver.hold()
+    assert resolver.namespace("pkg.old") is not None
+    assert not kept.exists()
+    resolver.release()
+    assert len([p for p in kept.rglob("*") if p.is_file()]) == 1
+    assert resolver.namespace("pkg.impl") is not None  # released: written as it comes
+    assert len([p for p in kept.rglob("*") if p.is_file()]) == 2

@@ -157,10 +157,13 @@ def analyze(
     # The analysis of what was read overlaps the grammar check running in the workers; in the
     # rare tree where a file turns out not to compile, the analysis is done again without it.
     analysis = analyze_index(pending.index, prover)
+    if pending.checking:
+        analysis.resolver.hold()  # until the workers leave the cores to this process
     if inventory and pending.checking:
         # The verdicts and the inventory are lazy: left so, this process would only wait.
         analysis.packages  # noqa: B018
     checked = pending.result()
+    analysis.resolver.release()
     return analysis if checked is analysis.index else analyze_index(checked, prover)
 
 

@@ -66,9 +66,11 @@ class Recorder:
         return self.index_helper(binding)
 
 
-@dataclass(frozen=True)
+@dataclass
 class NamespaceCache:
     cache: Cache
+    # Entries kept back while `hold`ing, in the order they were made.
+    held: list[tuple[str, list[Any]]] | None = None
 
     @classmethod
     def beside(cls, facts: Cache) -> NamespaceCache:
@@ -97,16 +99,33 @@ class NamespaceCache:
             return None
 
     def put(self, key: str, space: Namespace, recorder: Recorder) -> None:
+        value = [
+            encode_namespace(space),
+            sorted(recorder.asked.items()),
+            sorted(recorder.helpers.items(), key=lambda item: item[0]),
+        ]
+        if self.held is not None:
+            self.held.append((key, value))
+        else:
+            self._write(key, value)
+
+    def hold(self) -> None:
+        """Keep entries back until `release`. While the worker processes check grammar on
+        both cores, each file this process creates costs it a wait for a core: on SymPy's
+        cold analyze, 375 entries written as they came cost 0.5 s, against 0.2 s after."""
+        if self.held is None:
+            self.held = []
+
+    def release(self) -> None:
+        """Write what was held, and from now on each entry as it comes."""
+        held, self.held = self.held or [], None
+        for key, value in held:
+            self._write(key, value)
+
+    def _write(self, key: str, value: list[Any]) -> None:
         if self.cache.written == 0 and not self.cache.failed:
             self.cache.prune()  # once per run that writes: the bound holds up to one run's own
-        self.cache.put_value(
-            key,
-            [
-                encode_namespace(space),
-                sorted(recorder.asked.items()),
-                sorted(recorder.helpers.items(), key=lambda item: item[0]),
-            ],
-        )
+        self.cache.put_value(key, value)
 
 
 # --- a namespace as JSON: positional lists, the fields in their dataclass order ------------
