@@ -18,6 +18,7 @@ from typing import Protocol
 from unshim.codemods.analyze.analysis import Analysis, analyze, analyze_index
 from unshim.codemods.names import within
 from unshim.codemods.outcome import ApplyOutcome, Kept, Location
+from unshim.codemods.plan.build import check_asked
 from unshim.codemods.plan.confirm import planned
 from unshim.codemods.plan.importer import ImportSettings
 from unshim.codemods.plan.mapping import PublishedMapping, plan_of_mapping
@@ -284,6 +285,7 @@ def apply(
     canonical module, write the files (unless dry run), then hand the shims to `delete`.
     PlanError / CodemodSpecError / TreeError: nothing was touched."""
     step = progress or (lambda what, done, total: None)
+    check_asked(request)
     if options.engine == "bowler":
         _check_bowler(request)
     load_codemods(options.codemods, root)  # a bad spec fails the run before anything is touched

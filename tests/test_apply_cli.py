@@ -97,6 +97,21 @@ def test_usage_errors_are_exit_2_and_touch_nothing(
     assert snapshot(tmp_path) == before
 
 
+def test_a_request_for_nothing_is_refused_before_the_tree_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On Django the refusal used to come after the whole tree was read (2.6 s).
+    from unshim.codemods.analyze import analysis
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tree was read")
+
+    monkeypatch.setattr(analysis, "start_index", refused)
+    write_tree(tmp_path, CONSUMER)
+    assert main(["apply", str(tmp_path)]) == 2
+    assert "nothing to do: give --shim" in capsys.readouterr().err
+
+
 def test_shim_with_nothing_under_it_that_re_exports_is_exit_2_naming_each_module(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -191,14 +191,19 @@ def _refused(
     return refused
 
 
-def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
-    """The plan for `request` over the analyzed tree. PlanError: nothing was asked, or a named
-    module is missing or not a shim."""
+def check_asked(request: PlanRequest) -> None:
+    """PlanError when the request asks for nothing: said before the tree is read."""
     if not (request.shims or request.moves or request.auto or request.delete):
         raise PlanError(
             "nothing to do: give --shim, --move, --auto or --delete (or shims/moves/auto/delete "
             "in [tool.unshim])"
         )
+
+
+def build_plan(analysis: Analysis, request: PlanRequest) -> RewritePlan:
+    """The plan for `request` over the analyzed tree. PlanError: nothing was asked, or a named
+    module is missing or not a shim."""
+    check_asked(request)
     index = analysis.index
     for name in request.delete:
         if not index.is_module(name):
