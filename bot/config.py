@@ -67,7 +67,7 @@ class Config:
     remove_in: tuple[tuple[str, str], ...] = ()  # (shim, version it goes in), library mode
     # globs of the files whose text may name a module and so keep it from being deleted
     reference_files: tuple[str, ...] = REFERENCE_FILES
-    cache: bool = True  # keep per-file facts between runs (codemods.scan.cache)
+    cache: bool = True  # keep per-file facts and namespaces between runs (codemods.scan.cache)
     cache_dir: str | None = None  # --cache-dir; None: the user's cache folder
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     pr: PullRequestConfig = field(default_factory=PullRequestConfig)
