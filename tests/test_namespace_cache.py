@@ -21,7 +21,7 @@ from unshim.codemods.analyze.namespace_cache import (
 )
 from unshim.codemods.analyze.resolve import Resolver
 from unshim.codemods.scan.build import build_index
-from unshim.codemods.scan.cache import Cache
+from unshim.codemods.scan.cache import NAMESPACES, Cache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -227,3 +227,15 @@ def test_held_entries_are_written_on_release(tmp_path: Path) -> None:
     assert len([p for p in kept.rglob("*") if p.is_file()]) == 1
     assert resolver.namespace("pkg.impl") is not None  # released: written as it comes
     assert len([p for p in kept.rglob("*") if p.is_file()]) == 2
+
+
+def test_a_run_that_keeps_namespaces_drops_another_versions(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    old = NamespaceCache(Cache(cache, space="another-version", kind=NAMESPACES))
+    old.cache.put_value("ab" * 32, [1])
+    assert old.cache.here.is_dir()
+    root = _tree(tmp_path / "shapes", SHAPES)
+    _namespaces(root, cache)
+    assert not old.cache.here.exists()
+    assert NamespaceCache.beside(Cache(cache)).cache.here.is_dir()
+    assert Cache(cache).here.is_dir()  # the facts are another kind, kept
