@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from unshim.codemods.analyze.graph import ImportRef
@@ -70,14 +70,16 @@ def pth_adds(folder: str, path: str, text: str) -> bool:
 def own_name_imports(
     index: Index,
     places: Iterable[tuple[str, str]],
-    imports: Iterable[ImportRef],
+    imports: Mapping[str, Sequence[ImportRef]],
+    position: Callable[[ImportRef], int],
     added_by: Callable[[str], str | None],
 ) -> Iterator[tuple[ImportRef, str, str, str, str]]:
     """(import, name, folder, adder, module): imports of a name the tree does not have as a
     module, which load `module`, one of `places` ((dotted name, where it lives): the package
     and every module below it), once `folder` is on `sys.path`, as the file `adder` may make
     it. A folder inside the package counts too: with `tool/_vendor` on `sys.path`,
-    `import tomli` needs `tool._vendor`."""
+    `import tomli` needs `tool._vendor`. `imports`: the tree's imports, in their order, by
+    each module their target is or lies below; `position` orders imports of several names."""
     adders: dict[str, str | None] = {}
     by_first: dict[str, list[tuple[str, str, str, str]]] = {}
     for module, place in places:
@@ -90,13 +92,18 @@ def own_name_imports(
             adder = adders[folder]
             if adder is not None:
                 by_first.setdefault(first, []).append((name, folder, adder, module))
-    if not by_first:
-        return
-    for ref in imports:
-        for name, folder, adder, module in by_first.get(ref.target.split(".")[0], ()):
-            if within(ref.target, name) or within(name, ref.target):
-                yield ref, name, folder, adder, module
-                break
+    # Only the imports whose first name is one of these: walking every import of the tree for
+    # each package cost SymPy's analyze 0.17 s.
+    found: list[tuple[ImportRef, str, str, str, str]] = []
+    for first, candidates in by_first.items():
+        for ref in imports.get(first, ()):
+            for name, folder, adder, module in candidates:
+                if within(ref.target, name) or within(name, ref.target):
+                    found.append((ref, name, folder, adder, module))
+                    break
+    if len(by_first) > 1:
+        found.sort(key=lambda hit: position(hit[0]))
+    yield from found
 
 
 MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*(['"])__main__\1""", re.M)

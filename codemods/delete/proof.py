@@ -192,7 +192,14 @@ class Evidence:
         # Every import and dotted string by its first part, for the names a module has when
         # a namespace package's folder is on sys.path (`own_names.namespace_names`).
         self.by_first = _by_first(index, self.imports)
+        self._positions: dict[int, int] | None = None
         self.scripts = script_folders(index)
+
+    def _position(self, ref: ImportRef) -> int:
+        """Where the import is in `imports`: what the order of blockers follows."""
+        if self._positions is None:
+            self._positions = {id(r): at for at, r in enumerate(self.imports)}
+        return self._positions[id(ref)]
 
     def _folders(self, package: str) -> tuple[str, ...]:
         if package not in self.folders:
@@ -294,7 +301,11 @@ class Evidence:
             if not self.owned(ref.path, going):
                 block(f"imported by {ref.importer}", Location(ref.path, ref.line))
         for ref, name, folder, adder, module in own_name_imports(
-            self.index, self._places_under(package), self.imports, self._added_by
+            self.index,
+            self._places_under(package),
+            self.imports_within,
+            self._position,
+            self._added_by,
         ):
             if not self.owned(ref.path, going):
                 reason = (
