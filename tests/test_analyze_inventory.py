@@ -294,3 +294,32 @@ def test_file_that_does_not_compile_is_found_by_the_parallel_check(tmp_path: Pat
     ]
     assert "app.legacy" not in analysis.index.modules
     assert "app.m249" in analysis.index.modules
+
+
+# What `ast.parse` accepts and only the compiler refuses, as `compileall` reports it.
+COMPILER_ONLY = [
+    pytest.param("return 1\n", "'return' outside function", id="return"),
+    pytest.param("await f()\n", "'await' outside function", id="await"),
+    pytest.param("nonlocal z\n", "nonlocal declaration not allowed at module level", id="nonlocal"),
+    pytest.param("for x in y:\n    pass\nbreak\n", "'break' outside loop", id="break"),
+]
+# The three ways a file is read: a short module (its body parsed as a shim candidate), a
+# line nested deeper than the scanner follows (read by `ast`), a longer module (scanned).
+READINGS = {
+    "short": "import os\n",
+    "deep": "import os\nx = ((((((((((1))))))))))\n",
+    "scanned": "import os\n\n"
+    + "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(60)),
+}
+
+
+@pytest.mark.parametrize("reading", ["short", "deep", "scanned"])
+@pytest.mark.parametrize(("statement", "error"), COMPILER_ONLY)
+def test_a_file_only_the_compiler_refuses_is_not_analyzed(
+    tmp_path: Path, reading: str, statement: str, error: str
+) -> None:
+    body = READINGS[reading] + statement
+    with pytest.raises(SyntaxError, match=error):
+        compile(body, "m.py", "exec", dont_inherit=True)
+    analysis = analyze(make(tmp_path, {"app/__init__.py": "", "app/m.py": body}))
+    assert [(p.path, error in p.reason) for p in analysis.not_analyzed] == [("app/m.py", True)]

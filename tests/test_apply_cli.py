@@ -112,6 +112,29 @@ def test_a_request_for_nothing_is_refused_before_the_tree_is_read(
     assert "nothing to do: give --shim" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_consumer_only_the_compiler_refuses_is_left_untouched_and_keeps_the_shim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    # `ast.parse` accepts a `return` outside any function; `compileall` does not. Long enough
+    # to be scanned, not parsed, when the tree is read; enough consumers for the workers.
+    broken = "from old.one import Real\n\n" + "".join(
+        f"def f{i}(x):\n    return x + {i}\n\n" for i in range(60)
+    )
+    broken += "return Real\n"
+    others = {f"app/use{i}.py": "from old.one import Real\n" for i in range(20)}
+    write_tree(tmp_path, {**CANONICAL, **others, "app/broken.py": broken})
+    assert main(["apply", str(tmp_path), "--shim", "old", "-j", jobs]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "app/broken.py: mentions old, old.one but does not parse (syntax error at line 183: "
+        "'return' outside function); left untouched"
+    ) in err
+    assert (tmp_path / "app/broken.py").read_text() == broken
+    assert (tmp_path / "app/use0.py").read_text() == "from real.core import Real\n"
+    assert (tmp_path / "old/one.py").exists()
+
+
 def test_shim_with_nothing_under_it_that_re_exports_is_exit_2_naming_each_module(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

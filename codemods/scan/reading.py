@@ -6,6 +6,7 @@ an exception (`Result`, `problem`).
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
 import warnings
@@ -45,22 +46,26 @@ def read_facts(data: bytes, path: str, *, check_grammar: bool = True) -> tuple[F
         facts = scan(text)
         if facts is not None:
             if shim_candidate(text):
-                body = module_body(parse(text, path))
-                return Facts(facts.imports, facts.strings, body), text, True
+                tree = parse(text, path)
+                compile_check(tree, path)  # a small module: its tree compiles at once
+                return Facts(facts.imports, facts.strings, module_body(tree)), text, True
             if not check_grammar:
                 return facts, text, False
             compile_check(text, path)
             return facts, text, True
     tree = parse(text, path)
+    compile_check(tree, path)
     return file_facts(tree, with_body=True), text, True
 
 
-def compile_check(text: str, path: str) -> None:
+def compile_check(source: str | ast.Module, path: str) -> None:
     """The scanner reads imports, not grammar: compiling (cheaper than building an ast) is what
-    tells that the file parses at all. Raises SyntaxError."""
+    tells that the file parses at all. Raises SyntaxError. A file already parsed compiles from
+    its tree: `ast.parse` alone accepts what only the compiler refuses (`return` or `await`
+    outside a function, `nonlocal` at module level), which `compileall` reports."""
     with warnings.catch_warnings():  # the tree's SyntaxWarnings are not unshim's output
         warnings.simplefilter("ignore")
-        compile(text, path, "exec", dont_inherit=True)
+        compile(source, path, "exec", dont_inherit=True)
 
 
 Result = tuple[SourceFile, Facts | None, str, str]  # (file, facts, text, why it was not read)
