@@ -111,8 +111,8 @@ class _Resolver:
             found = kept.get(key, module, path, self.index.is_module, self.helper_text)
             if found is not None:
                 return found
-        # Not kept: the namespace is, and every tree of a large tree would not fit (SymPy's
-        # hold some 400 MB).
+        # The tree is dropped once evaluated, the namespace held: every tree of a large tree
+        # would not fit (SymPy's hold some 400 MB).
         tree = _parsed(info)
         if tree is None:
             return None

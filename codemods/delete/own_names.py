@@ -98,7 +98,7 @@ def own_name_imports(
     for first, candidates in by_first.items():
         for ref in imports.get(first, ()):
             for name, folder, adder, module in candidates:
-                if within(ref.target, name) or within(name, ref.target):
+                if names_reaching(name, ref.target):
                     found.append((ref, name, folder, adder, module))
                     break
     if len(by_first) > 1:
