@@ -22,6 +22,7 @@ workers from the main thread, which lives as long as the process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -45,8 +46,12 @@ def _die_with_parent() -> None:
         return
 
 
-def start_worker(parent: int) -> None:
-    """The initializer of every worker; `parent` is the pid of the process that made the pool."""
+def start_worker(parent: int, nice: int = 0) -> None:
+    """The initializer of every worker; `parent` is the pid of the process that made the pool,
+    `nice` how much lower than its priority the worker runs (background work)."""
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     _die_with_parent()
@@ -54,9 +59,11 @@ def start_worker(parent: int) -> None:
         os._exit(1)
 
 
-def pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of `jobs` workers that end with this process."""
-    return ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),))
+def pool(jobs: int, nice: int = 0) -> ProcessPoolExecutor:
+    """A pool of `jobs` workers that end with this process, `nice` lower in priority."""
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=start_worker, initargs=(os.getpid(), nice)
+    )
 
 
 def submit(pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any) -> Future[T]:

@@ -12,8 +12,10 @@ import pytest
 
 from tests.treemaker import make_tree as make
 from unshim.bot.cli import main
+from unshim.codemods import workers
 from unshim.codemods.analyze.analysis import Analysis, analyze
 from unshim.codemods.analyze.inventory import ACTIVE, DEAD, SHIM_LAYER
+from unshim.codemods.scan.build import CHECK_BATCH
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "docs/analyze.schema.json").read_text())
 
@@ -294,6 +296,31 @@ def test_file_that_does_not_compile_is_found_by_the_parallel_check(tmp_path: Pat
     ]
     assert "app.legacy" not in analysis.index.modules
     assert "app.m249" in analysis.index.modules
+
+
+def test_files_that_do_not_compile_are_found_in_every_batch_of_the_parallel_check(
+    tmp_path: Path,
+) -> None:
+    # Files long enough for the check to go to the workers in several batches as the reading
+    # goes, with a broken file among the first, the middle and the last read.
+    filler = "".join(f"def f{n}(x):\n    return x + {n}\n\n" for n in range(150))
+    files: dict[str, str | bytes] = {f"app/m{i:03}.py": filler for i in range(300)}
+    files["app/__init__.py"] = ""
+    broken = ["app/m000.py", "app/m150.py", "app/m299.py"]
+    for path in broken:
+        files[path] = filler + "return 1\n"
+    assert sum(len(text) for text in files.values()) > 4 * CHECK_BATCH
+    analysis = analyze(make(tmp_path, files), jobs=2)
+    assert [(p.path, "'return' outside function" in p.reason) for p in analysis.not_analyzed] == [
+        (path, True) for path in broken
+    ]
+    assert "app.m001" in analysis.index.modules and "app.m150" not in analysis.index.modules
+
+
+def test_the_grammar_check_workers_run_at_a_lower_priority() -> None:
+    with workers.pool(1, nice=3) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness == os.nice(0) + 3
 
 
 # What `ast.parse` accepts and only the compiler refuses, as `compileall` reports it.
