@@ -25,8 +25,9 @@ from unshim.codemods.scan.index import Index, NotAnalyzed
 from unshim.codemods.scan.sources import REFERENCE_FILES
 
 # The deletion proof over an index, handed in (`codemods.delete.removal.proof_of`): the
-# analysis sits below the delete stage, and DEAD means the proof lets the package go.
-Prover = Callable[[Index], Keeps]
+# analysis sits below the delete stage, and DEAD means the proof lets the package go. It gets
+# the index's imports and code references the analysis found, not to find them again.
+Prover = Callable[[Index, Sequence[ImportRef], Sequence[Reference]], Keeps]
 
 
 class Verdicts(Mapping[str, Verdict]):
@@ -92,7 +93,7 @@ class Analysis:
             p for p in flagged if not any(p != q and p.startswith(q + ".") for q in flagged)
         ]
         references.extend(text_references(index, outermost))
-        keeps = self.prover(index) if self.prover is not None else None
+        keeps = self.prover(index, refs, self.code_references) if self.prover else None
         packages = package_reports(index, refs, verdicts, references, ".", greps, keeps)
         return tuple(packages), tuple(references)
 

@@ -174,11 +174,18 @@ def _by_first(
 class Evidence:
     """Every reference in the tree, read once, to answer for several packages."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(
+        self,
+        index: Index,
+        imports: Sequence[ImportRef] | None = None,
+        code: Sequence[Reference] | None = None,
+    ) -> None:
+        """`imports` and `code`: the index's `all_refs` and `code_references`, when the
+        caller has them already (the analysis does)."""
         self.index = index
         self.module_of = {i.path: n for t in (index.modules, index.stubs) for n, i in t.items()}
-        self.imports = list(all_refs(index))
-        self.code = code_references(index)
+        self.imports = list(imports) if imports is not None else list(all_refs(index))
+        self.code = list(code) if code is not None else code_references(index)
         self.text: dict[str, list[Reference]] = {}
         self.folders: dict[str, tuple[str, ...]] = {}
         self.path_touchers: list[tuple[str, str]] | None = None  # files that touch sys.path

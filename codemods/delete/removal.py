@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from unshim.codemods.analyze.graph import ImportRef
+from unshim.codemods.analyze.references import Reference
 from unshim.codemods.delete.proof import (
     Evidence,
     FilePlan,
@@ -76,9 +78,10 @@ class Proof:
         self.evidence.prefetch(packages)
 
 
-def proof_of(index: Index) -> Proof:
-    """The deletion proof of the packages of `index`, one at a time (`Proof`)."""
-    return Proof(Evidence(index))
+def proof_of(index: Index, imports: Sequence[ImportRef], code: Sequence[Reference]) -> Proof:
+    """The deletion proof of the packages of `index`, one at a time (`Proof`), from the
+    index's imports and code references as the analysis found them."""
+    return Proof(Evidence(index, imports, code))
 
 
 def _prove_and_delete(
