@@ -165,6 +165,11 @@ def _candidates(plan: RewritePlan, kept: set[str]) -> tuple[str, ...]:
     return tuple(p for p in plan.delete if not any(within(k, p) or within(p, k) for k in kept))
 
 
+def _cache(options: ApplyOptions) -> Cache | None:
+    """The scan's facts cache, whose grammar verdicts the rewrite reads and adds to."""
+    return Cache(options.cache_dir) if options.cache_dir is not None else None
+
+
 def _analysis(root: Path, options: ApplyOptions, focus: Focus | None, step: Progress) -> Analysis:
     """The tree analyzed as the options say, reading only what `focus` may name."""
     return analyze(
@@ -187,7 +192,7 @@ def _rewritten(
     jobs = options.jobs if options.engine == "libcst" else 1
     # The rewrite's workers start with the first files to read: they parse the files that
     # import what the request names while this process makes the plan.
-    with engine.Rewriter(root, jobs, options.codemods) as rewriter:
+    with engine.Rewriter(root, jobs, options.codemods, _cache(options)) as rewriter:
         analysis = _analysis(root, options, focus, step)
         if focus is not None:
             rewriter.prepare(_importers(analysis, focus))
@@ -383,7 +388,7 @@ def apply_mapping(
     the tree). PlanError: the mapping names a module of this tree; nothing was touched."""
     step = progress or (lambda what, done, total: None)
     focus = Focus(mapping.modules)
-    with engine.Rewriter(root, options.jobs, options.codemods) as rewriter:
+    with engine.Rewriter(root, options.jobs, options.codemods, _cache(options)) as rewriter:
         analysis = _analysis(root, options, focus, step)
         plan = plan_of_mapping(analysis, mapping)
         rewriter.prepare(task.path for task in plan.files)

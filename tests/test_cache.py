@@ -18,6 +18,7 @@ import pytest
 from tests.apply_support import CANONICAL, write_tree
 from unshim.bot.cli import main
 from unshim.codemods.analyze.analysis import analyze
+from unshim.codemods.rewrite import engine
 from unshim.codemods.scan import build, reading
 from unshim.codemods.scan.cache import Cache, Entry, blob_id, decode_entry, encode_entry
 from unshim.codemods.scan.collector import file_facts, parse
@@ -336,6 +337,52 @@ def test_a_warm_apply_compiles_no_file_again(
     assert "app/notes.py" in cold_compiled
     assert warm_compiled == []
     assert cold == warm
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_warm_apply_does_not_compile_the_files_it_rewrites_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """The rewrite compiles each file it is to write (the grammar check) that the scan did
+    not; the cache keeps that those bytes compile, so the next run's rewrite does not compile
+    them again. A file only the compiler refuses is refused on every run."""
+    # With a def, a consumer is no shim candidate: the scanner reads it, and only the rewrite
+    # compiles it.
+    consumers = {
+        f"app/use{i}.py": f"from old.one import Real\n\ndef use{i}():\n    return Real\n"
+        for i in range(240)
+    }
+    broken = "from old.one import Real\n\ndef f():\n    pass\n\nreturn Real\n"
+    files = {**CANONICAL, **consumers, "app/__init__.py": "", "app/broken.py": broken}
+    root = committed(tmp_path / "tree", {**files, "pyproject.toml": TREE["pyproject.toml"]})
+    cache = tmp_path / "cache"
+    compiled: list[bytes] = []
+    real_prepare = engine.prepare
+
+    def counted(data: bytes, compiles: bool = False) -> Any:
+        if not compiles:
+            compiled.append(data)
+        return real_prepare(data, compiles)
+
+    monkeypatch.setattr(engine, "prepare", counted)
+
+    def dry_run() -> tuple[str, str]:
+        capsys.readouterr()
+        main(["apply", str(root), "--dry-run", "--cache-dir", str(cache), "-j", jobs])
+        return capsys.readouterr()
+
+    cold, cold_err = dry_run()
+    blobs = [blob_id((root / path).read_bytes()) for path in consumers]
+    assert all(Cache(cache).get(blob).compiled for blob in blobs)  # type: ignore[union-attr]
+    if jobs == "1":  # in this process: counted (the workers are other processes)
+        assert len(compiled) == 241
+    compiled.clear()
+    warm, warm_err = dry_run()
+    if jobs == "1":
+        assert compiled == [broken.encode()]
+    assert "+from real.core import Real" in warm and cold == warm
+    for err in (cold_err, warm_err):
+        assert "app/broken.py: mentions old" in err and "'return' outside function" in err
 
 
 def test_a_cache_folder_that_is_a_file_is_refused(

@@ -24,6 +24,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from unshim.codemods.plan.values import FileTask, RewritePlan
 from unshim.codemods.rewrite.custom import load_codemods
 from unshim.codemods.rewrite.located import Prepared, prepare
 from unshim.codemods.rewrite.results import Failed, FileResult, Rewritten, Unchanged
+from unshim.codemods.scan.cache import Cache, blob_id
 from unshim.codemods.worktree import faults
 from unshim.codemods.worktree.journal import Entry
 
@@ -44,12 +46,30 @@ PARALLEL_FROM = 16  # below this many files, starting workers costs more than it
 Progress = Callable[[int, int], None]
 
 
-def _read(root: str, path: str) -> Prepared | Failed:
+def _read(root: str, path: str, cache: Cache | None = None) -> Prepared | Failed:
     try:
         data = (Path(root) / path).read_bytes()
     except OSError as exc:
         return Failed(path, b"", f"cannot be read: {exc.strerror}")
-    return prepare(data)
+    return prepare(data, compiles=cache is not None and _compiles(cache, blob_id(data)))
+
+
+def _compiles(cache: Cache, blob: str) -> bool:
+    """Whether an earlier run compiled these bytes (the cache's grammar verdict)."""
+    entry = cache.get(blob)
+    return entry is not None and entry.compiled and entry.facts is not None
+
+
+def keep_compiled(cache: Cache, prepared: Iterable[Prepared]) -> None:
+    """Keep in the cache that the files `prepare` compiled do compile, for the bytes the scan
+    read too (whose entry holds their facts): the next run does not compile them again."""
+    for read in prepared:
+        if not read.compiled or read.problem is not None:
+            continue
+        blob = blob_id(read.data)
+        entry = cache.get(blob)
+        if entry is not None and entry.facts is not None and not entry.compiled:
+            cache.put(blob, replace(entry, compiled=True))
 
 
 def _file_result(task: FileTask, data: bytes, done: FileRewrite) -> FileResult:
@@ -86,9 +106,20 @@ class Rewriter:
     """Rewrites a plan's files, with worker processes when `jobs` > 1. Create it before the
     plan, hand it the files the plan will most likely name (`prepare`), then `rewrite`."""
 
-    def __init__(self, root: Path, jobs: int = 1, codemods: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        root: Path,
+        jobs: int = 1,
+        codemods: tuple[str, ...] = (),
+        cache: Cache | None = None,
+    ) -> None:
+        """`cache`: where the grammar verdicts of earlier runs are kept (the scan's facts
+        cache): bytes it knows to compile are not compiled again, and what is compiled here
+        is added to it."""
         self.root = root
         self.codemods = codemods
+        self.cache = cache
+        self.compiled: list[Prepared] = []  # compiled here, for the cache
         self.prepared: dict[str, Future[Prepared | Failed]] = {}
         # Workers start on demand, with the first files to read; they never load LibCST
         # unless a file needs its whole module rewritten.
@@ -106,6 +137,9 @@ class Rewriter:
         self.close()
 
     def close(self) -> None:
+        if self.cache is not None and self.compiled:
+            keep_compiled(self.cache, self.compiled)
+            self.compiled.clear()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -116,7 +150,7 @@ class Rewriter:
             return
         todo = [p for p in paths if p not in self.prepared]
         for path in sorted(todo, key=lambda p: -_size(self.root / p)):
-            self.prepared[path] = workers.submit(self.pool, _read, str(self.root), path)
+            self.prepared[path] = workers.submit(self.pool, _read, str(self.root), path, self.cache)
 
     def rewrite(
         self, plan: RewritePlan, progress: Progress | None = None
@@ -140,10 +174,11 @@ class Rewriter:
 
         codemods = load_codemods(self.codemods, self.root)
         for task in plan.files:
-            read = _read(str(self.root), task.path)
+            read = _read(str(self.root), task.path, self.cache)
             if isinstance(read, Failed):
                 done(read)
             else:
+                self.compiled.append(read)
                 done(
                     _file_result(
                         task, read.data, rewrite.rewrite_prepared(read, task, plan, codemods)
@@ -167,6 +202,7 @@ class Rewriter:
             if isinstance(read, Failed):
                 done(read)
                 continue
+            self.compiled.append(read)
             if read.problem is not None:  # never written
                 done(Failed(task.path, read.data, read.problem))
                 continue
